@@ -1,0 +1,266 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from privacyschool.admin_base import ScopedAdmin, ScopedInline
+
+from . import audit
+from .models import (
+    Bestuur,
+    BestuurGrant,
+    DossierItem,
+    DossierItemGrant,
+    Gegevenscategorie,
+    Gezagsrelatie,
+    Groep,
+    GroepGrant,
+    Leerling,
+    Ouder,
+    School,
+    SchoolGrant,
+    Toegangslog,
+)
+from .validators import bsn_is_valid
+
+admin.site.site_header = _("privacyschool")
+admin.site.site_title = _("privacyschool")
+admin.site.index_title = _("Privacy administration")
+
+
+@admin.register(Bestuur)
+class BestuurAdmin(ScopedAdmin):
+    list_display = ("naam", "kvk_nummer", "fg_naam")
+    search_fields = ("naam",)
+
+
+@admin.register(School)
+class SchoolAdmin(ScopedAdmin):
+    list_display = ("naam", "brin", "onderwijssoort", "bestuur")
+    list_filter = ("onderwijssoort", ("bestuur", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("naam", "brin")
+    list_select_related = ("bestuur",)
+
+
+@admin.register(Groep)
+class GroepAdmin(ScopedAdmin):
+    list_display = ("naam", "jaargroep", "schooljaar", "school")
+    list_filter = ("schooljaar", "jaargroep", ("school", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("naam",)
+    list_select_related = ("school",)
+
+
+class GezagsrelatieInline(ScopedInline):
+    model = Gezagsrelatie
+    fields = ("ouder", "relatie", "heeft_gezag")
+    autocomplete_fields = ("ouder",)
+    verbose_name_plural = _("parents and guardians")
+
+    def get_queryset(self, request):
+        return Gezagsrelatie.objects.filter(
+            leerling__in=Leerling.objects.visible_to(request.user),
+            ouder__in=Ouder.objects.visible_to(request.user),
+        ).select_related("ouder")
+
+
+class KinderenInline(GezagsrelatieInline):
+    fields = ("leerling", "relatie", "heeft_gezag")
+    autocomplete_fields = ("leerling",)
+    verbose_name_plural = _("children")
+
+
+class DossierItemInline(ScopedInline):
+    """Lists the items the user may see; their contents open on the item's own page (and are logged there)."""
+
+    model = DossierItem
+    fields = ("titel", "categorie", "datum", "zeer_vertrouwelijk")
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class LeftFilter(admin.SimpleListFilter):
+    title = _("enrolment")
+    parameter_name = "ingeschreven"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("enrolled")), ("nee", _("left"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            return queryset.filter(datum_uitschrijving__isnull=True)
+        if self.value() == "nee":
+            return queryset.filter(datum_uitschrijving__isnull=False)
+        return queryset
+
+
+@admin.register(Leerling)
+class LeerlingAdmin(ScopedAdmin):
+    list_display = ("achternaam", "roepnaam", "tussenvoegsel", "leerlingnummer", "groep", "school", "geboortedatum")
+    list_display_links = ("achternaam", "roepnaam")
+    list_filter = (LeftFilter, "geslacht", ("school", admin.RelatedOnlyFieldListFilter), ("groep", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("achternaam", "roepnaam", "=leerlingnummer")
+    search_help_text = _("Search by surname, given name, pupil number or (if you may see it) the full BSN.")
+    list_select_related = ("groep", "school")
+    inlines = (GezagsrelatieInline, DossierItemInline)
+    fieldsets = (
+        (_("Name and birth"), {"fields": ("voornamen", "roepnaam", "tussenvoegsel", "achternaam", "geboortedatum", "geslacht", "geboorteplaats", "nationaliteit")}),
+        (_("School"), {"fields": ("school", "groep", "leerlingnummer", "datum_inschrijving", "datum_uitschrijving")}),
+        (_("Contact"), {"fields": ("straat", "huisnummer", "postcode", "woonplaats", "telefoon", "email")}),
+        (_("Identifiers"), {"fields": ("bsn", "eck_id", "account")}),
+    )
+
+    def _may_read_bsn(self, request, obj=None) -> bool:
+        qs = Leerling.objects.with_bsn_access(request.user)
+        return qs.filter(pk=obj.pk).exists() if obj else qs.exists()
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self._may_read_bsn(request, obj):
+            return fieldsets
+        return [
+            (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "bsn")}) for name, opts in fieldsets
+        ]
+
+    def history_hidden_fields(self, request):
+        return set() if Leerling.objects.with_bsn_access(request.user).exists() else {"bsn"}
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if bsn_is_valid(term):
+            from privacyschool.crypto import keyed_hash
+
+            return queryset.filter(
+                bsn_hash=keyed_hash(term), pk__in=Leerling.objects.with_bsn_access(request.user).values("pk")
+            ), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def save_model(self, request, obj, form, change):
+        obj.set_bsn_hash()
+        super().save_model(request, obj, form, change)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = getattr(response, "context_data", {}).get("original")
+        if obj is not None and obj.bsn and request.method == "GET" and self._may_read_bsn(request, obj):
+            audit.special_data_viewed(
+                user=request.user, leerling=obj, obj=obj, categorieen={Gegevenscategorie.BSN}, reden="admin: pupil record"
+            )
+        return response
+
+
+@admin.register(Ouder)
+class OuderAdmin(ScopedAdmin):
+    list_display = ("achternaam", "voornaam", "tussenvoegsel", "email", "woonplaats")
+    search_fields = ("achternaam", "voornaam", "email")
+    list_filter = (("bestuur", admin.RelatedOnlyFieldListFilter),)
+    inlines = (KinderenInline,)
+
+
+@admin.register(DossierItem)
+class DossierItemAdmin(ScopedAdmin):
+    list_display = ("titel", "categorie", "leerling", "datum", "zeer_vertrouwelijk")
+    list_filter = ("categorie", "zeer_vertrouwelijk")
+    search_fields = ("titel", "leerling__achternaam", "=leerling__leerlingnummer")
+    autocomplete_fields = ("leerling",)
+    list_select_related = ("leerling",)
+    fields = ("leerling", "categorie", "titel", "inhoud", "bron", "datum", "zeer_vertrouwelijk")
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        # Users may only record categories they are allowed to read back.
+        if db_field.name == "categorie" and not request.user.is_superuser:
+            allowed = self._categories_for(request)
+            kwargs["choices"] = [c for c in Gegevenscategorie.choices if c[0] in allowed]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def _categories_for(self, request) -> set[str]:
+        from .access import school_ids
+
+        if school_ids(request.user, ("rol_directeur", "rol_ib")).exists():
+            return set(Gegevenscategorie.values)
+        return set(Gegevenscategorie.values) - Gegevenscategorie.zorg()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = getattr(response, "context_data", {}).get("original")
+        if obj is not None and request.method == "GET" and (obj.is_bijzonder or obj.zeer_vertrouwelijk):
+            audit.special_data_viewed(
+                user=request.user, leerling=obj.leerling, obj=obj, categorieen={obj.categorie}, reden="admin: dossier item"
+            )
+        return response
+
+
+class GrantAdmin(ScopedAdmin):
+    """Role grants: kept by the application administrator; their history shows who granted what."""
+
+    list_display = ("user", "permission", "content_object")
+    list_select_related = ("user", "permission", "content_object")
+    autocomplete_fields = ("user",)
+
+    def get_queryset(self, request):
+        qs = self.model.objects.select_related(*self.list_select_related)
+        return qs if request.user.is_superuser else qs.none()
+
+
+for grant in (BestuurGrant, SchoolGrant, GroepGrant):
+    admin.register(grant)(type(f"{grant.__name__}Admin", (GrantAdmin,), {}))
+
+
+@admin.register(DossierItemGrant)
+class DossierItemGrantAdmin(GrantAdmin):
+    """The director names who may see a very confidential item (seed 002)."""
+
+    autocomplete_fields = ("content_object",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = User.objects.filter(
+                is_staff=True, schoolgrant__content_object__in=School.objects.visible_to(request.user)
+            ).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return self.model.objects.filter(
+            content_object__in=DossierItem.objects.visible_to(request.user).filter(zeer_vertrouwelijk=True)
+        ).select_related(*self.list_select_related)
+
+
+@admin.register(Toegangslog)
+class ToegangslogAdmin(admin.ModelAdmin):
+    list_display = ("tijdstip", "gebruiker", "soort", "object_type", "object_id", "categorieen", "reden")
+    list_filter = ("soort", "object_type", ("tijdstip", admin.DateFieldListFilter))
+    search_fields = ("=gebruiker__username",)
+    date_hierarchy = "tijdstip"
+    list_select_related = ("gebruiker",)
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return Toegangslog.objects.visible_to(request.user).select_related("gebruiker")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class GebruikerAdmin(SimpleHistoryAdmin, UserAdmin):
+    """User accounts: only the application administrator (superuser) manages them."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.none()

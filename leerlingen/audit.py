@@ -1,0 +1,30 @@
+"""Audit events for reads and exports (DESIGN.md §4). simple-history covers the writes.
+
+One small function per event. Entries hold ids and category names, never personal data.
+"""
+
+from .models import Toegangslog
+
+
+def special_data_viewed(*, user, leerling, obj, categorieen, reden: str) -> Toegangslog:
+    return Toegangslog.objects.create(
+        gebruiker=user if user and user.is_authenticated else None,
+        soort=Toegangslog.Soort.INZAGE,
+        leerling=leerling,
+        object_type=obj._meta.model_name,
+        object_id=str(obj.pk),
+        categorieen=",".join(sorted(categorieen)),
+        reden=reden,
+    )
+
+
+def export_made(*, user, object_type: str, categorieen, reden: str, leerling=None, object_id="") -> Toegangslog:
+    return Toegangslog.objects.create(
+        gebruiker=user if user and user.is_authenticated else None,
+        soort=Toegangslog.Soort.EXPORT,
+        leerling=leerling,
+        object_type=object_type,
+        object_id=str(object_id),
+        categorieen=",".join(sorted(categorieen)),
+        reden=reden,
+    )

@@ -1,0 +1,84 @@
+"""Roles: a Django group per role for what a role may do (model permissions), and a guardian
+object permission on a container for where it may do it (DESIGN.md §3).
+
+The groups are created by a data migration from ``ROLE_PERMISSIONS``; ``grant_role`` is the one
+way to give someone a role.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from guardian.shortcuts import assign_perm, remove_perm
+
+from .models import Bestuur, Groep, Rol, School
+
+VIEW = ("view",)
+EDIT = ("view", "add", "change", "delete")
+
+# role -> {model name: actions}
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    Rol.DIRECTEUR: {
+        "bestuur": VIEW, "school": ("view", "change"), "groep": EDIT, "leerling": EDIT,
+        "ouder": EDIT, "gezagsrelatie": EDIT, "dossieritem": EDIT, "dossieritemgrant": EDIT,
+    },
+    Rol.IB: {
+        "bestuur": VIEW, "school": VIEW, "groep": VIEW, "leerling": VIEW, "ouder": VIEW,
+        "gezagsrelatie": VIEW, "dossieritem": ("view", "add", "change"),
+    },
+    Rol.ADMINISTRATIE: {
+        "bestuur": VIEW, "school": VIEW, "groep": EDIT, "leerling": ("view", "add", "change"),
+        "ouder": EDIT, "gezagsrelatie": EDIT, "dossieritem": VIEW,
+    },
+    Rol.LEERKRACHT: {
+        "bestuur": VIEW, "school": VIEW, "groep": VIEW, "leerling": VIEW, "ouder": VIEW,
+        "gezagsrelatie": VIEW, "dossieritem": VIEW,
+    },
+    Rol.FG: {
+        "bestuur": VIEW, "school": VIEW, "groep": VIEW, "leerling": VIEW, "ouder": VIEW,
+        "gezagsrelatie": VIEW, "dossieritem": VIEW, "toegangslog": VIEW,
+    },
+    Rol.BESTUUR: {"bestuur": VIEW, "school": VIEW, "groep": VIEW, "leerling": VIEW},
+}
+
+# role -> (container model, object permission codename)
+ROLE_CONTAINER = {
+    Rol.DIRECTEUR: (School, "rol_directeur"),
+    Rol.IB: (School, "rol_ib"),
+    Rol.ADMINISTRATIE: (School, "rol_administratie"),
+    Rol.LEERKRACHT: (Groep, "rol_leerkracht"),
+    Rol.FG: (Bestuur, "rol_fg"),
+    Rol.BESTUUR: (Bestuur, "rol_bestuur"),
+}
+
+
+def group_name(rol: str) -> str:
+    return f"rol:{rol}"
+
+
+def sync_role_groups(apps=None) -> None:
+    """Create or update one auth group per role with exactly its model permissions."""
+    group_model = apps.get_model("auth", "Group") if apps else Group
+    perm_model = apps.get_model("auth", "Permission") if apps else Permission
+    for rol, models in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=group_name(rol))
+        codenames = [f"{action}_{model}" for model, actions in models.items() for action in actions]
+        perms = perm_model.objects.filter(content_type__app_label="leerlingen", codename__in=codenames)
+        group.permissions.set(perms)
+
+
+@transaction.atomic
+def grant_role(*, user, rol: str, container) -> None:
+    """Give ``user`` the role ``rol`` on ``container`` (a School, Groep or Bestuur)."""
+    container_model, codename = ROLE_CONTAINER[rol]
+    if not isinstance(container, container_model):
+        raise ValueError(f"Role {rol} is granted on a {container_model.__name__}.")
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.groups.add(Group.objects.get(name=group_name(rol)))
+    assign_perm(f"leerlingen.{codename}", user, container)
+
+
+@transaction.atomic
+def revoke_role(*, user, rol: str, container) -> None:
+    _, codename = ROLE_CONTAINER[rol]
+    remove_perm(f"leerlingen.{codename}", user, container)

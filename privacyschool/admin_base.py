@@ -1,0 +1,74 @@
+"""The base of every admin page: rows come from the model's ``visible_to`` and nothing else.
+
+A record outside the user's reach answers 404 (never a redirect or a 403), on the change,
+delete and history pages alike, so ids cannot be probed (DESIGN.md §3).
+"""
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
+
+
+class VisibleOnlyMixin:
+    """For ModelAdmin and inlines: scope rows and foreign-key choices to ``visible_to``."""
+
+    list_select_related: tuple = ()
+
+    def get_queryset(self, request):
+        qs = self.model.objects.visible_to(request.user)
+        if self.list_select_related:
+            qs = qs.select_related(*self.list_select_related)
+        return qs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        manager = db_field.related_model._default_manager
+        if hasattr(manager, "visible_to"):
+            kwargs["queryset"] = manager.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedAdmin(VisibleOnlyMixin, SimpleHistoryAdmin):
+    list_per_page = 50
+    show_full_result_count = False  # no COUNT(*) over the whole table on every list page
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history falls back to the last historical record of an object it cannot
+        # find; here a record out of reach is 404, history included.
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_hidden_fields(self, request) -> set[str]:
+        """Fields whose values the user may not read, left out of the history's change list."""
+        return set()
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        hidden = self.history_hidden_fields(request)
+        previous = None
+        for current in historical_records:
+            if previous is None:
+                previous = current
+                continue
+            delta = previous.diff_against(
+                current, excluded_fields=hidden, foreign_keys_are_objs=foreign_keys_are_objs
+            )
+            helper = self.get_historical_record_context_helper(request, previous)
+            previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A full past version would show every field, hidden ones included: only for those
+        # who may change the record (revert is disabled in settings).
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+        if self.history_hidden_fields(request):
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ScopedInline(VisibleOnlyMixin, admin.TabularInline):
+    extra = 0
