@@ -171,7 +171,7 @@ class DossierItemQuerySet(models.QuerySet):
                 & normal
                 & Q(categorie__in=Gegevenscategorie.administratief())
             )
-            | (Q(leerling__groep_id__in=groep_ids(user)) & normal & not_special)
+            | (Q(leerling__groep_id__in=groep_ids(user)) & normal & Q(categorie__in=Gegevenscategorie.onderwijs()))
             | (Q(leerling__school__bestuur_id__in=bestuur_ids(user, ("rol_fg",))) & normal & not_special)
             | Q(
                 id__in=DossierItemGrant.objects.filter(

@@ -308,6 +308,11 @@ class Gegevenscategorie(models.TextChoices):
         return frozenset({cls.MEDISCH, cls.RELIGIE, cls.BEGELEIDING})
 
     @classmethod
+    def onderwijs(cls) -> frozenset[str]:
+        """What a teacher needs for the own group: no special categories, no finance."""
+        return frozenset({cls.CONTACT, cls.OUDERS, cls.STUDIEVOORTGANG, cls.BEGELEIDING, cls.ORGANISATIE, cls.BEELD})
+
+    @classmethod
     def administratief(cls) -> frozenset[str]:
         """What the administrative module holds."""
         return frozenset({cls.CONTACT, cls.LEERLINGNUMMER, cls.NATIONALITEIT, cls.OUDERS, cls.ORGANISATIE, cls.FINANCIEEL, cls.BSN, cls.ECK_ID})
