@@ -76,10 +76,19 @@ class DemoBuilder:
         )
         return user
 
-    def _tussenvoegsel(self) -> str:
-        return self.rng.choice(["", "", "", "", "van", "de", "van der", "van den", "ter"])
+    PREFIXES = ("van der", "van den", "van de", "van 't", "in 't", "van", "de", "den", "der", "ter", "te", "'t", "la", "le")
 
-    def _family(self, bestuur: Bestuur, achternaam: str, tussenvoegsel: str) -> tuple[Ouder, Ouder | None, bool]:
+    def _surname(self) -> tuple[str, str]:
+        """A Dutch surname split into tussenvoegsel and achternaam ('van der', 'Berg')."""
+        name = self.fake.last_name()
+        lowered = name.lower()
+        for prefix in sorted(self.PREFIXES, key=len, reverse=True):
+            if lowered.startswith(prefix + " "):
+                return name[: len(prefix)].lower(), name[len(prefix) + 1 :]
+        return "", name
+
+    def _family(self, bestuur: Bestuur) -> tuple[Ouder, Ouder | None, bool]:
+        tussenvoegsel, achternaam = self._surname()
         adres = {
             "straat": self.fake.street_name(),
             "huisnummer": str(self.fake.building_number()),
@@ -99,7 +108,7 @@ class DemoBuilder:
             return first, second, True
         if kind < 0.75:  # a second parent without gezag, living elsewhere
             second = Ouder.objects.create(
-                bestuur=bestuur, voornaam=self.fake.first_name_male(), achternaam=self.fake.last_name(),
+                bestuur=bestuur, voornaam=self.fake.first_name_male(), **dict(zip(("tussenvoegsel", "achternaam"), self._surname(), strict=True)),
                 email=self.fake.unique.email(), telefoon=self.fake.phone_number(),
                 straat=self.fake.street_name(), huisnummer=str(self.fake.building_number()),
                 postcode=self.fake.postcode().replace(" ", "")[:6], woonplaats=self.fake.city(),
@@ -197,8 +206,7 @@ class DemoBuilder:
         for groep in groepen:
             families_left = 24
             while families_left > 0:
-                tussenvoegsel = self._tussenvoegsel()
-                family = self._family(bestuur, self.fake.last_name(), tussenvoegsel)
+                family = self._family(bestuur)
                 age = 3 + groep.jaargroep
                 first = self._pupil(primair, groep, age, family=family)
                 families_left -= 1
@@ -209,11 +217,11 @@ class DemoBuilder:
                     parent_pupils.append(first)
         for klas in klassen:
             for _ in range(15):
-                family = self._family(bestuur, self.fake.last_name(), self._tussenvoegsel())
+                family = self._family(bestuur)
                 self._pupil(voortgezet, klas, 11 + klas.jaargroep, family=family)
         for year in (2018, 2019, 2020):  # pupils who left long ago: the retention clock runs
             for _ in range(3):
-                family = self._family(bestuur, self.fake.last_name(), self._tussenvoegsel())
+                family = self._family(bestuur)
                 self._pupil(primair, None, 12 + (self.today.year - year), family=family, left=date(year, 7, 15))
 
         self._users(bestuur, primair, voortgezet, groepen, klassen, parent_pupils)
