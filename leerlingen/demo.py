@@ -142,39 +142,42 @@ class DemoBuilder:
 
     def _dossier(self, leerling: Leerling) -> None:
         roll = self.rng.random()
+        end = leerling.datum_uitschrijving or self.today
+        start = max(leerling.datum_inschrijving, end - timedelta(days=700))
+        day = start + timedelta(days=self.rng.randint(0, max(0, (end - start).days)))
         DossierItem.objects.create(
-            leerling=leerling, categorie=Gegevenscategorie.STUDIEVOORTGANG,
+            leerling=leerling, datum=day, categorie=Gegevenscategorie.STUDIEVOORTGANG,
             titel="Toetsresultaten midden schooljaar", inhoud="Rekenen en lezen op niveau.",
             bron="Cito-LOVS",
         )
         if roll < 0.12:
             DossierItem.objects.create(
-                leerling=leerling, categorie=Gegevenscategorie.MEDISCH, titel="Dyslexieverklaring",
+                leerling=leerling, datum=day, categorie=Gegevenscategorie.MEDISCH, titel="Dyslexieverklaring",
                 inhoud="Dyslexie vastgesteld; extra tijd bij toetsen.", bron="Orthopedagoog (verklaring)",
             )
         elif roll < 0.18:
             DossierItem.objects.create(
-                leerling=leerling, categorie=Gegevenscategorie.MEDISCH, titel="Epilepsie: noodprotocol",
+                leerling=leerling, datum=day, categorie=Gegevenscategorie.MEDISCH, titel="Epilepsie: noodprotocol",
                 inhoud="Bij een aanval: 112 bellen, ouders waarschuwen.", bron="Ouders",
             )
         elif roll < 0.24:
             DossierItem.objects.create(
-                leerling=leerling, categorie=Gegevenscategorie.BEGELEIDING,
+                leerling=leerling, datum=day, categorie=Gegevenscategorie.BEGELEIDING,
                 titel="Ontwikkelingsperspectief (OPP)", inhoud="Uitstroomperspectief en doelen.", bron="IB",
             )
         elif roll < 0.27:
             DossierItem.objects.create(
-                leerling=leerling, categorie=Gegevenscategorie.RELIGIE, titel="Vrije dag Suikerfeest",
+                leerling=leerling, datum=day, categorie=Gegevenscategorie.RELIGIE, titel="Vrije dag Suikerfeest",
                 inhoud="Verlof aangevraagd op religieuze grond.", bron="Ouders",
             )
         elif roll < 0.29:
             DossierItem.objects.create(
-                leerling=leerling, categorie=Gegevenscategorie.BEGELEIDING, titel="Melding Veilig Thuis (afweging)",
+                leerling=leerling, datum=day, categorie=Gegevenscategorie.BEGELEIDING, titel="Melding Veilig Thuis (afweging)",
                 inhoud="Afwegingskader meldcode doorlopen.", bron="IB", zeer_vertrouwelijk=True,
             )
         if roll > 0.9:
             DossierItem.objects.create(
-                leerling=leerling, categorie=Gegevenscategorie.FINANCIEEL, titel="Ouderbijdrage",
+                leerling=leerling, datum=day, categorie=Gegevenscategorie.FINANCIEEL, titel="Ouderbijdrage",
                 inhoud="Vrijwillige ouderbijdrage voldaan.", bron="Administratie",
             )
 

@@ -4,16 +4,20 @@ A record outside the user's reach answers 404 (never a redirect or a 403), on th
 delete and history pages alike, so ids cannot be probed (DESIGN.md §3).
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
+
+from .crypto import EncryptedCharField
 
 
 class VisibleOnlyMixin:
     """For ModelAdmin and inlines: scope rows and foreign-key choices to ``visible_to``."""
 
     list_select_related: tuple = ()
+    formfield_overrides = {EncryptedCharField: {"widget": forms.TextInput(attrs={"autocomplete": "off"})}}
 
     def get_queryset(self, request):
         qs = self.model.objects.visible_to(request.user)
