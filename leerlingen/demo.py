@@ -227,7 +227,10 @@ class DemoBuilder:
                 family = self._family(bestuur)
                 self._pupil(primair, None, 12 + (self.today.year - year), family=family, left=date(year, 7, 15))
 
+        __import__("leerlingen.demo_retention", fromlist=["load_demo"]).load_demo(bestuur)
         self._users(bestuur, primair, voortgezet, groepen, klassen, parent_pupils)
+        self.logins += __import__("toestemming.demo", fromlist=["load_demo"]).load_demo(bestuur, today=self.today)
+        __import__("delen.demo", fromlist=["load_demo"]).load_demo(bestuur, today=self.today)
         return self.logins
 
     def _users(self, bestuur, primair, voortgezet, groepen, klassen, parent_pupils) -> None:

@@ -429,3 +429,5 @@ class Toegangslog(models.Model):
 
 # User accounts have history too (who got which account, staff flag, activation).
 register(User, app="leerlingen", table_name="leerlingen_historicaluser")
+from .models_retention import *  # noqa: E402,F401,F403  (retention models, own module)
+from .models_import import *  # noqa: E402,F401,F403  (pupil import models, own module)

@@ -217,7 +217,28 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 # Scheduled work; every entry is checked by tests/test_celery_beat.py.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # From 16 the pupil decides on consent: hand over and invite (toestemming, DOMAIN.md § Consent).
+    "toestemming-overdracht-zestien": {
+        "task": "toestemming.tasks.overdracht_zestien",
+        "schedule": 24 * 60 * 60.0,  # daily; the task is idempotent and works by date
+    },
+    # Processor agreements ending within 60 days: a warning row, then an e-mail to the directors (delen).
+    "delen-verloopwaarschuwingen": {
+        "task": "delen.tasks.warn_expiring_agreements",
+        "schedule": 24 * 60 * 60.0,  # daily; one warning per agreement and end date
+    },
+    # Retention (leerlingen): at night, put every record whose term ran out on a destruction list.
+    "leerlingen-retention-sweep": {
+        "task": "leerlingen.tasks.retention_sweep",
+        "schedule": __import__("celery.schedules").schedules.crontab(hour=2, minute=30),
+    },
+    # Retention: start approved lists whose waiting period is over; resume any left half-way.
+    "leerlingen-start-due-destructions": {
+        "task": "leerlingen.tasks.start_due_destructions",
+        "schedule": 15 * 60.0,
+    },
+}
 
 # --- Logging: no personal data, ever (see docs/security.md) ---------------------------
 LOGGING = {
