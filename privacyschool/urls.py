@@ -7,5 +7,6 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("mfa/", include("leerlingen.urls_mfa")),
     path("", views.home, name="home"),
 ]
