@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "privacyschool",
     "leerlingen",
     "toestemming",
@@ -78,15 +83,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "privacyschool.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "leerlingen.mfa.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "privacyschool.urls"
@@ -103,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "privacyschool.context_processors.security",
             ],
         },
     },
@@ -120,6 +130,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out accounts and addresses
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -138,6 +149,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# Two-factor log-in (TOTP, with recovery codes) for every role that can reach special categories
+# or the whole board. The embedded demo may switch it off (scripts/demo does, and says so).
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "privacyschool"
+
+# Lock-out (django-axes): per account and, separately, per address.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -179,6 +204,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline script anywhere; the admin's few inline style attributes are allowed.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -191,7 +230,9 @@ MAILERS = {
             if EMBEDDED
             else "django.core.mail.backends.smtp.EmailBackend",
         ),
-        "OPTIONS": {}
+        "OPTIONS": {"file_path": env.str("EMAIL_FILE_PATH")}
+        if env.str("EMAIL_FILE_PATH", default="")
+        else {}
         if EMBEDDED
         else {
             "host": env.str("EMAIL_HOST", default="localhost"),
@@ -218,6 +259,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 # Scheduled work; every entry is checked by tests/test_celery_beat.py.
 CELERY_BEAT_SCHEDULE: dict = {
+    # The outbox: send jobs still pending (broker outage, killed worker) once a minute.
+    "dispatch-pending-jobs": {"task": "privacyschool.tasks.dispatch_pending", "schedule": 60.0},
     # From 16 the pupil decides on consent: hand over and invite (toestemming, DOMAIN.md § Consent).
     "toestemming-overdracht-zestien": {
         "task": "toestemming.tasks.overdracht_zestien",
@@ -239,6 +282,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 15 * 60.0,
     },
 }
+CELERY_TASK_PUBLISH_RETRY = False  # a broker outage must not hang a web request; the outbox retries
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 
 # --- Logging: no personal data, ever (see docs/security.md) ---------------------------
 LOGGING = {

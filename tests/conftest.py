@@ -101,3 +101,10 @@ def world(db) -> World:
 def _fast_password_hashing(settings):
     """Argon2 is what production uses (tested in its own test); the rest of the suite hashes fast."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _mfa_off_unless_tested(settings, request):
+    """Two-step log-in has its own tests (tests/test_mfa.py); elsewhere staff log in directly."""
+    if "mfa" not in request.keywords:
+        settings.MFA_REQUIRED = False

@@ -1,0 +1,103 @@
+"""Durable background work: ``enqueue`` writes a row, then sends the Celery message on commit.
+
+Handlers are plain functions registered by name with ``@handler("kind")`` in an app's
+``tasks.py`` (imported by the worker). They receive the row's arguments (ids), must be
+idempotent, and run inside the transaction that marks the row done.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import Opdracht
+
+logger = logging.getLogger("privacyschool.outbox")
+HANDLERS: dict[str, Callable] = {}
+MAX_ATTEMPTS = 5
+
+
+def handler(kind: str):
+    def register(func: Callable) -> Callable:
+        HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+def enqueue(kind: str, *, key: str | None = None, not_before=None, **arguments) -> Opdracht:
+    """Record the work; send it to the broker once the surrounding transaction commits."""
+    values = {"soort": kind, "argumenten": arguments, "niet_voor": not_before or timezone.now()}
+    if key is None:
+        opdracht = Opdracht.objects.create(**values)
+    else:
+        try:
+            with transaction.atomic():
+                opdracht, _ = Opdracht.objects.get_or_create(sleutel=key, defaults=values)
+        except IntegrityError:  # enqueued concurrently by another process
+            opdracht = Opdracht.objects.get(sleutel=key)
+    if opdracht.status == Opdracht.Status.WACHT and opdracht.niet_voor <= timezone.now():
+        transaction.on_commit(lambda: send(opdracht.pk))
+    return opdracht
+
+
+def send(pk: int) -> bool:
+    """Hand a pending job to the broker. With the broker down, the job waits for the dispatcher."""
+    from .tasks import run_opdracht
+
+    try:
+        run_opdracht.apply_async((pk,), retry=False)
+    except Exception as exc:  # noqa: BLE001 - any broker failure: the row stays pending
+        logger.warning("broker unreachable, job %s stays pending (%s)", pk, type(exc).__name__)
+        return False
+    return True
+
+
+def run(pk: int) -> str:
+    """Run one job exactly once: lock its row, skip it if done or taken, mark it done."""
+    with transaction.atomic():
+        opdracht = (
+            Opdracht.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, status=Opdracht.Status.WACHT)
+            .first()
+        )
+        if opdracht is None:
+            return "skipped"
+        func = HANDLERS.get(opdracht.soort)
+        if func is None:
+            raise LookupError(f"No handler for background job kind {opdracht.soort!r}.")
+        opdracht.pogingen += 1
+        try:
+            with transaction.atomic():
+                func(**opdracht.argumenten)
+        except Exception as exc:
+            opdracht.laatste_fout = f"{type(exc).__name__}"[:300]
+            if opdracht.pogingen >= MAX_ATTEMPTS:
+                opdracht.status = Opdracht.Status.MISLUKT
+            else:
+                opdracht.niet_voor = timezone.now() + timedelta(minutes=2**opdracht.pogingen)
+            opdracht.save()
+            logger.exception("background job %s (%s) failed", opdracht.pk, opdracht.soort)
+            return "failed"
+        opdracht.status = Opdracht.Status.KLAAR
+        opdracht.uitgevoerd_op = timezone.now()
+        opdracht.save()
+        return "done"
+
+
+def pending(older_than: timedelta = timedelta(seconds=30)):
+    now = timezone.now()
+    return Opdracht.objects.filter(
+        status=Opdracht.Status.WACHT, niet_voor__lte=now, aangemaakt__lte=now - older_than
+    ).order_by("pk")
+
+
+def dispatch_pending(older_than: timedelta = timedelta(seconds=30), limit: int = 1000) -> int:
+    sent = 0
+    for pk in pending(older_than).values_list("pk", flat=True)[:limit]:
+        if not send(pk):
+            break  # the broker is down: try again at the next beat
+        sent += 1
+    return sent
