@@ -7,6 +7,7 @@ delete and history pages alike, so ids cannot be probed (DESIGN.md §3).
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -39,11 +40,32 @@ class ScopedAdmin(VisibleOnlyMixin, SimpleHistoryAdmin):
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404
 
+    def changelist_view(self, request, extra_context=None):
+        # A list the role has no business with is as absent as a record outside its reach.
+        if not self.has_view_or_change_permission(request):
+            raise Http404
+        return super().changelist_view(request, extra_context)
+
+    def _ensure_visible(self, request, object_id) -> None:
+        try:
+            visible = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, TypeError, ValidationError):
+            visible = False
+        if not visible:
+            raise Http404
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._ensure_visible(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._ensure_visible(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
     def history_view(self, request, object_id, extra_context=None):
         # simple-history falls back to the last historical record of an object it cannot
         # find; here a record out of reach is 404, history included.
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            raise Http404
+        self._ensure_visible(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def history_hidden_fields(self, request) -> set[str]:
@@ -67,8 +89,7 @@ class ScopedAdmin(VisibleOnlyMixin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # A full past version would show every field, hidden ones included: only for those
         # who may change the record (revert is disabled in settings).
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            raise Http404
+        self._ensure_visible(request, object_id)
         if self.history_hidden_fields(request):
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
