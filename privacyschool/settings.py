@@ -156,6 +156,9 @@ MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
 OTP_TOTP_ISSUER = "privacyschool"
 
 # Lock-out (django-axes): per account and, separately, per address.
+# The FG's access review flags one person opening more pupils' special data than this in an hour.
+ACCESS_REVIEW_THRESHOLD = env.int("ACCESS_REVIEW_THRESHOLD", default=50)
+
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -295,6 +298,7 @@ LOGGING = {
     "loggers": {
         # Django logs the request line of failing requests; our URLs carry ids, never names.
         "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
 

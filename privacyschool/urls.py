@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("mfa/", include("leerlingen.urls_mfa")),
+    path("", include("leerlingen.urls")),
     path("delen/", include("delen.urls")),
     path("", include("toestemming.urls")),  # /portaal/ (parents) and /staf/toestemming/
     path("", views.home, name="home"),
