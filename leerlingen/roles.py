@@ -61,8 +61,10 @@ def sync_role_groups(apps=None) -> None:
     for rol, models in ROLE_PERMISSIONS.items():
         group, _ = group_model.objects.get_or_create(name=group_name(rol))
         codenames = [f"{action}_{model}" for model, actions in models.items() for action in actions]
-        perms = perm_model.objects.filter(content_type__app_label="leerlingen", codename__in=codenames)
-        group.permissions.set(perms)
+        own = perm_model.objects.filter(content_type__app_label="leerlingen")
+        # Only the pupil register's permissions are decided here; other apps add their own.
+        group.permissions.remove(*own.exclude(codename__in=codenames))
+        group.permissions.add(*own.filter(codename__in=codenames))
 
 
 @transaction.atomic

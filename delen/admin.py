@@ -1,0 +1,132 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from privacyschool.admin_base import ScopedAdmin, ScopedInline
+
+from .forms import OntvangerAdminForm, VerwerkerAdminForm, VorderingAdminForm
+from .models import (
+    Ontvanger,
+    RegisterVersie,
+    Verloopwaarschuwing,
+    Verstrekking,
+    Verwerker,
+    Verwerkersovereenkomst,
+    Vordering,
+)
+
+
+class ReadOnlyMixin:
+    """Records made by the act itself (a disclosure, an adoption, a warning): never typed or edited."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ontvanger)
+class OntvangerAdmin(ScopedAdmin):
+    form = OntvangerAdminForm
+    list_display = ("naam", "soort", "grondslag", "school", "actief")
+    list_filter = ("soort", "grondslag", "actief", ("school", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("naam",)
+    list_select_related = ("school",)
+    fields = ("school", "naam", "soort", "grondslag", "velden", "formaat", "toelichting", "toestemming_doel",
+              "verwerker", "licentie", "actief", "disclose_link")
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["soort", "disclose_link"]
+        if obj is not None:
+            fixed.append("school")
+            if obj.is_standaard:
+                fixed += ["grondslag", "toestemming_doel"]
+        return fixed
+
+    @admin.display(description=_("disclose"))
+    def disclose_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("delen:nieuw", args=[obj.pk]), _("Prepare a disclosure"))
+
+
+@admin.register(Vordering)
+class VorderingAdmin(ScopedAdmin):
+    form = VorderingAdminForm
+    list_display = ("__str__", "school", "ontvangen_op", "termijn")
+    list_filter = (("school", admin.RelatedOnlyFieldListFilter),)
+    list_select_related = ("school",)
+    autocomplete_fields = ("leerling",)
+    fields = ("school", "leerling", "gevraagde_gegevens", "termijn", "wijze_van_verstrekking", "titel",
+              "ontvangen_op", "kenmerk_politie")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.vastgelegd_door = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Verstrekking)
+class VerstrekkingAdmin(ReadOnlyMixin, ScopedAdmin):
+    list_display = ("kenmerk", "tijdstip", "ontvanger_naam", "grondslag", "aantal_leerlingen", "school", "opgesteld_door")
+    list_filter = ("grondslag", ("school", admin.RelatedOnlyFieldListFilter), ("tijdstip", admin.DateFieldListFilter))
+    search_fields = ("=kenmerk", "ontvanger_naam")
+    date_hierarchy = "tijdstip"
+    list_select_related = ("school", "opgesteld_door")
+    exclude = ("leerlingen",)
+    readonly_fields = ("page_link",)
+
+    @admin.display(description=_("details and pupils"))
+    def page_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("delen:verstrekking", args=[obj.pk]), obj.kenmerk)
+
+
+class OvereenkomstInline(ScopedInline):
+    model = Verwerkersovereenkomst
+    fields = ("datum", "einddatum", "document", "model_privacyconvenant", "convenant_versie", "privacybijsluiter")
+
+
+@admin.register(Verwerker)
+class VerwerkerAdmin(ScopedAdmin):
+    form = VerwerkerAdminForm
+    list_display = ("product", "naam", "soort", "school", "dpia_uitgevoerd")
+    list_filter = ("soort", "dpia_uitgevoerd", ("school", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("product", "naam")
+    list_select_related = ("school",)
+    inlines = (OvereenkomstInline,)
+
+
+@admin.register(Verwerkersovereenkomst)
+class VerwerkersovereenkomstAdmin(ScopedAdmin):
+    list_display = ("verwerker", "datum", "einddatum", "model_privacyconvenant", "privacybijsluiter", "document_link")
+    list_filter = ("model_privacyconvenant", "privacybijsluiter")
+    list_select_related = ("verwerker",)
+    date_hierarchy = "einddatum"
+
+    @admin.display(description=_("document"))
+    def document_link(self, obj):
+        if not obj.document:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("delen:document", args=[obj.pk]), _("PDF"))
+
+
+@admin.register(Verloopwaarschuwing)
+class VerloopwaarschuwingAdmin(ReadOnlyMixin, ScopedAdmin):
+    list_display = ("overeenkomst", "einddatum", "aangemaakt", "verzonden_op", "aantal_ontvangers")
+    list_select_related = ("overeenkomst__verwerker",)
+
+
+@admin.register(RegisterVersie)
+class RegisterVersieAdmin(ReadOnlyMixin, ScopedAdmin):
+    list_display = ("school", "versie", "vastgesteld_op", "vastgesteld_door", "page_link")
+    list_select_related = ("school", "vastgesteld_door")
+    exclude = ("inhoud",)
+
+    @admin.display(description=_("register"))
+    def page_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("delen:registerversie", args=[obj.pk]), _("Show"))

@@ -1,0 +1,240 @@
+"""Staff pages of the disclosure register: the export flow, the disclosure log, the register of
+processing. Thin: access from ``delen/access.py`` querysets, writes in ``delen/services.py``.
+"""
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from leerlingen.audit import export_made
+from leerlingen.models import Groep, Leerling
+from leerlingen.schooljaar import current_schooljaar
+
+from . import access, services
+from .forms import AdoptForm, VerstrekkingForm
+from .models import (
+    Ontvanger,
+    RegisterVersie,
+    Soort,
+    Verloopwaarschuwing,
+    Verstrekking,
+    Verwerkersovereenkomst,
+    Vordering,
+)
+from .register import display, register_changes, register_csv, register_snapshot
+from .rules import DisclosureRefused
+from .velden import VELDEN
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_member_required
+@require_GET
+def index(request):
+    user = request.user
+    ontvangers = Ontvanger.objects.disclosable_by(user).filter(actief=True).select_related("school").order_by("school__naam", "naam")
+    verstrekkingen = Verstrekking.objects.visible_to(user).select_related("school", "opgesteld_door")
+    page = Paginator(verstrekkingen, 20).get_page(request.GET.get("pagina"))
+    context = {
+        "ontvangers": ontvangers,
+        "page": page,
+        "scholen": access.register_schools(user).order_by("naam"),
+        "waarschuwingen": Verloopwaarschuwing.objects.visible_to(user)
+        .filter(einddatum__gte=timezone.localdate())
+        .select_related("overeenkomst__verwerker__school"),
+    }
+    return render(request, "delen/index.html", context)
+
+
+def _flow_context(request, ontvanger):
+    """Groups, pupils and demands the user may choose from for this recipient."""
+    user = request.user
+    school = ontvanger.school
+    vorderingen = Vordering.objects.visible_to(user).filter(school=school).select_related("leerling")
+    pupils = Leerling.objects.visible_to(user).filter(school=school, datum_uitschrijving__isnull=True)
+    groepen = Groep.objects.visible_to(user).filter(school=school, schooljaar=current_schooljaar())
+    groep_keuze = request.GET.get("groep") or request.POST.get("groep") or ""
+    if ontvanger.soort == Soort.POLITIE:
+        pupils = Leerling.objects.visible_to(user).filter(id__in=vorderingen.values("leerling_id"))
+    elif groep_keuze == "alle":
+        pass
+    elif groep_keuze.isdigit() and groepen.filter(pk=groep_keuze).exists():
+        pupils = pupils.filter(groep_id=int(groep_keuze))
+    else:
+        pupils = pupils.none()
+        groep_keuze = ""
+    pupils = pupils.select_related("groep").order_by("achternaam", "roepnaam", "id")
+    return {"groepen": groepen, "groep_keuze": groep_keuze, "pupils": pupils, "vorderingen": vorderingen}
+
+
+def _form(request, ontvanger, ctx, data=None):
+    # Group exports start with the whole group ticked; a case (care, Veilig Thuis, police) with none.
+    case = ontvanger.soort in (Soort.VEILIG_THUIS, Soort.ZORGTEAM, Soort.SWV, Soort.POLITIE, Soort.INSPECTIE)
+    initial = {"leerlingen": [] if case else list(ctx["pupils"].values_list("pk", flat=True))}
+    if ontvanger.soort == Soort.ZORGTEAM:
+        initial["velden"] = [c for c in ontvanger.velden if c in VELDEN and not VELDEN[c].herleidbaar]
+    return VerstrekkingForm(
+        data, ontvanger=ontvanger, leerlingen=ctx["pupils"], vorderingen=ctx["vorderingen"], initial=initial
+    )
+
+
+def _render_form(request, ontvanger, ctx, form, weigeringen=(), status=200):
+    names = {}
+    ids = {i for w in weigeringen for i in w.leerling_ids}
+    if ids:
+        names = dict(
+            (p.pk, p.volledige_naam) for p in Leerling.objects.visible_to(request.user).filter(pk__in=ids)
+        )
+    rows = [{"tekst": str(w), "namen": [names[i] for i in w.leerling_ids if i in names]} for w in weigeringen]
+    context = {**ctx, "ontvanger": ontvanger, "form": form, "weigeringen": rows}
+    return _no_store(render(request, "delen/nieuw.html", context, status=status))
+
+
+@staff_member_required
+@never_cache
+def nieuw(request, pk):
+    ontvanger = get_object_or_404(Ontvanger.objects.disclosable_by(request.user).filter(actief=True).select_related("school"), pk=pk)
+    ctx = _flow_context(request, ontvanger)
+    return _render_form(request, ontvanger, ctx, _form(request, ontvanger, ctx))
+
+
+@staff_member_required
+@require_POST
+def controle(request, pk):
+    ontvanger = get_object_or_404(Ontvanger.objects.disclosable_by(request.user).filter(actief=True).select_related("school"), pk=pk)
+    ctx = _flow_context(request, ontvanger)
+    form = _form(request, ontvanger, ctx, request.POST)
+    if not form.is_valid():
+        return _render_form(request, ontvanger, ctx, form, status=400)
+    weigeringen, tabel = services.preview(user=request.user, aanvraag=form.aanvraag())
+    if weigeringen:
+        return _render_form(request, ontvanger, ctx, form, weigeringen, status=400)
+    context = {**ctx, "ontvanger": ontvanger, "form": form, "tabel": tabel, "aanvraag": form.aanvraag()}
+    return _no_store(render(request, "delen/controle.html", context))
+
+
+@staff_member_required
+@require_POST
+def bevestig(request, pk):
+    ontvanger = get_object_or_404(Ontvanger.objects.disclosable_by(request.user).filter(actief=True).select_related("school"), pk=pk)
+    ctx = _flow_context(request, ontvanger)
+    form = _form(request, ontvanger, ctx, request.POST)
+    if not form.is_valid():
+        return _render_form(request, ontvanger, ctx, form, status=400)
+    try:
+        export = services.disclose(user=request.user, aanvraag=form.aanvraag())
+    except DisclosureRefused as refused:
+        return _render_form(request, ontvanger, ctx, form, refused.weigeringen, status=400)
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.bestandsnaam}"'
+    response["X-Verstrekking"] = export.verstrekking.kenmerk
+    return _no_store(response)
+
+
+@staff_member_required
+@require_GET
+def verstrekking(request, pk):
+    v = get_object_or_404(
+        Verstrekking.objects.visible_to(request.user).select_related(
+            "school", "ontvanger", "opgesteld_door", "goedgekeurd_door", "vordering"
+        ),
+        pk=pk,
+    )
+    pupils = Leerling.objects.visible_to(request.user).filter(verstrekkingen=v).select_related("groep")
+    page = Paginator(pupils.order_by("achternaam", "roepnaam", "id"), 50).get_page(request.GET.get("pagina"))
+    return render(request, "delen/verstrekking.html", {"v": v, "page": page})
+
+
+@staff_member_required
+@require_GET
+def leerling(request, pk):
+    pupil = get_object_or_404(Leerling.objects.visible_to(request.user), pk=pk)
+    items = services.verstrekkingen_van_leerling(leerling=pupil, user=request.user)
+    page = Paginator(items, 20).get_page(request.GET.get("pagina"))
+    return render(request, "delen/leerling.html", {"leerling": pupil, "page": page})
+
+
+@staff_member_required
+@never_cache
+@require_GET
+def register(request, pk):
+    school = get_object_or_404(access.register_schools(request.user).select_related("bestuur"), pk=pk)
+    snapshot = register_snapshot(school)
+    formaat = request.GET.get("formaat")
+    if formaat in ("csv", "pdf"):
+        return _register_file(request, school, snapshot, formaat, label="register")
+    latest = services.latest_version(school)
+    changes = register_changes(latest.inhoud if latest else None, snapshot)
+    context = {
+        "school": school,
+        "register": display(snapshot),
+        "latest": latest,
+        "changes": changes,
+        "changed_keys": {c.naam for c in changes},
+        "versies": RegisterVersie.objects.visible_to(request.user).filter(school=school).order_by("-versie")[:20],
+        "may_adopt": access.adoptable_schools(request.user).filter(pk=school.pk).exists(),
+        "adopt_form": AdoptForm(),
+        "overeenkomsten": {
+            o.pk: o for o in Verwerkersovereenkomst.objects.visible_to(request.user).filter(verwerker__school=school)
+        },
+    }
+    return render(request, "delen/register.html", context)
+
+
+def _register_file(request, school, snapshot, formaat, *, label, versie=None):
+    export_made(user=request.user, object_type="register", object_id=versie.pk if versie else school.pk,
+                categorieen=(), reden=f"register of processing ({formaat})")
+    stamp = versie.vastgesteld_op if versie else timezone.localdate()
+    name = f"{label}-{school.brin}-{stamp:%Y%m%d}" + (f"-v{versie.versie}" if versie else "")
+    if formaat == "csv":
+        response = HttpResponse(register_csv(snapshot), content_type="text/csv; charset=utf-8")
+    else:
+        from .pdf import render_pdf
+
+        content, _html = render_pdf(
+            "pdf/delen/register.html",
+            {"register": display(snapshot), "school": school, "versie": versie, "datum": stamp},
+        )
+        response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{formaat}"'
+    return _no_store(response)
+
+
+@staff_member_required
+@require_POST
+def vaststellen(request, pk):
+    school = get_object_or_404(access.adoptable_schools(request.user), pk=pk)
+    form = AdoptForm(request.POST)
+    if form.is_valid():
+        versie = services.adopt_register(school=school, user=request.user, besluit=form.cleaned_data["besluit"])
+        messages.success(request, _("The register was adopted as version %(version)d.") % {"version": versie.versie})
+    return redirect("delen:register", pk=school.pk)
+
+
+@staff_member_required
+@require_GET
+def registerversie(request, pk):
+    versie = get_object_or_404(RegisterVersie.objects.visible_to(request.user).select_related("school", "vastgesteld_door"), pk=pk)
+    if request.GET.get("formaat") in ("csv", "pdf"):
+        return _register_file(request, versie.school, versie.inhoud, request.GET["formaat"], label="register", versie=versie)
+    return render(request, "delen/registerversie.html", {"versie": versie, "register": display(versie.inhoud)})
+
+
+@staff_member_required
+@require_GET
+def document(request, pk):
+    overeenkomst = get_object_or_404(Verwerkersovereenkomst.objects.visible_to(request.user), pk=pk)
+    if not overeenkomst.document:
+        raise Http404
+    response = FileResponse(overeenkomst.document.open("rb"), content_type="application/pdf", as_attachment=True,
+                            filename=f"verwerkersovereenkomst-{overeenkomst.pk}.pdf")
+    return _no_store(response)
