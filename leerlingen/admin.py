@@ -264,3 +264,5 @@ class GebruikerAdmin(SimpleHistoryAdmin, UserAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs if request.user.is_superuser else qs.none()
+from . import admin_retention  # noqa: E402,F401  (retention admin, own module)
+from . import admin_import  # noqa: E402,F401  (pupil import pages, own module)

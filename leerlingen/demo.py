@@ -231,6 +231,7 @@ class DemoBuilder:
         self._users(bestuur, primair, voortgezet, groepen, klassen, parent_pupils)
         self.logins += __import__("toestemming.demo", fromlist=["load_demo"]).load_demo(bestuur, today=self.today)
         __import__("delen.demo", fromlist=["load_demo"]).load_demo(bestuur, today=self.today)
+        __import__("verzoeken.demo", fromlist=["load_demo"]).load_demo(bestuur, today=self.today)
         return self.logins
 
     def _users(self, bestuur, primair, voortgezet, groepen, klassen, parent_pupils) -> None:

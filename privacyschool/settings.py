@@ -279,6 +279,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "leerlingen.tasks.retention_sweep",
         "schedule": __import__("celery.schedules").schedules.crontab(hour=2, minute=30),
     },
+    # Requests (verzoeken): warn the handler a week before a deadline, the director on the day,
+    # director and FG once it has passed. Rows first, idempotent per request, kind and deadline.
+    "verzoeken-termijnen": {
+        "task": "verzoeken.tasks.check_deadlines",
+        "schedule": __import__("celery.schedules").schedules.crontab(hour=6, minute=45),
+    },
     # Retention: start approved lists whose waiting period is over; resume any left half-way.
     "leerlingen-start-due-destructions": {
         "task": "leerlingen.tasks.start_due_destructions",

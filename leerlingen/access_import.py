@@ -1,0 +1,47 @@
+"""Who may see and run pupil imports: built on the helpers of ``leerlingen/access.py`` (DESIGN.md §3).
+
+An import writes the school's register, so it is for the school's director and administrative
+staff. The board's data protection officer sees the import runs (not the files) for oversight.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from .access import _is_anonymous, bestuur_ids, school_ids
+
+IMPORT_ROLES = ("rol_directeur", "rol_administratie")
+
+
+def schools_for_import(user) -> models.QuerySet:
+    """The schools whose register ``user`` may load from a file."""
+    from .models import School
+
+    if _is_anonymous(user):
+        return School.objects.none()
+    if user.is_superuser:
+        return School.objects.all()
+    return School.objects.filter(id__in=school_ids(user, IMPORT_ROLES))
+
+
+class LeerlingimportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if _is_anonymous(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(school_id__in=school_ids(user, IMPORT_ROLES)) | Q(school__bestuur_id__in=bestuur_ids(user, ("rol_fg",)))
+        )
+
+    def runnable_by(self, user):
+        """Runs ``user`` may continue (map, preview, confirm, cancel)."""
+        return self.visible_to(user).filter(school__in=schools_for_import(user))
+
+
+class ImportprofielQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if _is_anonymous(user):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(school_id__in=school_ids(user, IMPORT_ROLES))

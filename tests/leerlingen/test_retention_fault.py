@@ -1,0 +1,164 @@
+"""Fault test: a real Celery worker is SIGKILLed in the middle of a destruction run.
+
+Against the real Postgres and Redis: every item is afterwards either fully gone (record,
+dependants and history, with a tombstone) or fully there; a restarted worker, started by what
+beat does every quarter of an hour (``start_due_destructions``), finishes the list, and nothing
+is destroyed twice.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from leerlingen import retention
+from leerlingen.models import (
+    DossierItem,
+    Gezagsrelatie,
+    Leerling,
+    Ouder,
+    VernietigdRecord,
+    Vernietigingslijst,
+    VernietigingslijstItem,
+)
+from leerlingen.roles import grant_role
+
+from .factories import SchoolFactory, UserFactory
+from .factories_retention import pupil_with_family
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+N = 250
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _worker_env() -> dict:
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env["CONN_MAX_AGE"] = "0"
+    return env
+
+
+def _start_worker(tag: str) -> subprocess.Popen:
+    log = open(ROOT / "var" / f"fault-worker-{tag}.log", "w")  # noqa: SIM115 - closed with the process
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "privacyschool", "worker", "--pool=solo", "--concurrency=1",
+         "--without-gossip", "--without-mingle", "--loglevel=INFO", "-n", f"fault-{tag}@%h"],
+        cwd=ROOT, env=_worker_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+
+
+def _stop(proc: subprocess.Popen, sig=signal.SIGTERM) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def _wait_for(predicate, *, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    pytest.fail(f"timed out after {timeout}s waiting for {what}")
+
+
+def _destroyed(lijst) -> int:
+    return lijst.items.filter(status=VernietigingslijstItem.Status.VERNIETIGD).count()
+
+
+def _assert_consistent(lijst, pupils: dict[int, str]) -> tuple[int, int]:
+    """Each pupil is either fully gone with one tombstone, or fully there. Returns (gone, there)."""
+    history = Leerling.history.model
+    item_history = DossierItem.history.model
+    gone = there = 0
+    for item in lijst.items.all():
+        pk = item.object_id
+        exists = Leerling.objects.filter(pk=pk).exists()
+        tombstones = VernietigdRecord.objects.filter(soort="leerlingen.Leerling", object_id=str(pk)).count()
+        if item.status == VernietigingslijstItem.Status.VERNIETIGD:
+            assert not exists and tombstones == 1, pk
+            assert not history.objects.filter(id=pk).exists()
+            assert not item_history.objects.filter(leerling_id=pk).exists()
+            assert not Gezagsrelatie.history.model.objects.filter(leerling_id=pk).exists()
+            assert not Ouder.objects.filter(achternaam=pupils[pk]).exists()
+            gone += 1
+        else:
+            assert item.status == VernietigingslijstItem.Status.TE_VERNIETIGEN
+            assert exists and tombstones == 0, pk
+            assert DossierItem.objects.filter(leerling_id=pk).count() == 2
+            assert Gezagsrelatie.objects.filter(leerling_id=pk).count() == 1
+            assert history.objects.filter(id=pk).exists()
+            assert Ouder.objects.filter(achternaam=pupils[pk]).count() == 1
+            there += 1
+    return gone, there
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs the real Redis (REDIS_URL)")
+def test_killed_worker_leaves_every_item_whole_and_a_restart_finishes_the_list():
+    import redis
+
+    from leerlingen.tasks import carry_out_destruction, start_due_destructions
+
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()  # our own Redis database: no stale messages
+    school = SchoolFactory(brin="77FK")
+    retention.ensure_default_terms(school=school)
+    directeur = UserFactory(username="fault-directeur")
+    grant_role(user=directeur, rol="directeur", container=school)
+    pupils = {}
+    for n in range(N):
+        p = pupil_with_family(school=school, left=date(2018, 7, 1), achternaam=f"Fout{n:04d}", items=("studievoortgang", "medisch"))
+        pupils[p.pk] = p.achternaam
+    lijst = retention.run_sweep(today=date(2026, 11, 23)).lists[0]
+    assert lijst.items.count() == N
+    retention.approve_list(lijst=lijst, user=directeur, bevestiging=lijst.naam, now=timezone.now() - timedelta(days=8))
+    assert retention.due_lists() == [lijst.pk]
+
+    worker = _start_worker("first")
+    try:
+        carry_out_destruction.delay(lijst.pk)
+        _wait_for(lambda: _destroyed(lijst) >= 15, timeout=90, what="the first destructions")
+        os.killpg(worker.pid, signal.SIGKILL)  # in the middle of the run
+        worker.wait(timeout=10)
+    finally:
+        _stop(worker, signal.SIGKILL)
+
+    lijst.refresh_from_db()
+    assert lijst.status == Vernietigingslijst.Status.IN_UITVOERING
+    gone, there = _assert_consistent(lijst, pupils)
+    assert gone >= 15 and there > 0, (gone, there)
+    time.sleep(0.5)
+    assert _destroyed(lijst) == gone  # nothing moves while no worker runs
+
+    worker = _start_worker("second")
+    try:
+        start_due_destructions.delay()  # what beat does every 15 minutes: resume the half-done list
+        _wait_for(
+            lambda: Vernietigingslijst.objects.get(pk=lijst.pk).status == Vernietigingslijst.Status.UITGEVOERD,
+            timeout=180, what="the list to be finished",
+        )
+        carry_out_destruction.delay(lijst.pk)  # a duplicate message: destroys nothing twice
+        time.sleep(1.0)
+    finally:
+        _stop(worker)
+
+    lijst.refresh_from_db()
+    gone, there = _assert_consistent(lijst, pupils)
+    assert (gone, there) == (N, 0)
+    assert VernietigdRecord.objects.filter(soort="leerlingen.Leerling").count() == N
+    assert VernietigdRecord.objects.filter(soort="leerlingen.Ouder").count() == N
+    assert not Leerling.objects.filter(school=school).exists()

@@ -1,0 +1,158 @@
+"""Staff pages: the photo list per group (page and PDF), counts, reminders, paper forms."""
+
+import io
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from leerlingen.models import Toegangslog
+from toestemming.models import Doel, Herinnering, Toestemming
+from toestemming.services import give_consent, publish_form
+
+from ..leerlingen.factories import GezagsrelatieFactory, LeerlingFactory, OuderFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_teacher_sees_only_own_groups(client, consent):
+    client.force_login(consent.users["leerkracht"])
+    page = client.get(reverse("toestemming_staf:index")).content.decode()
+    assert "Groep 5" in page and "Groep 6" not in page
+    assert client.get(reverse("toestemming_staf:groep", args=[consent.groepen["g5"].pk])).status_code == 200
+    for other in ("g6", "k5", "gb"):
+        pk = consent.groepen[other].pk
+        assert client.get(reverse("toestemming_staf:groep", args=[pk])).status_code == 404
+        assert client.get(reverse("toestemming_staf:fotolijst", args=[pk])).status_code == 404
+
+
+def test_outsider_and_anonymous(client, consent):
+    pk = consent.groepen["g5"].pk
+    assert client.get(reverse("toestemming_staf:groep", args=[pk])).status_code == 302
+    client.force_login(consent.users["buitenstaander"])
+    assert client.get(reverse("toestemming_staf:groep", args=[pk])).status_code == 404
+    client.force_login(consent.users["ouder_gezag"])
+    assert client.get(reverse("toestemming_staf:groep", args=[pk])).status_code == 404
+
+
+def test_group_list_shows_answers_and_counts(client, consent, doel):
+    school = consent.schools["a1"]
+    g5 = consent.pupils["g5"]
+    give_consent(leerling=g5, doel=doel(school), gegeven=True, ouder=consent.ouders["gezag"])
+    give_consent(leerling=g5, doel=doel(school, "social-media"), gegeven=False, ouder=consent.ouders["gezag"])
+    client.force_login(consent.users["leerkracht"])
+    page = client.get(reverse("toestemming_staf:groep", args=[consent.groepen["g5"].pk])).content.decode()
+    assert page.count("✓</span> yes") == 1 and page.count("✗</span> no") == 1 and page.count("?</span> open") == 5
+    assert "Aalbers" in page
+
+
+def test_photo_list_pdf(client, consent, doel):
+    from pypdf import PdfReader
+
+    school = consent.schools["a1"]
+    g5 = consent.pupils["g5"]
+    tweede = OuderFactory(bestuur=consent.besturen["a"])
+    GezagsrelatieFactory(ouder=tweede, leerling=g5)
+    give_consent(leerling=g5, doel=doel(school), gegeven=True, ouder=consent.ouders["gezag"])
+    give_consent(leerling=g5, doel=doel(school, "nieuwsbrief"), gegeven=True, ouder=consent.ouders["gezag"])
+    give_consent(leerling=g5, doel=doel(school, "nieuwsbrief"), gegeven=False, ouder=tweede)
+    client.force_login(consent.users["leerkracht"])
+    response = client.get(reverse("toestemming_staf:fotolijst", args=[consent.groepen["g5"].pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Photo list Groep 5" in text and "School A1" in text
+    assert f"{g5.achternaam}, {g5.roepnaam}" in text
+    assert "Photos and video on the public website" in " ".join(text.split())  # headers wrap
+    row = next(line for line in text.splitlines() if g5.achternaam in line)
+    assert row.split()[-7:] == ["YES", "?", "NO*", "?", "?", "?", "?"]
+    assert Toegangslog.objects.filter(soort="export", object_type="fotolijst", gebruiker=consent.users["leerkracht"]).exists()
+
+
+def test_reminders_once_per_day_to_parents_with_gezag(client, consent, eager_tasks, django_capture_on_commit_callbacks):
+    client.force_login(consent.users["leerkracht"])
+    url = reverse("toestemming_staf:herinnering", args=[consent.groepen["g5"].pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    assert [m.to for m in mail.outbox] == [[consent.ouders["gezag"].email]]  # not the parent without gezag
+    assert Herinnering.objects.get().verzonden_op is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    assert len(mail.outbox) == 1 and Herinnering.objects.count() == 1
+
+
+def test_no_reminder_when_answered(client, consent, doel, eager_tasks, django_capture_on_commit_callbacks):
+    for d in Doel.objects.filter(school=consent.schools["a1"]):
+        give_consent(leerling=consent.pupils["g5"], doel=d, gegeven=False, ouder=consent.ouders["gezag"])
+    client.force_login(consent.users["directeur"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("toestemming_staf:herinnering", args=[consent.groepen["g5"].pk]))
+    assert not mail.outbox
+
+
+def test_fg_looks_but_does_not_remind(client, consent):
+    client.force_login(consent.users["fg"])
+    page = client.get(reverse("toestemming_staf:groep", args=[consent.groepen["g5"].pk])).content.decode()
+    assert "Send a reminder" not in page
+    client.post(reverse("toestemming_staf:herinnering", args=[consent.groepen["g5"].pk]))
+    assert not Herinnering.objects.exists()
+    assert client.get(reverse("toestemming_staf:papier", args=[consent.pupils["g5"].pk])).status_code == 404
+
+
+def test_teacher_records_a_paper_form(client, consent, doel):
+    g5, school = consent.pupils["g5"], consent.schools["a1"]
+    client.force_login(consent.users["leerkracht"])
+    url = reverse("toestemming_staf:papier", args=[g5.pk])
+    page = client.get(url).content.decode()
+    assert "Aalbers-Vader" not in page  # a parent without gezag cannot have signed
+    data = {"beslisser": f"ouder-{consent.ouders['gezag'].pk}", "ondertekend_op": "2026-09-03",
+            f"doel_{doel(school).pk}": "ja", f"doel_{doel(school, 'social-media').pk}": "nee"}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    rows = Toestemming.objects.order_by("doel__volgorde")
+    assert [(r.gegeven, r.kanaal, r.vastgelegd_door.username) for r in rows] == [
+        (True, "papier", "leerkracht"), (False, "papier", "leerkracht"),
+    ]
+    assert client.get(reverse("toestemming_staf:papier", args=[consent.pupils["g6"].pk])).status_code == 404
+
+
+def test_paper_form_needs_an_answer(client, consent):
+    client.force_login(consent.users["directeur"])
+    url = reverse("toestemming_staf:papier", args=[consent.pupils["g5"].pk])
+    response = client.post(url, {"beslisser": f"ouder-{consent.ouders['gezag'].pk}", "ondertekend_op": "2026-09-03"})
+    assert response.status_code == 200 and "at least one answer" in response.content.decode()
+
+
+@pytest.mark.parametrize(("pupils", "extra"), [(1, 0), (25, 8)])
+def test_group_page_queries_do_not_grow(client, consent, django_assert_max_num_queries, pupils, extra):
+    school = consent.schools["a1"]
+    for i in range(extra):
+        Doel.objects.create(school=school, code=f"extra-{i}", naam=f"Extra {i}")
+    publish_form(school=school)
+    for _ in range(pupils - 1):
+        leerling = LeerlingFactory(groep=consent.groepen["g5"])
+        ouder = OuderFactory(bestuur=consent.besturen["a"])
+        GezagsrelatieFactory(ouder=ouder, leerling=leerling)
+        give_consent(leerling=leerling, doel=Doel.objects.filter(school=school).first(), gegeven=True, ouder=ouder)
+    client.force_login(consent.users["leerkracht"])
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("toestemming_staf:groep", args=[consent.groepen["g5"].pk]))
+    assert response.content.decode().count("<th scope=\"row\">") == pupils
+    client.force_login(consent.users["directeur"])
+    with django_assert_max_num_queries(11):
+        client.get(reverse("toestemming_staf:index"))
+
+
+def test_teacher_makes_personal_codes_shown_once(client, consent):
+    from toestemming.models import Toegangscode
+
+    client.force_login(consent.users["leerkracht"])
+    page = client.post(reverse("toestemming_staf:codes", args=[consent.groepen["g5"].pk])).content.decode()
+    codes = re.findall(r'class="code">([A-Z0-9-]{14})<', page)
+    assert len(codes) == 1  # the parent with gezag only
+    row = Toegangscode.objects.get()
+    assert row.ouder == consent.ouders["gezag"] and codes[0] not in row.code_hash
+    client.logout()
+    assert client.post("/portaal/inloggen/", {"methode": "code", "code": codes[0]})["Location"] == "/portaal/"
+    client.force_login(consent.users["fg"])
+    assert client.post(reverse("toestemming_staf:codes", args=[consent.groepen["g5"].pk])).status_code == 404

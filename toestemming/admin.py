@@ -1,0 +1,77 @@
+"""Consent in the admin: purposes (editable by the director), forms (published ones are evidence,
+so read-only; a new version is published by an action), and the decisions with their history."""
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from leerlingen.schooljaar import current_schooljaar
+from privacyschool.admin_base import ScopedAdmin
+
+from .models import Doel, Formulier, FormulierTekst, Herinnering, Overdracht, Toestemming
+from .services import publish_form
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Doel)
+class DoelAdmin(ScopedAdmin):
+    list_display = ("naam", "code", "school", "actief", "volgorde")
+    list_filter = ("actief", ("school", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("naam", "code")
+    list_select_related = ("school",)
+
+
+class FormulierTekstInline(ReadOnlyMixin, admin.TabularInline):
+    model = FormulierTekst
+    fields = ("doel", "tekst")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Formulier)
+class FormulierAdmin(ReadOnlyMixin, ScopedAdmin):
+    list_display = ("__str__", "school", "schooljaar", "versie", "gepubliceerd_op")
+    list_filter = ("schooljaar", ("school", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("school",)
+    inlines = [FormulierTekstInline]
+    actions = ["publish_current_year"]
+
+    def has_change_permission(self, request, obj=None):  # actions need change permission on the list
+        return obj is None and request.user.has_perm("toestemming.change_formulier")
+
+    @admin.action(description=_("Publish a new version for the current school year (asks every family again in a new year)"))
+    def publish_current_year(self, request, queryset):
+        for formulier in queryset.select_related("school"):
+            publish_form(school=formulier.school, schooljaar=current_schooljaar(), by=request.user, inleiding=formulier.inleiding)
+        self.message_user(request, _("The form has been published."), messages.SUCCESS)
+
+
+@admin.register(Toestemming)
+class ToestemmingAdmin(ReadOnlyMixin, ScopedAdmin):
+    list_display = ("leerling", "doel", "schooljaar", "gegeven", "is_intrekking", "beslisser", "ouder", "kanaal", "tijdstip", "huidig")
+    list_filter = ("schooljaar", "gegeven", "is_intrekking", "huidig", "kanaal", "beslisser")
+    list_select_related = ("leerling", "doel", "ouder")
+    search_fields = ("leerling__achternaam", "leerling__leerlingnummer")
+    date_hierarchy = "tijdstip"
+
+
+@admin.register(Overdracht)
+class OverdrachtAdmin(ReadOnlyMixin, ScopedAdmin):
+    list_display = ("leerling", "datum", "status", "verzonden_op")
+    list_filter = ("status",)
+    list_select_related = ("leerling",)
+
+
+@admin.register(Herinnering)
+class HerinneringAdmin(ReadOnlyMixin, ScopedAdmin):
+    list_display = ("ouder", "formulier", "datum", "verzonden_op")
+    list_select_related = ("ouder", "formulier")

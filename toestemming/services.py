@@ -1,0 +1,225 @@
+"""Writes of the consent app. Keyword-only; views, admin actions, tasks and the demo call these.
+
+Every decision is a new ``Toestemming`` row; the decider's previous row for the same question
+stops being current. Nothing is ever overwritten, so who decided what, on which form text, when
+and through which channel stays demonstrable (AVG art. 7(1)).
+"""
+
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from leerlingen.models import Gezagsrelatie, Leerling, Ouder, School
+from leerlingen.schooljaar import current_schooljaar
+
+from .access import recordable_pupils
+from .models import Beslisser, Doel, Formulier, FormulierTekst, Herinnering, Kanaal, Overdracht, Toestemming
+from .rules import ConsentRefused, check_may_decide
+
+# The purposes the seeds name (000, 001, 002, 004): code, name, the question's default text.
+DEFAULT_DOELEN = [
+    ("website", _("Photos and video on the public website"),
+     _("We may show photos and short videos of school activities on the school's public website, "
+       "where anyone can see them.")),
+    ("website-besloten", _("Photos and video in the closed part of the website"),
+     _("We may show photos and videos in the part of the website that only parents and staff of the "
+       "school can open after logging in.")),
+    ("nieuwsbrief", _("Photos in the newsletter"),
+     _("We may use photos of school activities in the newsletter we send to parents.")),
+    ("schoolapp", _("Photos and video in the school app (Parro)"),
+     _("We may share photos and videos in the school app, where the parents of the group or the "
+       "school can see them.")),
+    ("social-media", _("Photos and video on social media"),
+     _("We may post photos and videos on the school's social media accounts, which are public.")),
+    ("schoolgids", _("Photos in the school guide and year book"),
+     _("We may use photos in the printed and digital school guide and in the year book.")),
+    ("professionalisering", _("Video for teacher professional development"),
+     _("Teachers may be filmed in class, with pupils in view, to coach and train them. The recordings "
+       "are for internal use only and are wiped when the training ends.")),
+]
+
+
+@transaction.atomic
+def ensure_default_doelen(*, school: School) -> list[Doel]:
+    """Give a school the purposes the seeds name; existing purposes (by code) are left alone."""
+    existing = set(school.doelen.values_list("code", flat=True))
+    created = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for order, (code, naam, omschrijving) in enumerate(DEFAULT_DOELEN, start=1):
+            if code not in existing:
+                created.append(
+                    Doel.objects.create(
+                        school=school, code=code, naam=str(naam), omschrijving=str(omschrijving), volgorde=order * 10
+                    )
+                )
+    return created
+
+
+def current_form(*, school: School, schooljaar: str | None = None) -> Formulier | None:
+    """The latest published form version of a school year, or None."""
+    schooljaar = schooljaar or current_schooljaar()
+    return (
+        Formulier.objects.gepubliceerd()
+        .filter(school=school, schooljaar=schooljaar)
+        .order_by("-versie")
+        .first()
+    )
+
+
+@transaction.atomic
+def publish_form(*, school: School, schooljaar: str | None = None, by=None, inleiding: str = "",
+                 teksten: dict[str, str] | None = None) -> Formulier:
+    """Publish a new form version for a school year, with a text per active purpose.
+
+    A new school year's form asks every family again: decisions belong to one school year, so
+    until a family answers the new form there is no consent. A new version within the same year
+    (a corrected text) keeps the year's decisions; each records the version its decider saw.
+    """
+    schooljaar = schooljaar or current_schooljaar()
+    teksten = teksten or {}
+    last = Formulier.objects.filter(school=school, schooljaar=schooljaar).order_by("-versie").first()
+    formulier = Formulier.objects.create(
+        school=school, schooljaar=schooljaar, versie=(last.versie + 1) if last else 1,
+        inleiding=inleiding or (last.inleiding if last else ""), gepubliceerd_op=timezone.now(), gepubliceerd_door=by,
+    )
+    for doel in school.doelen.filter(actief=True):
+        FormulierTekst.objects.create(formulier=formulier, doel=doel, tekst=teksten.get(doel.code) or doel.omschrijving or doel.naam)
+    return formulier
+
+
+def _decider_kwargs(*, ouder: Ouder | None, door_leerling: bool) -> dict:
+    if door_leerling:
+        return {"beslisser": Beslisser.LEERLING, "ouder": None}
+    return {"beslisser": Beslisser.OUDER, "ouder": ouder}
+
+
+@transaction.atomic
+def give_consent(*, leerling: Leerling, doel: Doel, gegeven: bool, ouder: Ouder | None = None,
+                 door_leerling: bool = False, kanaal: str = Kanaal.PORTAAL, vastgelegd_door=None,
+                 tijdstip: datetime | None = None, on: date | None = None) -> Toestemming:
+    """Record a decision (yes or no) of a parent with gezag, or of the pupil from 16.
+
+    Answering the same as one's current answer changes nothing and returns the current row.
+    """
+    on = on or timezone.localdate()
+    check_may_decide(leerling=leerling, ouder=ouder, door_leerling=door_leerling, on=on)
+    if doel.school_id != leerling.school_id or not doel.actief:
+        raise ConsentRefused("wrong_purpose")
+    schooljaar = current_schooljaar(on)
+    formulier = current_form(school=leerling.school, schooljaar=schooljaar)
+    if formulier is None:
+        raise ConsentRefused("no_form")
+    if not formulier.teksten.filter(doel=doel).exists():
+        raise ConsentRefused("wrong_purpose")
+    decider = _decider_kwargs(ouder=ouder, door_leerling=door_leerling)
+    previous = (
+        Toestemming.objects.select_for_update()
+        .filter(leerling=leerling, doel=doel, schooljaar=schooljaar, huidig=True, **decider)
+        .first()
+    )
+    if previous is not None and previous.gegeven == gegeven and previous.formulier_id == formulier.id:
+        return previous
+    if previous is not None:
+        previous.huidig = False
+        previous.save(update_fields=["huidig"])
+    return Toestemming.objects.create(
+        leerling=leerling, doel=doel, schooljaar=schooljaar, formulier=formulier, gegeven=gegeven,
+        kanaal=kanaal, vastgelegd_door=vastgelegd_door, tijdstip=tijdstip or timezone.now(),
+        is_intrekking=bool(previous and previous.gegeven and not gegeven), huidig=True, **decider,
+    )
+
+
+def withdraw_consent(*, leerling: Leerling, doel: Doel, ouder: Ouder | None = None, door_leerling: bool = False,
+                     kanaal: str = Kanaal.PORTAAL, vastgelegd_door=None) -> Toestemming:
+    """Withdraw consent: a new 'no'. Material already published is not reached (seed 003)."""
+    return give_consent(
+        leerling=leerling, doel=doel, gegeven=False, ouder=ouder, door_leerling=door_leerling,
+        kanaal=kanaal, vastgelegd_door=vastgelegd_door,
+    )
+
+
+@transaction.atomic
+def record_paper_form(*, leerling: Leerling, antwoorden: dict[Doel, bool], vastgelegd_door,
+                      ouder: Ouder | None = None, door_leerling: bool = False,
+                      ondertekend_op: datetime | None = None) -> list[Toestemming]:
+    """A staff member enters a signed paper form: one decision per answered purpose."""
+    if not recordable_pupils(vastgelegd_door).filter(pk=leerling.pk).exists():
+        raise ConsentRefused("not_recordable")
+    return [
+        give_consent(
+            leerling=leerling, doel=doel, gegeven=gegeven, ouder=ouder, door_leerling=door_leerling,
+            kanaal=Kanaal.PAPIER, vastgelegd_door=vastgelegd_door, tijdstip=ondertekend_op,
+        )
+        for doel, gegeven in antwoorden.items()
+    ]
+
+
+@transaction.atomic
+def hand_over_to_pupil(*, leerling: Leerling, on: date | None = None) -> Overdracht:
+    """From 16 the pupil decides: record the handover and send the pupil an invitation.
+
+    Idempotent: a pupil is handed over once. The parents' portal shows the answers read-only
+    from the 16th birthday on (that follows from the birth date, see ``rules.py``).
+    """
+    from .tasks import send_uitnodiging
+
+    on = on or timezone.localdate()
+    if not is_due_for_handover(leerling, on):
+        raise ConsentRefused("under_16")
+    overdracht, created = Overdracht.objects.get_or_create(
+        leerling=leerling,
+        defaults={
+            "datum": on,
+            "status": Overdracht.Status.TE_VERZENDEN if leerling.email else Overdracht.Status.GEEN_EMAIL,
+        },
+    )
+    if created and overdracht.status == Overdracht.Status.TE_VERZENDEN:
+        transaction.on_commit(lambda: send_uitnodiging.delay(overdracht.id))
+    return overdracht
+
+
+def is_due_for_handover(leerling: Leerling, on: date) -> bool:
+    from .rules import is_zestien_plus
+
+    return is_zestien_plus(leerling, on)
+
+
+@transaction.atomic
+def request_reminders(*, leerlingen, door, on: date | None = None) -> list[Herinnering]:
+    """Remind the parents with gezag (and e-mail) of pupils that have open questions this year.
+
+    One reminder per parent per form per day, whatever the number of clicks; sent by a task.
+    """
+    from .rules import effective_consents, is_zestien_plus
+    from .tasks import send_herinnering
+
+    on = on or timezone.localdate()
+    leerlingen = list(recordable_pupils(door).filter(pk__in=[p.pk for p in leerlingen]).select_related("school"))
+    schools = {p.school_id: p.school for p in leerlingen}
+    forms = {sid: current_form(school=school, schooljaar=current_schooljaar(on)) for sid, school in schools.items()}
+    doel_ids_by_form = {
+        f.id: list(f.teksten.values_list("doel_id", flat=True)) for f in forms.values() if f is not None
+    }
+    all_doel_ids = sorted({d for ids in doel_ids_by_form.values() for d in ids})
+    answers = effective_consents(leerlingen=leerlingen, doel_ids=all_doel_ids, on=on)
+    open_pupils = {}
+    for p in leerlingen:
+        form = forms.get(p.school_id)
+        if form is None or is_zestien_plus(p, on):
+            continue
+        if any(answers[(p.id, d)].status == "open" for d in doel_ids_by_form[form.id]):
+            open_pupils[p.id] = form
+    made = []
+    relaties = Gezagsrelatie.objects.filter(leerling_id__in=open_pupils, heeft_gezag=True).exclude(ouder__email="")
+    for relatie in relaties.select_related("ouder"):
+        herinnering, created = Herinnering.objects.get_or_create(
+            formulier=open_pupils[relatie.leerling_id], ouder=relatie.ouder, datum=on,
+            defaults={"aangevraagd_door": door},
+        )
+        if created:
+            made.append(herinnering)
+            transaction.on_commit(lambda pk=herinnering.pk: send_herinnering.delay(pk))
+    return made

@@ -1,0 +1,164 @@
+"""Staff pages (/staf/toestemming/): per group who may be photographed, the printable photo list,
+unanswered forms, reminders, and entering a signed paper form. Groups and pupils come from
+``visible_to``; a teacher sees only the own groups."""
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from leerlingen import audit
+from leerlingen.models import Gegevenscategorie, Gezagsrelatie, Groep, Leerling
+from leerlingen.schooljaar import current_schooljaar
+
+from .access import recordable_pupils
+from .forms import PaperForm
+from .models import Doel
+from .pdf import render_pdf
+from .views import render_page
+from .rules import ConsentRefused, is_zestien_plus
+from .selectors import current_forms, form_texts, groups_status
+from .services import record_paper_form, request_reminders
+
+
+def staff_required(view):
+    return login_required(never_cache(view), login_url="admin:login")
+
+
+def _groepen(user):
+    return Groep.objects.visible_to(user).filter(schooljaar=current_schooljaar()).select_related("school")
+
+
+@staff_required
+def index(request):
+    page = Paginator(_groepen(request.user).order_by("school__naam", "jaargroep", "naam"), 50).get_page(request.GET.get("pagina"))
+    statuses = groups_status(user=request.user, groepen=page.object_list)
+    return render_page(request, "toestemming/staf/index.html", {"page": page, "statuses": statuses, "schooljaar": current_schooljaar()})
+
+
+def _group_status(request, pk):
+    groep = get_object_or_404(_groepen(request.user), pk=pk)
+    (status,) = groups_status(user=request.user, groepen=[groep])
+    return groep, status
+
+
+@staff_required
+def group(request, pk: int):
+    groep, status = _group_status(request, pk)
+    may_record = recordable_pupils(request.user).filter(groep=groep).exists()
+    return render_page(request, "toestemming/staf/groep.html", {"groep": groep, "status": status, "may_record": may_record})
+
+
+@staff_required
+def group_pdf(request, pk: int):
+    groep, status = _group_status(request, pk)
+    pdf, _html = render_pdf("pdf/fotolijst.html", {"groep": groep, "status": status, "gemaakt_op": timezone.localtime()})
+    audit.export_made(
+        user=request.user, object_type="fotolijst", categorieen=[Gegevenscategorie.BEELD],
+        reden="photo list of a group (consent per purpose)", object_id=groep.pk,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="fotolijst-{groep.pk}.pdf"'
+    return response
+
+
+@staff_required
+@require_POST
+def group_reminders(request, pk: int):
+    groep = get_object_or_404(_groepen(request.user), pk=pk)
+    made = request_reminders(leerlingen=Leerling.objects.visible_to(request.user).filter(groep=groep), door=request.user)
+    if made:
+        messages.success(request, _("%(count)d reminders are being sent by e-mail.") % {"count": len(made)})
+    else:
+        messages.info(request, _("No reminders to send: every family has answered, has no e-mail address, or was reminded today."))
+    return redirect("toestemming_staf:groep", pk=pk)
+
+
+@staff_required
+@require_POST
+def group_codes(request, pk: int):
+    """Make a personal code for every parent with gezag of the group (and every pupil of 16+).
+
+    The codes are shown once, on a printable page for the letters; only their hashes are kept, so a
+    new code replaces the unused old one.
+    """
+    from .portal_auth import issue_code
+
+    groep = get_object_or_404(_groepen(request.user), pk=pk)
+    pupils = list(recordable_pupils(request.user).filter(groep=groep).order_by("achternaam", "roepnaam", "id"))
+    if not pupils:
+        raise Http404
+    schooljaar = groep.schooljaar
+    brieven = []
+    relaties = Gezagsrelatie.objects.filter(leerling__in=pupils, heeft_gezag=True).select_related("ouder", "leerling")
+    done = set()
+    for relatie in relaties.order_by("leerling__achternaam", "ouder_id"):
+        if relatie.ouder_id in done:
+            continue
+        done.add(relatie.ouder_id)
+        if is_zestien_plus(relatie.leerling):
+            continue
+        brieven.append((str(relatie.ouder), relatie.leerling.roepnaam,
+                        issue_code(schooljaar=schooljaar, door=request.user, ouder=relatie.ouder)))
+    for leerling in pupils:
+        if is_zestien_plus(leerling):
+            brieven.append((leerling.volledige_naam, leerling.roepnaam,
+                            issue_code(schooljaar=schooljaar, door=request.user, leerling=leerling)))
+    audit.export_made(user=request.user, object_type="toegangscodes", categorieen=[Gegevenscategorie.OUDERS],
+                      reden="personal portal codes for a group", object_id=groep.pk)
+    response = render_page(request, "toestemming/staf/codes.html", {"groep": groep, "brieven": brieven,
+                           "portal_url": request.build_absolute_uri(reverse("portaal:login"))})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _deciders(leerling):
+    choices = []
+    if is_zestien_plus(leerling):
+        choices.append(("leerling", _("the pupil (16 or older)")))
+        return choices
+    for relatie in Gezagsrelatie.objects.filter(leerling=leerling, heeft_gezag=True).select_related("ouder"):
+        choices.append((f"ouder-{relatie.ouder_id}", f"{relatie.ouder} ({relatie.get_relatie_display()})"))
+    return choices
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def paper_form(request, pk: int):
+    leerling = get_object_or_404(recordable_pupils(request.user).select_related("school", "groep"), pk=pk)
+    form_row = current_forms([leerling.school_id], current_schooljaar()).get(leerling.school_id)
+    teksten = form_texts([form_row])[form_row.id] if form_row else []
+    form = PaperForm(request.POST or None, deciders=_deciders(leerling), teksten=teksten,
+                     initial={"ondertekend_op": timezone.localdate()})
+    if request.method == "POST" and form_row and form.is_valid():
+        beslisser = form.cleaned_data["beslisser"]
+        doelen = {d.id: d for d in Doel.objects.filter(id__in=[t.doel_id for t in teksten])}
+        antwoorden = {
+            doelen[t.doel_id]: form.cleaned_data[f"doel_{t.doel_id}"] == "ja"
+            for t in teksten if form.cleaned_data.get(f"doel_{t.doel_id}")
+        }
+        ouder = None
+        if beslisser.startswith("ouder-"):
+            ouder = Gezagsrelatie.objects.get(leerling=leerling, ouder_id=int(beslisser[6:])).ouder
+        signed = timezone.make_aware(datetime.combine(form.cleaned_data["ondertekend_op"], time(12)))
+        try:
+            record_paper_form(
+                leerling=leerling, antwoorden=antwoorden, vastgelegd_door=request.user, ouder=ouder,
+                door_leerling=beslisser == "leerling", ondertekend_op=signed,
+            )
+        except ConsentRefused as refused:
+            form.add_error(None, refused.messages[0])
+        else:
+            messages.success(request, _("The paper form has been recorded."))
+            if leerling.groep_id:
+                return redirect("toestemming_staf:groep", pk=leerling.groep_id)
+            return redirect("toestemming_staf:index")
+    return render_page(request, "toestemming/staf/papier.html", {"leerling": leerling, "form": form, "formulier": form_row})

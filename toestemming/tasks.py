@@ -1,0 +1,138 @@
+"""Background work of the consent app. Tasks take ids and are idempotent: each works off a row
+that was written first (a log-in link, a reminder, a 16+ handover), so nothing is lost when
+the broker or a worker is down, and a retry does not repeat what was already done."""
+
+import logging
+from datetime import date, timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from leerlingen.access import sixteen_cutoff
+from leerlingen.models import Leerling
+
+logger = logging.getLogger(__name__)
+
+
+def _portal_url(base_url: str | None, name: str = "portaal:login", **kwargs) -> str:
+    base = (base_url or getattr(settings, "SITE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
+    return base + reverse(name, kwargs=kwargs or None)
+
+
+def _send(*, template: str, to: str, context: dict) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"toestemming/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"toestemming/email/{template}.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+
+
+@shared_task
+def send_inloglink(link_id: int, base_url: str | None = None) -> None:
+    from .models import Inloglink
+    from .portal_auth import LINK_MINUTES, new_link_token
+
+    with transaction.atomic():
+        link = (
+            Inloglink.objects.select_for_update(of=("self",)).select_related("ouder", "leerling__school").filter(pk=link_id).first()
+        )
+        if link is None or link.verzonden_op is not None:
+            return
+        holder = link.ouder or link.leerling
+        token = new_link_token(link)
+        _send(
+            template="inloglink",
+            to=holder.email,
+            context={"url": _portal_url(base_url, "portaal:link", token=token), "minutes": LINK_MINUTES},
+        )
+        link.verzonden_op = timezone.now()
+        link.save(update_fields=["verzonden_op"])
+    logger.info("portal log-in link %s sent", link_id)
+
+
+@shared_task
+def send_herinnering(herinnering_id: int, base_url: str | None = None) -> None:
+    from .models import Herinnering
+
+    with transaction.atomic():
+        row = (
+            Herinnering.objects.select_for_update(of=("self",))
+            .select_related("ouder", "formulier__school")
+            .filter(pk=herinnering_id)
+            .first()
+        )
+        if row is None or row.verzonden_op is not None or not row.ouder.email:
+            return
+        _send(
+            template="herinnering",
+            to=row.ouder.email,
+            context={"school": row.formulier.school, "schooljaar": row.formulier.schooljaar, "url": _portal_url(base_url)},
+        )
+        row.verzonden_op = timezone.now()
+        row.save(update_fields=["verzonden_op"])
+    logger.info("consent reminder %s sent", herinnering_id)
+
+
+@shared_task
+def send_uitnodiging(overdracht_id: int, base_url: str | None = None) -> None:
+    from .models import Overdracht
+
+    with transaction.atomic():
+        row = Overdracht.objects.select_for_update(of=("self",)).select_related("leerling__school").filter(pk=overdracht_id).first()
+        if row is None or row.status != Overdracht.Status.TE_VERZENDEN:
+            return
+        if not row.leerling.email:
+            row.status = Overdracht.Status.GEEN_EMAIL
+            row.save(update_fields=["status"])
+            return
+        _send(
+            template="uitnodiging",
+            to=row.leerling.email,
+            context={"school": row.leerling.school, "url": _portal_url(base_url)},
+        )
+        row.status = Overdracht.Status.VERZONDEN
+        row.verzonden_op = timezone.now()
+        row.save(update_fields=["status", "verzonden_op"])
+    logger.info("16+ invitation %s sent", overdracht_id)
+
+
+@shared_task
+def overdracht_zestien(today: str | None = None, batch_size: int = 500) -> int:
+    """Daily: hand the decisions over to every enrolled pupil who has turned 16 (idempotent).
+
+    ``today`` (ISO date) is for catching up a missed day or for tests; by default it is today.
+    """
+    from .models import Overdracht
+    from .services import hand_over_to_pupil
+
+    today = date.fromisoformat(today) if today else timezone.localdate()
+    due = (
+        Leerling.objects.filter(geboortedatum__lte=sixteen_cutoff(today))
+        .filter(Q(datum_uitschrijving__isnull=True) | Q(datum_uitschrijving__gt=today))
+        .exclude(id__in=Overdracht.objects.values("leerling_id"))
+        .order_by("id")
+    )
+    done = 0
+    while True:
+        batch = list(due[:batch_size])
+        if not batch:
+            break
+        with transaction.atomic():
+            for leerling in batch:
+                hand_over_to_pupil(leerling=leerling, on=today)
+        done += len(batch)
+    _prune_attempts()
+    logger.info("16+ handover: %s pupils", done)
+    return done
+
+
+def _prune_attempts() -> None:
+    """Log-in attempts older than a day no longer count for any limit."""
+    from .models import Aanmeldpoging
+
+    Aanmeldpoging.objects.filter(tijdstip__lt=timezone.now() - timedelta(days=1)).delete()

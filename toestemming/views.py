@@ -1,0 +1,212 @@
+"""The parent portal (/portaal/): log-in by code or e-mail link, and per child the consent questions.
+
+Thin views: reads come from ``selectors.py`` (through ``visible_to``), writes from ``services.py``
+and ``portal_auth.py``. A child outside the user's family answers 404.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.messages import get_messages
+from django.contrib.auth import login, logout
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from leerlingen.models import Ouder
+
+from . import portal_auth
+from .forms import CodeForm, EmailForm, PasswordForm
+from .models import Beslisser, Toestemming
+from .rules import MESSAGES, ConsentRefused
+from .selectors import portal_children, portal_status
+from .services import give_consent
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def render_page(request, template: str, context: dict | None = None, status: int = 200):
+    """Render a consent page. Its messages are shown by the consent templates themselves: base.html
+    puts them in a ``<ul role="status">``, which hides the list from assistive technology (axe:
+    listitem, WCAG 1.3.1)."""
+    context = dict(context or {})
+    context.update(messages=None, page_messages=get_messages(request))
+    return render(request, template, context, status=status)
+
+
+def _ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def portal_login_required(view):
+    @wraps(view)
+    @never_cache
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('portaal:login')}?next={request.path}")
+        if not portal_auth.portal_holder_exists(request.user):
+            return render_page(request, "toestemming/portaal/geen_toegang.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _child_or_404(request, pk: int):
+    return get_object_or_404(portal_children(request.user), pk=pk)
+
+
+def _log_in(request, user):
+    login(request, user, backend=BACKEND)
+    next_url = request.POST.get("next") or ""
+    if next_url.startswith("/portaal/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect("portaal:overzicht")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    if request.user.is_authenticated and portal_auth.portal_holder_exists(request.user):
+        return redirect("portaal:overzicht")
+    code_form, email_form, password_form = CodeForm(), EmailForm(), PasswordForm()
+    methode = request.POST.get("methode") if request.method == "POST" else None
+    status = 200
+    try:
+        if methode == "code":
+            code_form = CodeForm(request.POST)
+            if code_form.is_valid():
+                user = portal_auth.redeem_code(raw_code=code_form.cleaned_data["code"], ip=_ip(request))
+                if user is not None:
+                    return _log_in(request, user)
+                code_form.add_error("code", _("This code is not valid. Check the code, or ask the school for a new one."))
+            status = 400
+        elif methode == "email":
+            email_form = EmailForm(request.POST)
+            if email_form.is_valid():
+                portal_auth.request_link(
+                    email=email_form.cleaned_data["email"], ip=_ip(request), base_url=request.build_absolute_uri("/")
+                )
+                return redirect("portaal:link_verstuurd")
+            status = 400
+        elif methode == "wachtwoord":
+            password_form = PasswordForm(request.POST)
+            if password_form.is_valid():
+                user = portal_auth.password_login(
+                    request=request, username=password_form.cleaned_data["username"],
+                    password=password_form.cleaned_data["password"], ip=_ip(request),
+                )
+                if user is not None:
+                    return _log_in(request, user)
+                password_form.add_error(None, _("The user name and password do not match."))
+            status = 400
+    except portal_auth.Throttled:
+        messages.error(request, _("Too many attempts from this connection. Wait 15 minutes and try again."))
+        status = 429
+    return render_page(request, "toestemming/portaal/login.html",
+        {"code_form": code_form, "email_form": email_form, "password_form": password_form,
+         "methode": methode, "next": request.GET.get("next") or request.POST.get("next", "")},
+        status=status,
+    )
+
+
+@never_cache
+def link_sent(request):
+    return render_page(request, "toestemming/portaal/link_verstuurd.html", {"minutes": portal_auth.LINK_MINUTES})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def link_login(request, token: str):
+    """GET shows a button; only the POST uses the link, so a mail scanner cannot spend it."""
+    if request.method == "POST":
+        try:
+            user = portal_auth.redeem_link(token=token, ip=_ip(request))
+        except portal_auth.Throttled:
+            user = None
+        if user is not None:
+            return _log_in(request, user)
+        return render_page(request, "toestemming/portaal/link_ongeldig.html", status=400)
+    return render_page(request, "toestemming/portaal/link.html", {"token": token})
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.success(request, _("You have been logged out."))
+    return redirect("portaal:login")
+
+
+@portal_login_required
+def overview(request):
+    kinderen = portal_status(user=request.user, leerlingen=portal_children(request.user))
+    return render_page(request, "toestemming/portaal/overzicht.html", {"kinderen": kinderen})
+
+
+@portal_login_required
+def child(request, pk: int):
+    leerling = _child_or_404(request, pk)
+    (status,) = portal_status(user=request.user, leerlingen=[leerling])
+    return render_page(request, "toestemming/portaal/kind.html",
+        {"kind": status, "leerling": leerling, "reden": MESSAGES.get(status.reden, "")},
+    )
+
+
+@portal_login_required
+@require_POST
+def decide(request, pk: int, doel_id: int):
+    leerling = _child_or_404(request, pk)
+    (status,) = portal_status(user=request.user, leerlingen=[leerling])
+    vraag = next((v for v in status.vragen if v.doel.id == doel_id), None)
+    if vraag is None:
+        raise Http404
+    antwoord = request.POST.get("antwoord")
+    if antwoord not in ("ja", "nee"):
+        messages.error(request, _("Choose yes or no."))
+        return redirect(f"{reverse('portaal:kind', args=[pk])}#doel-{doel_id}")
+    gegeven = antwoord == "ja"
+    try:
+        if status.is_zelf:
+            row = give_consent(leerling=leerling, doel=vraag.doel, gegeven=gegeven, door_leerling=True,
+                               vastgelegd_door=request.user)
+        else:
+            ouder = Ouder.objects.filter(account=request.user).first()
+            row = give_consent(leerling=leerling, doel=vraag.doel, gegeven=gegeven, ouder=ouder,
+                               vastgelegd_door=request.user)
+    except ConsentRefused as refused:
+        messages.error(request, refused.messages[0])
+    else:
+        if row.is_intrekking:
+            msg = _("Consent withdrawn for “%(doel)s”. Photos or videos already published are not removed by this; "
+                    "ask the school if you want something taken down.")
+        elif gegeven:
+            msg = _("Consent given for “%(doel)s”.")
+        else:
+            msg = _("Saved: no consent for “%(doel)s”.")
+        messages.success(request, msg % {"doel": vraag.doel.naam})
+    return redirect(f"{reverse('portaal:kind', args=[pk])}#doel-{doel_id}")
+
+
+@portal_login_required
+def history(request, pk: int):
+    leerling = _child_or_404(request, pk)
+    mine = Q(ouder__account=request.user) | Q(beslisser=Beslisser.LEERLING, leerling__account=request.user)
+    rows = (
+        Toestemming.objects.visible_to(request.user)
+        .filter(leerling=leerling)
+        .filter(mine)
+        .select_related("doel", "formulier")
+        .order_by("-tijdstip", "-id")
+    )
+    page = Paginator(rows, 25).get_page(request.GET.get("pagina"))
+    return render_page(request, "toestemming/portaal/geschiedenis.html", {"leerling": leerling, "page": page})
+
+
+@portal_login_required
+def privacy(request, pk: int):
+    leerling = _child_or_404(request, pk)
+    return render_page(request, "toestemming/portaal/privacy.html", {"leerling": leerling, "school": leerling.school})

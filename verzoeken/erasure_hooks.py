@@ -1,0 +1,52 @@
+"""Hooks the erasure service (leerlingen/erasure.py) calls in every app.
+
+- ``anonymise_for_erasure``: a request outlives the pupil in the request register (accountability,
+  AVG art. 5(2)), detached from the pupil and without personal data: kind, dates, roles, outcome.
+  Its history rows are emptied of the pupil, the requester and the requester's words. Documents,
+  restrictions and warnings hang from the pupil or are deleted here, and go with the pupil.
+- ``retention_candidates``: requests closed longer ago than the school's term for requests.
+"""
+
+from leerlingen.retention import RetentionCandidate
+
+
+def anonymise_for_erasure(leerling) -> None:
+    from .models import Document, Termijnsignaal, Verzoek
+
+    requests = list(Verzoek.objects.filter(leerling=leerling))
+    if not requests:
+        return
+    ids = [v.pk for v in requests]
+    # Documents hold the pupil's data: delete them (their history holds no contents).
+    Document.objects.filter(verzoek_id__in=ids).delete()
+    Document.history.filter(verzoek_id__in=ids).delete()
+    Termijnsignaal.objects.filter(verzoek_id__in=ids).delete()
+    for verzoek in requests:
+        verzoek.leerling = None
+        verzoek.indiener_ouder = None
+        verzoek.omschrijving = ""
+        verzoek.motivering = verzoek.motivering  # the reasons carry no names (help text); kept
+        verzoek.skip_history_when_saving = True
+        verzoek.save()
+    # History rows are not tracked themselves: emptying them with update() is what erasure needs.
+    Verzoek.history.filter(id__in=ids).update(leerling=None, indiener_ouder=None, omschrijving="")
+
+
+def retention_candidates(*, school, termijnen, today):
+    from leerlingen.models import Bewaarcategorie
+    from leerlingen.retention import expiry_date
+
+    from .models import Status, Verzoek
+
+    termijn = termijnen.get(Bewaarcategorie.VERZOEKEN)
+    if termijn is None:
+        return []
+    out = []
+    rows = Verzoek.objects.filter(
+        school=school, status__in=(Status.AFGEHANDELD, Status.INGETROKKEN), beantwoord_op__isnull=False
+    ).values_list("id", "beantwoord_op", "leerling_id")
+    for pk, closed, leerling_id in rows.iterator(chunk_size=2000):
+        expires = expiry_date(termijn, closed.date())
+        if expires <= today:
+            out.append(RetentionCandidate(Verzoek, pk, termijn.categorie, expires, leerling_id))
+    return out

@@ -1,0 +1,133 @@
+"""The parent portal's request pages (/portaal/verzoeken/): file a request, follow its status,
+download the decision letter and the released export.
+
+Log-in and the family check are the consent app's (``toestemming.views.portal_login_required``,
+``toestemming.selectors.portal_children``): there is one portal log-in. A request or document out
+of the user's own requests answers 404.
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from leerlingen.models import Ouder
+from toestemming.selectors import portal_children
+from toestemming.views import portal_login_required
+
+from . import services
+from .forms import PortalRequestForm
+from .models import Kanaal, Status, Verzoek
+from .rules import MESSAGES, RequestRefused, is_zestien_plus
+from .workflow import TransitionRefused
+
+
+def _choices(user):
+    """(pupil, allowed, reason) for each child in the portal: who the user may file for."""
+    out = []
+    for kind in portal_children(user):
+        if kind.account_id == user.id:
+            ok = is_zestien_plus(kind)
+            out.append((kind, ok, "" if ok else MESSAGES["under_16"]))
+        elif not kind.mijn_gezag:
+            out.append((kind, False, MESSAGES["no_gezag"]))
+        elif is_zestien_plus(kind):
+            out.append((kind, False, MESSAGES["from_16"]))
+        else:
+            out.append((kind, True, ""))
+    return out
+
+
+def _mine(request):
+    return Verzoek.objects.filed_by(request.user).select_related("leerling", "school")
+
+
+@portal_login_required
+def index(request):
+    verzoeken = list(_mine(request).order_by("-ontvangen_op", "-id"))
+    return render(request, "verzoeken/portaal/index.html", {"verzoeken": verzoeken, "kinderen": _choices(request.user)})
+
+
+@portal_login_required
+@require_http_methods(["GET", "POST"])
+def new(request):
+    choices = _choices(request.user)
+    allowed = [(str(k.pk), k.volledige_naam if k.account_id != request.user.id else _("myself")) for k, ok, _r in choices if ok]
+    form = PortalRequestForm(request.POST or None, kinderen=allowed, initial={"soort": request.GET.get("soort", "inzage")})
+    if request.method == "POST" and form.is_valid():
+        kind = next(k for k, ok, _r in choices if ok and str(k.pk) == form.cleaned_data["kind"])
+        self_request = kind.account_id == request.user.id
+        ouder = None if self_request else Ouder.objects.filter(account=request.user).first()
+        try:
+            verzoek = services.file_request(
+                leerling=kind, soort=form.cleaned_data["soort"], kanaal=Kanaal.PORTAAL,
+                omschrijving=form.cleaned_data["omschrijving"], ouder=ouder, door_leerling=self_request,
+                vastgelegd_door=request.user,
+            )
+        except (RequestRefused, TransitionRefused) as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            # The detail page confirms the receipt itself (no flash message: base.html's message list
+            # carries role="status" on the <ul>, which axe-core flags).
+            return redirect(f"{reverse('verzoeken_portaal:detail', args=[verzoek.pk])}?ontvangen=1")
+    return render(request, "verzoeken/portaal/nieuw.html", {
+        "form": form, "blocked": [(k, r) for k, ok, r in choices if not ok],
+    })
+
+
+STEPS = [
+    (Status.ONTVANGEN, "Received"),
+    (Status.ID_GECONTROLEERD, "Identity checked"),
+    (Status.TER_BEOORDELING, "Being decided"),
+    (Status.AFGEHANDELD, "Answered"),
+]
+
+
+def _progress(verzoek):
+    order = [Status.ONTVANGEN, Status.ID_GECONTROLEERD, Status.TER_BEOORDELING, Status.BESLOTEN, Status.AFGEHANDELD]
+    current = order.index(verzoek.status) if verzoek.status in order else -1
+    out = []
+    for status, label in STEPS:
+        idx = order.index(status)
+        out.append({"label": _(label), "done": current >= idx, "current": verzoek.status == status
+                    or (status == Status.TER_BEOORDELING and verzoek.status == Status.BESLOTEN)})
+    return out
+
+
+@portal_login_required
+def detail(request, pk: int):
+    verzoek = get_object_or_404(_mine(request), pk=pk)
+    documenten = list(verzoek.documenten.filter(vrijgegeven_op__isnull=False).order_by("soort"))
+    return render(request, "verzoeken/portaal/detail.html", {
+        "verzoek": verzoek, "documenten": documenten, "stappen": _progress(verzoek),
+        "may_withdraw": verzoek.status in (Status.ONTVANGEN, Status.ID_GECONTROLEERD),
+        "net_ontvangen": request.GET.get("ontvangen") == "1",
+    })
+
+
+@portal_login_required
+@require_POST
+def withdraw(request, pk: int):
+    verzoek = get_object_or_404(_mine(request), pk=pk)
+    try:
+        services.withdraw(verzoek=verzoek, user=request.user, door_indiener=True)
+    except TransitionRefused:
+        messages.error(request, _("This request is already being decided and can no longer be withdrawn here; contact the school."))
+        return redirect("verzoeken_portaal:detail", pk=pk)
+    messages.success(request, _("Your request has been withdrawn."))
+    return redirect("verzoeken_portaal:detail", pk=pk)
+
+
+@portal_login_required
+def document(request, pk: int, doc: int):
+    verzoek = get_object_or_404(_mine(request), pk=pk)
+    document = verzoek.documenten.filter(pk=doc, vrijgegeven_op__isnull=False).first()
+    if document is None:
+        raise Http404
+    services.document_downloaded(document=document, user=request.user)
+    response = HttpResponse(document.content(), content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.bestandsnaam}"'
+    response["Cache-Control"] = "no-store"
+    return response
