@@ -153,7 +153,7 @@ def parse_csv(content: bytes) -> tuple[list[str], list[list[str]]]:
 
 
 def render_export_pdf(*, tabel: Tabel, aanvraag: Aanvraag, kenmerk: str, user) -> tuple[bytes, str]:
-    from .pdf import render_pdf
+    from privacyschool.pdf import render_pdf
 
     ontvanger = aanvraag.ontvanger
     blokken = any(c in DOSSIER_VELDEN or c == "ouders_contact" for c in tabel.kolommen) or len(tabel.kolommen) > 12

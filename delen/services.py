@@ -32,7 +32,6 @@ from .models import (
     RegisterVersie,
     Verloopwaarschuwing,
     Verstrekking,
-    Verwerker,
     Verwerkersovereenkomst,
 )
 from .register import register_snapshot

@@ -227,11 +227,18 @@ class DemoBuilder:
                 family = self._family(bestuur)
                 self._pupil(primair, None, 12 + (self.today.year - year), family=family, left=date(year, 7, 15))
 
-        __import__("leerlingen.demo_retention", fromlist=["load_demo"]).load_demo(bestuur)
+        # Each app loads its own part of the demo (imported here: those apps import this one).
+        from delen import demo as delen_demo
+        from toestemming import demo as toestemming_demo
+        from verzoeken import demo as verzoeken_demo
+
+        from . import demo_retention
+
+        demo_retention.load_demo(bestuur)
         self._users(bestuur, primair, voortgezet, groepen, klassen, parent_pupils)
-        self.logins += __import__("toestemming.demo", fromlist=["load_demo"]).load_demo(bestuur, today=self.today)
-        __import__("delen.demo", fromlist=["load_demo"]).load_demo(bestuur, today=self.today)
-        __import__("verzoeken.demo", fromlist=["load_demo"]).load_demo(bestuur, today=self.today)
+        self.logins += toestemming_demo.load_demo(bestuur, today=self.today)
+        delen_demo.load_demo(bestuur, today=self.today)
+        verzoeken_demo.load_demo(bestuur, today=self.today)
         return self.logins
 
     def _users(self, bestuur, primair, voortgezet, groepen, klassen, parent_pupils) -> None:

@@ -8,10 +8,8 @@ is imported inside the function; static files are read from disk; the HTML is re
 from collections import Counter, defaultdict
 
 from django.apps import apps
-from django.conf import settings
 from django.db.models import Count
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .erasure import HISTORY_KEY
@@ -80,10 +78,6 @@ def report_context(lijst: Vernietigingslijst) -> dict:
 
 
 def render_report(lijst: Vernietigingslijst, *, language: str | None = None) -> tuple[bytes, str]:
-    from weasyprint import HTML
+    from privacyschool.pdf import render_pdf
 
-    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
-        html = render_to_string("pdf/vernietigingsverslag.html", report_context(lijst))
-    base = settings.STATICFILES_DIRS[0] if settings.STATICFILES_DIRS else settings.BASE_DIR
-    pdf = HTML(string=html, base_url=str(base)).write_pdf(pdf_variant="pdf/ua-1")
-    return pdf, html
+    return render_pdf("pdf/vernietigingsverslag.html", report_context(lijst), language=language)

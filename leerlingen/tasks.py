@@ -44,3 +44,6 @@ def carry_out_destruction(lijst_id: int) -> dict:
     summary = carry_out_list(lijst_id=lijst_id)
     logger.info("destruction list %s: %s", lijst_id, dict(summary))
     return dict(summary)
+
+# The pupil import's background handler (an outbox job) is registered by importing it here.
+from . import tasks_import  # noqa: E402,F401

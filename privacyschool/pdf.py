@@ -36,3 +36,10 @@ def page_count(pdf: bytes) -> int:
     from pypdf import PdfReader
 
     return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def render_pdf_from_string(html: str) -> bytes:
+    """A PDF from ready HTML (e.g. a demo document), with the same local-only resources."""
+    from weasyprint import HTML
+
+    return HTML(string=html, url_fetcher=_local_only_fetcher).write_pdf()

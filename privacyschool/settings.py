@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -156,6 +157,13 @@ MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
 OTP_TOTP_ISSUER = "privacyschool"
 
 # Lock-out (django-axes): per account and, separately, per address.
+# The address of the application in e-mails sent without a request (tasks).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Retention: days between the director's approval of a destruction list and its execution.
+DESTRUCTION_WAITING_DAYS = env.int("DESTRUCTION_WAITING_DAYS", default=7)
+# Survey bureau: group figures are never reported below this many pupils (seed 004).
+SURVEY_MIN_GROUP_SIZE = env.int("SURVEY_MIN_GROUP_SIZE", default=10)
+
 # The FG's access review flags one person opening more pupils' special data than this in an hour.
 ACCESS_REVIEW_THRESHOLD = env.int("ACCESS_REVIEW_THRESHOLD", default=50)
 
@@ -277,13 +285,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Retention (leerlingen): at night, put every record whose term ran out on a destruction list.
     "leerlingen-retention-sweep": {
         "task": "leerlingen.tasks.retention_sweep",
-        "schedule": __import__("celery.schedules").schedules.crontab(hour=2, minute=30),
+        "schedule": crontab(hour=2, minute=30),
     },
     # Requests (verzoeken): warn the handler a week before a deadline, the director on the day,
     # director and FG once it has passed. Rows first, idempotent per request, kind and deadline.
     "verzoeken-termijnen": {
         "task": "verzoeken.tasks.check_deadlines",
-        "schedule": __import__("celery.schedules").schedules.crontab(hour=6, minute=45),
+        "schedule": crontab(hour=6, minute=45),
     },
     # Retention: start approved lists whose waiting period is over; resume any left half-way.
     "leerlingen-start-due-destructions": {

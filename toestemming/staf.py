@@ -22,7 +22,7 @@ from leerlingen.schooljaar import current_schooljaar
 from .access import recordable_pupils
 from .forms import PaperForm
 from .models import Doel
-from .pdf import render_pdf
+from privacyschool.pdf import render_pdf
 from .views import render_page
 from .rules import ConsentRefused, is_zestien_plus
 from .selectors import current_forms, form_texts, groups_status

@@ -11,7 +11,7 @@ from django.utils import timezone
 from leerlingen.schooljaar import current_schooljaar
 from toestemming import portal_auth
 from toestemming.models import Aanmeldpoging, Inloglink, Toegangscode, Toestemming
-from toestemming.services import ensure_default_doelen, publish_form
+from toestemming.services import publish_form
 
 from ..leerlingen.factories import GezagsrelatieFactory, LeerlingFactory, OuderFactory, UserFactory
 
