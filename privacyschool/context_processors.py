@@ -3,3 +3,30 @@ from django.conf import settings
 
 def security(request):
     return {"mfa_required": settings.MFA_REQUIRED}
+
+
+def staff_pages(request):
+    """Links from the admin to the staff pages the user may open (only computed on admin pages)."""
+    user = getattr(request, "user", None)
+    if not request.path.startswith("/admin/") or user is None or not user.is_authenticated or not user.is_staff:
+        return {}
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from leerlingen.access import bestuur_ids, school_ids
+    from leerlingen.access_review import may_review
+    from leerlingen.models import Groep
+
+    links = []
+    if user.is_superuser or Groep.objects.visible_to(user).exists():
+        links.append((reverse("toestemming_staf:index"), _("Consent per group")))
+    office = user.is_superuser or school_ids(user).exists() or bestuur_ids(user).exists()
+    if office:
+        links.append((reverse("delen:index"), _("Disclosures")))
+        links.append((reverse("verzoeken:index"), _("Requests")))
+    if may_review(user):
+        links.append((reverse("leerlingen:access-review"), _("Access review")))
+    if user.is_superuser or school_ids(user, ("rol_directeur",)).exists():
+        links.append((reverse("mfa:colleagues"), _("Second factor of colleagues")))
+    return {"staff_pages": links}
+

@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "privacyschool.context_processors.security",
+                "privacyschool.context_processors.staff_pages",
             ],
         },
     },

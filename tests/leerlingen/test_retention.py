@@ -34,6 +34,15 @@ TODAY = date(2026, 11, 23)
 APPROVED = datetime(2026, 11, 23, 9, 0, tzinfo=dt_timezone.utc)
 AFTER_WAIT = APPROVED + timedelta(days=8)
 
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the rules' English source texts; the Dutch ones are checked elsewhere."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 
 @pytest.fixture
 def school(world):

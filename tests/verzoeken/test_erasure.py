@@ -17,6 +17,15 @@ from verzoeken.workflow import TransitionRefused
 
 pytestmark = pytest.mark.django_db
 
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the rules' English source texts; the Dutch ones are checked elsewhere."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 
 def _erasure(world, key="g5"):
     v = services.file_request(leerling=world.pupils[key], soort=Soort.WISSEN, kanaal="email",
