@@ -43,6 +43,11 @@ SYSTEMS_VO = [
      [Cat.CONTACT, Cat.STUDIEVOORTGANG, Cat.BEGELEIDING], None, -700, 25),
     ("Basispoort", "Basispoort (Stichting Basispoort)", SysteemSoort.LEERMIDDELEN, "Toegang tot digitaal lesmateriaal",
      [Cat.CONTACT, Cat.LEERLINGNUMMER, Cat.ORGANISATIE], Soort.BASISPOORT, -800, 700),
+    # Seed 003: a timetable program and a system kept outside the school's own network; seed 004: Amplixs.
+    ("Zermelo", "Zermelo Software", SysteemSoort.OVERIG, "Lesroosters",
+     [Cat.CONTACT, Cat.LEERLINGNUMMER, Cat.ORGANISATIE], None, -600, 600),
+    ("Tevredenheidsonderzoek", "Amplixs", SysteemSoort.ONDERZOEK, "Tevredenheidsonderzoek onder leerlingen en ouders",
+     [Cat.CONTACT, Cat.ORGANISATIE], Soort.ONDERZOEK, -300, 365),
 ]
 
 
@@ -150,4 +155,13 @@ def load_demo(bestuur, *, today: date | None = None) -> list:
             _disclose(users["directeur-vo"], police, [pupil], asked, today - timedelta(days=5),
                       doel="Vordering politie", vordering=vordering)
     create_expiry_warnings(on_date=today)
+    load_statements(scholen)
     return []
+
+
+def load_statements(scholen) -> None:
+    """One generated privacy statement per school, from the register the demo just built."""
+    from .privacyverklaring import generate_statement
+
+    for school in scholen:
+        generate_statement(school=school, user=None, language="nl")

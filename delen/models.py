@@ -415,3 +415,4 @@ class RegisterVersie(models.Model):
             "version": self.versie,
             "date": self.vastgesteld_op,
         }
+from .models_verklaring import *  # noqa: E402,F401,F403  the stored privacy statements

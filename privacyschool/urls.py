@@ -10,6 +10,7 @@ urlpatterns = [
     path("mfa/", include("leerlingen.urls_mfa")),
     path("", include("leerlingen.urls")),
     path("delen/", include("delen.urls")),
+    path("staf/privacyverklaring/", include("delen.urls_verklaring")),  # the privacy statement (issue 10)
     path("", include("verzoeken.urls")),  # /portaal/verzoeken/ (parents) and /staf/verzoeken/
     path("", include("toestemming.urls")),  # /portaal/ (parents) and /staf/toestemming/
     path("", views.home, name="home"),

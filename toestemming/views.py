@@ -208,5 +208,12 @@ def history(request, pk: int):
 
 @portal_login_required
 def privacy(request, pk: int):
+    """The school's stored privacy statement (delen app): the current one, or the one of ``?datum=``."""
+    from delen.views_verklaring import portal_pdf, portal_statement
+
     leerling = _child_or_404(request, pk)
-    return render_page(request, "toestemming/portaal/privacy.html", {"leerling": leerling, "school": leerling.school})
+    verklaring, datum = portal_statement(request, leerling.school)
+    if request.GET.get("formaat") == "pdf":
+        return portal_pdf(verklaring)
+    return render_page(request, "delen/portaal_privacyverklaring.html",
+                       {"leerling": leerling, "school": leerling.school, "verklaring": verklaring, "datum": datum})

@@ -1,0 +1,114 @@
+"""The privacy statement as pages: the director's and FG's page with the stored versions and a
+button that generates a new one, and the download of a stored version. The parent portal's page
+is ``toestemming.views.privacy`` (it calls ``portal_statement`` here). Access: ``visible_to``.
+"""
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from leerlingen.access import bestuur_ids, school_ids
+from leerlingen.models import School
+
+from .models_verklaring import MANAGING_BESTUUR_ROLES, MANAGING_SCHOOL_ROLES, Privacyverklaring
+from .privacyverklaring import generate_statement, statement_on
+
+
+def managed_schools(user):
+    """The schools whose statement ``user`` manages: the director's school, the FG's board's schools."""
+    qs = School.objects.visible_to(user)
+    if user.is_superuser:
+        return qs
+    return qs.filter(
+        Q(id__in=school_ids(user, MANAGING_SCHOOL_ROLES)) | Q(bestuur_id__in=bestuur_ids(user, MANAGING_BESTUUR_ROLES))
+    )
+
+
+def _language() -> str:
+    return translation.get_language() or "nl"
+
+
+def _pdf_response(verklaring: Privacyverklaring) -> FileResponse:
+    response = FileResponse(verklaring.pdf.open("rb"), content_type="application/pdf", as_attachment=True,
+                            filename=verklaring.bestandsnaam)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@never_cache
+@require_GET
+def index(request):
+    schools = list(managed_schools(request.user).order_by("naam")[:200])
+    if not schools:
+        raise Http404
+    if len(schools) == 1:
+        return redirect("privacyverklaring:school", pk=schools[0].pk)
+    return render(request, "delen/privacyverklaring_index.html", {"schools": schools})
+
+
+@login_required
+@never_cache
+@require_GET
+def school(request, pk: int):
+    school = get_object_or_404(managed_schools(request.user).select_related("bestuur"), pk=pk)
+    versies = list(
+        Privacyverklaring.objects.visible_to(request.user).filter(school=school)
+        .select_related("gegenereerd_door").order_by("-versie")[:50]
+    )
+    huidig = statement_on(school=school, language=_language())
+    return render(request, "delen/privacyverklaring.html", {"school": school, "versies": versies, "huidig": huidig})
+
+
+@login_required
+@require_POST
+def generate(request, pk: int):
+    school = get_object_or_404(managed_schools(request.user), pk=pk)
+    language = request.POST.get("taal") if request.POST.get("taal") in ("nl", "en") else _language()
+    verklaring = generate_statement(school=school, user=request.user, language=language)
+    return _pdf_response(verklaring)
+
+
+@login_required
+@require_GET
+def download(request, pk: int):
+    verklaring = get_object_or_404(Privacyverklaring.objects.visible_to(request.user).select_related("school"), pk=pk)
+    return _pdf_response(verklaring)
+
+
+@login_required
+@never_cache
+@require_GET
+def version(request, pk: int):
+    verklaring = get_object_or_404(Privacyverklaring.objects.visible_to(request.user).select_related("school"), pk=pk)
+    if not managed_schools(request.user).filter(pk=verklaring.school_id).exists():
+        raise Http404
+    return render(request, "delen/privacyverklaring_versie.html", {"verklaring": verklaring, "school": verklaring.school})
+
+
+def portal_pdf(verklaring: Privacyverklaring) -> FileResponse:
+    return _pdf_response(verklaring)
+
+
+def portal_statement(request, school: School) -> tuple[Privacyverklaring, date | None]:
+    """The statement a parent sees: the current one (generated if there is none yet), or the one
+    that applied on the day asked for (``?datum=YYYY-MM-DD``)."""
+    asked = None
+    try:
+        asked = date.fromisoformat(request.GET.get("datum", ""))
+    except ValueError:
+        asked = None
+    if asked is not None:
+        earlier = statement_on(school=school, day=asked, language=_language())
+        if earlier is not None:
+            return earlier, asked
+    current = statement_on(school=school, language=_language())
+    if current is None:
+        current = generate_statement(school=school, user=None, language=_language())
+    return current, None
