@@ -5,7 +5,7 @@ never set: the groups also hold the permissions of the other apps.
 """
 
 from leerlingen.models import Rol
-from leerlingen.roles import group_name
+from leerlingen.roles import sync_app_permissions
 
 VIEW = ("view",)
 EDIT = ("view", "add", "change", "delete")
@@ -30,11 +30,4 @@ DELEN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 def sync_delen_permissions(apps=None) -> None:
-    from django.contrib.auth.models import Group, Permission
-
-    group_model = apps.get_model("auth", "Group") if apps else Group
-    perm_model = apps.get_model("auth", "Permission") if apps else Permission
-    for rol, models in DELEN_PERMISSIONS.items():
-        group, _ = group_model.objects.get_or_create(name=group_name(rol))
-        codenames = [f"{action}_{model}" for model, actions in models.items() for action in actions]
-        group.permissions.add(*perm_model.objects.filter(content_type__app_label="delen", codename__in=codenames))
+    sync_app_permissions("delen", DELEN_PERMISSIONS, apps)

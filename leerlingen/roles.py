@@ -54,17 +54,37 @@ def group_name(rol: str) -> str:
     return f"rol:{rol}"
 
 
-def sync_role_groups(apps=None) -> None:
-    """Create or update one auth group per role with exactly its model permissions."""
+def sync_app_permissions(app_label: str, role_permissions: dict, apps=None) -> None:
+    """Give each role's group exactly ``role_permissions``' model permissions of ``app_label``.
+
+    Every app keeps its own table (``toestemming.roles``, ``delen.roles``, ...) and calls this from
+    its data migration; permissions of other apps are left alone.
+    """
     group_model = apps.get_model("auth", "Group") if apps else Group
     perm_model = apps.get_model("auth", "Permission") if apps else Permission
-    for rol, models in ROLE_PERMISSIONS.items():
+    own = perm_model.objects.filter(content_type__app_label=app_label)
+    for rol, models in role_permissions.items():
         group, _ = group_model.objects.get_or_create(name=group_name(rol))
         codenames = [f"{action}_{model}" for model, actions in models.items() for action in actions]
-        own = perm_model.objects.filter(content_type__app_label="leerlingen")
-        # Only the pupil register's permissions are decided here; other apps add their own.
         group.permissions.remove(*own.exclude(codename__in=codenames))
         group.permissions.add(*own.filter(codename__in=codenames))
+
+
+def sync_role_groups(apps=None) -> None:
+    """Create or update one auth group per role with exactly its pupil-register permissions."""
+    sync_app_permissions("leerlingen", ROLE_PERMISSIONS, apps)
+
+
+def sync_all_role_groups() -> None:
+    """Every app's role permissions, as their data migrations set them."""
+    from delen.roles import sync_delen_permissions
+    from toestemming.roles import sync_consent_permissions
+    from verzoeken.roles import sync_verzoeken_permissions
+
+    sync_role_groups()
+    sync_consent_permissions()
+    sync_delen_permissions()
+    sync_verzoeken_permissions()
 
 
 @transaction.atomic
@@ -77,8 +97,8 @@ def grant_role(*, user, rol: str, container) -> None:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     group = Group.objects.filter(name=group_name(rol)).first()
-    if group is None:  # a flushed database (tests, `demo --force`): the migration's groups are gone
-        sync_role_groups()
+    if group is None:  # a flushed database (tests, `demo --force`): the migrations' groups are gone
+        sync_all_role_groups()
         group = Group.objects.get(name=group_name(rol))
     user.groups.add(group)
     assign_perm(f"leerlingen.{codename}", user, container)

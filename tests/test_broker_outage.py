@@ -50,10 +50,16 @@ def own_broker(tmp_path, settings):
     url = f"redis://127.0.0.1:{port}/0"
     old = {"broker_url": celery_app.conf.broker_url, "task_always_eager": celery_app.conf.task_always_eager}
     celery_app.conf.update(broker_url=url, task_always_eager=False)
-    celery_app._pool = None
+    reset_connections()
     yield url, port
     celery_app.conf.update(**old)
+    reset_connections()
+
+
+def reset_connections():
+    """Forget pooled connections, so messages go to the broker now configured."""
     celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 def test_jobs_survive_a_broker_outage_and_run_exactly_once(own_broker, tmp_path):
@@ -84,7 +90,7 @@ def test_jobs_survive_a_broker_outage_and_run_exactly_once(own_broker, tmp_path)
         }
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "privacyschool", "worker", "--pool", "solo", "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "worker.log").open("w"),
         )
         try:
             deadline = time.monotonic() + 150  # a cold worker start on a loaded 2-core machine

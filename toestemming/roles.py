@@ -1,11 +1,11 @@
 """Model permissions of the consent app per role, added to the role groups of leerlingen/roles.py.
 
-``leerlingen.roles.sync_role_groups`` sets only the register's permissions (and so removes
-these); run ``sync_consent_permissions`` after it (the migration and the demo do).
+Each app sets its own permissions on the role groups through ``leerlingen.roles.sync_app_permissions``
+(this app's data migration and the demo call ``sync_consent_permissions``).
 """
 
 from leerlingen.models import Rol
-from leerlingen.roles import group_name
+from leerlingen.roles import sync_app_permissions
 
 VIEW = ("view",)
 CONSENT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -28,11 +28,4 @@ CONSENT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 def sync_consent_permissions(apps=None) -> None:
-    if apps is None:
-        from django.contrib.auth.models import Group, Permission
-    else:
-        Group, Permission = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
-    for rol, models in CONSENT_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=group_name(rol))
-        codenames = [f"{action}_{model}" for model, actions in models.items() for action in actions]
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="toestemming", codename__in=codenames))
+    sync_app_permissions("toestemming", CONSENT_PERMISSIONS, apps)

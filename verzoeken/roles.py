@@ -6,7 +6,7 @@ groups also hold the permissions of the other apps. The work itself happens on t
 """
 
 from leerlingen.models import Rol
-from leerlingen.roles import group_name
+from leerlingen.roles import sync_app_permissions
 
 VERZOEKEN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Rol.DIRECTEUR: {
@@ -25,11 +25,4 @@ VERZOEKEN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 def sync_verzoeken_permissions(apps=None) -> None:
-    from django.contrib.auth.models import Group, Permission
-
-    group_model = apps.get_model("auth", "Group") if apps else Group
-    perm_model = apps.get_model("auth", "Permission") if apps else Permission
-    for rol, models in VERZOEKEN_PERMISSIONS.items():
-        group, _ = group_model.objects.get_or_create(name=group_name(rol))
-        codenames = [f"{action}_{model}" for model, actions in models.items() for action in actions]
-        group.permissions.add(*perm_model.objects.filter(content_type__app_label="verzoeken", codename__in=codenames))
+    sync_app_permissions("verzoeken", VERZOEKEN_PERMISSIONS, apps)

@@ -35,3 +35,17 @@ def _english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _english_interface(client, request):
+    """These tests read the English source texts; Dutch, the default, is checked in tests/leerlingen
+    and tests/delen/test_privacyverklaring.py and by scripts/check_translations.py."""
+    from django.utils import translation
+
+    if request.module.__name__.endswith("test_privacyverklaring"):  # the statement is read in Dutch
+        yield
+        return
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        yield

@@ -335,4 +335,4 @@ def test_portal_shows_the_statement_of_a_day(client, world):
     client.force_login(world.users["ouder_gezag"])
     day = (now - timedelta(days=10)).date().isoformat()
     page = client.get(reverse("portaal:privacy", args=[world.pupils["g5"].pk]) + f"?datum={day}")
-    assert "version 1" in page.content.decode()
+    assert "versie 1" in page.content.decode()

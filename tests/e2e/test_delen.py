@@ -50,3 +50,9 @@ def test_director_exports_a_group_to_jgz(page, live_server, world):
     page.goto(f"{live_server.url}/delen/verstrekkingen/{v.pk}/")
     assert v.kenmerk in page.locator("h1").inner_text()
     assert axe_violations(page) == []
+
+
+@pytest.fixture(autouse=True)
+def _english_interface(page, live_server):
+    """This walk-through reads the English texts (the language a user can choose)."""
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])

@@ -73,6 +73,7 @@ def test_parent_gives_and_withdraws_and_the_teacher_sees_it(page, live_server, p
     _assert_accessible(page, "privacy statement")
 
     page.context.clear_cookies()
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     _staff_session(page, live_server, portaal.users["leerkracht"])
     page.goto(f"{live_server.url}/staf/toestemming/groep/{portaal.groepen['g5'].pk}/")
     row = page.locator("tbody tr", has_text=kind.achternaam)
@@ -104,7 +105,13 @@ def test_login_pages_and_phone_width_are_accessible(page, phone_page, live_serve
     code = issue_code(schooljaar=current_schooljaar(), door=None, ouder=portaal.ouders["zonder_gezag"])
     _code_login(phone_page, live_server, code)
     phone_page.goto(f"{live_server.url}/portaal/kind/{portaal.pupils['g5'].pk}/")
-    assert "parental authority" in phone_page.inner_text("main")  # sees, may not decide
+    assert "ouderlijk gezag" in phone_page.inner_text("main")  # sees, may not decide (Dutch, the default)
     _assert_accessible(phone_page, "child page on a phone, without gezag")
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, "the page scrolls sideways on a phone"
+
+
+@pytest.fixture(autouse=True)
+def _english_interface(page, live_server):
+    """This walk-through reads the English texts (the language a user can choose)."""
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])

@@ -58,3 +58,9 @@ def test_a_teacher_does_not_reach_destruction_lists(page, live_server, admin_log
     admin_login(page, "leerkracht")
     response = page.goto(f"{live_server.url}/admin/leerlingen/vernietigingslijst/{lijst.pk}/change/")
     assert response.status in (403, 404)
+
+
+@pytest.fixture(autouse=True)
+def _english_interface(page, live_server):
+    """This walk-through reads the English texts (the language a user can choose)."""
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])

@@ -30,3 +30,14 @@ def eager_tasks():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = old
+
+
+@pytest.fixture(autouse=True)
+def _english_interface(client):
+    """These tests read the English source texts; Dutch, the default, is checked in tests/leerlingen
+    and tests/delen/test_privacyverklaring.py and by scripts/check_translations.py."""
+    from django.utils import translation
+
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        yield
