@@ -146,11 +146,11 @@ def may_disclose_care_data(user, school) -> bool:
     """Care data (medical, religion, guidance) only by the director and IB (seed 002)."""
     if user.is_superuser:
         return True
-    return school_ids(user, DISCLOSING_ROLES).filter(content_object_id=school.pk).exists()
+    return school.pk in school_ids(user, DISCLOSING_ROLES)
 
 
 def may_read_bsn(user, school) -> bool:
     """The same roles as ``Leerling.objects.with_bsn_access``: the director and the administration."""
     if user.is_superuser:
         return True
-    return school_ids(user, ("rol_directeur", "rol_administratie")).filter(content_object_id=school.pk).exists()
+    return school.pk in school_ids(user, ("rol_directeur", "rol_administratie"))

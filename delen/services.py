@@ -125,7 +125,7 @@ def disclose(*, user, aanvraag: Aanvraag, goedgekeurd_door=None, on_date: date |
         reden_niet_informeren=aanvraag.reden_niet_informeren if aanvraag.veiligheid_in_geding else "",
         anoniem=aanvraag.anoniem, eigen_zorgverleners=aanvraag.eigen_zorgverleners, vordering=aanvraag.vordering,
     )
-    verstrekking.leerlingen.set(tabel.leerling_ids)
+    verstrekking.leerlingen.add(*tabel.leerling_ids)  # a new record: add, no read of the current links
     export_made(
         user=user, object_type="verstrekking", object_id=verstrekking.pk, categorieen=cats,
         reden=f"disclosure {kenmerk} to {ontvanger.soort}",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from leerlingen.audit import export_made
 from leerlingen.models import Groep, Leerling
 from leerlingen.schooljaar import current_schooljaar
+from verzoeken.rules import with_restriction_flag
 
 from . import access, services
 from .forms import AdoptForm, VerstrekkingForm
@@ -72,14 +73,16 @@ def _flow_context(request, ontvanger):
     else:
         pupils = pupils.none()
         groep_keuze = ""
-    pupils = pupils.select_related("groep").order_by("achternaam", "roepnaam", "id")
+    # The restriction flag is read by the rules' check of every chosen pupil (one query, not one each).
+    pupils = with_restriction_flag(pupils.select_related("groep").order_by("achternaam", "roepnaam", "id"))
     return {"groepen": groepen, "groep_keuze": groep_keuze, "pupils": pupils, "vorderingen": vorderingen}
 
 
 def _form(request, ontvanger, ctx, data=None):
     # Group exports start with the whole group ticked; a case (care, Veilig Thuis, police) with none.
     case = ontvanger.soort in (Soort.VEILIG_THUIS, Soort.ZORGTEAM, Soort.SWV, Soort.POLITIE, Soort.INSPECTIE)
-    initial = {"leerlingen": [] if case else list(ctx["pupils"].values_list("pk", flat=True))}
+    # The ticks are only needed to show an empty form; a posted form carries its own.
+    initial = {"leerlingen": [] if case or data is not None else list(ctx["pupils"].values_list("pk", flat=True))}
     if ontvanger.soort == Soort.ZORGTEAM:
         initial["velden"] = [c for c in ontvanger.velden if c in VELDEN and not VELDEN[c].herleidbaar]
     return VerstrekkingForm(

@@ -17,10 +17,13 @@ never care data for administrative staff; very confidential items only for the d
 for staff holding a per-item grant.
 """
 
+from dataclasses import dataclass, field
 from datetime import date
+from functools import reduce
+from operator import or_
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import CharField, F, Q, Value
 from django.utils import timezone
 
 SCHOOL_ROLES = ("rol_directeur", "rol_ib", "rol_administratie")
@@ -39,26 +42,99 @@ def sixteen_cutoff(today: date | None = None) -> date:
         return today.replace(year=today.year - 16, day=28)
 
 
-def _grant_ids(user, grant_model_name: str, codenames) -> models.QuerySet:
-    """Subquery: ids of the containers on which ``user`` holds one of ``codenames``."""
-    from django.apps import apps
+@dataclass(frozen=True)
+class Scope:
+    """What a user's grants reach, read once per request (DESIGN.md §9).
 
-    grant_model = apps.get_model("leerlingen", grant_model_name)
-    return grant_model.objects.filter(user=user, permission__codename__in=codenames).values(
-        "content_object_id"
+    The containers come back as literal id lists, so every ``visible_to`` below is a plain
+    ``school_id IN (...)`` that PostgreSQL answers from an index, in index order, whatever the
+    number of pupils in the country. (Subqueries OR-ed together force a scan of the whole table.)
+    """
+
+    schools: dict[str, frozenset[int]] = field(default_factory=dict)  # granted directly, per role
+    groepen: dict[str, frozenset[int]] = field(default_factory=dict)
+    besturen: dict[str, frozenset[int]] = field(default_factory=dict)
+    board_schools: dict[str, frozenset[int]] = field(default_factory=dict)  # schools of granted boards
+    children: frozenset[int] = frozenset()  # pupils in the user's custody (parent portal)
+    own_pupil: frozenset[int] = frozenset()  # the user's own record, once 16
+    own_ouder: frozenset[int] = frozenset()
+
+
+def _union(by_role: dict[str, frozenset[int]], codenames) -> frozenset[int]:
+    return frozenset().union(*(by_role.get(c, frozenset()) for c in codenames))
+
+
+SCOPE_CACHE = "_access_scope"
+
+
+def scope(user) -> Scope:
+    """The user's scope, in one query, kept on the user object for the rest of the request."""
+    cached = getattr(user, SCOPE_CACHE, None)
+    if cached is not None:
+        return cached
+    from .models import BestuurGrant, Gezagsrelatie, GroepGrant, Leerling, Ouder, School, SchoolGrant
+
+    def rows(qs, kind, id_field, codename=None):
+        return qs.values_list(
+            Value(kind, output_field=CharField()), id_field,
+            F(codename) if codename else Value("", output_field=CharField()),
+        )
+
+    query = rows(SchoolGrant.objects.filter(user=user), "s", "content_object_id", "permission__codename").union(
+        rows(GroepGrant.objects.filter(user=user), "g", "content_object_id", "permission__codename"),
+        rows(BestuurGrant.objects.filter(user=user), "b", "content_object_id", "permission__codename"),
+        rows(School.objects.filter(bestuur__bestuurgrant__user=user), "bs", "id", "bestuur__bestuurgrant__permission__codename"),
+        rows(Gezagsrelatie.objects.filter(ouder__account=user), "c", "leerling_id"),
+        rows(Leerling.objects.filter(account=user, geboortedatum__lte=sixteen_cutoff()), "p", "id"),
+        rows(Ouder.objects.filter(account=user), "o", "id"),
+        all=True,
     )
+    found: dict[str, dict[str, set[int]]] = {}
+    for kind, pk, codename in query:
+        found.setdefault(kind, {}).setdefault(codename, set()).add(pk)
+
+    def by_role(kind):
+        return {c: frozenset(ids) for c, ids in found.get(kind, {}).items()}
+
+    result = Scope(
+        schools=by_role("s"), groepen=by_role("g"), besturen=by_role("b"), board_schools=by_role("bs"),
+        children=_union(by_role("c"), [""]), own_pupil=_union(by_role("p"), [""]), own_ouder=_union(by_role("o"), [""]),
+    )
+    setattr(user, SCOPE_CACHE, result)
+    return result
 
 
-def school_ids(user, codenames=SCHOOL_ROLES):
-    return _grant_ids(user, "SchoolGrant", codenames)
+def forget_scope(user) -> None:
+    """After a grant changes: the next ``visible_to`` reads the grants again."""
+    user.__dict__.pop(SCOPE_CACHE, None)
 
 
-def groep_ids(user):
-    return _grant_ids(user, "GroepGrant", ("rol_leerkracht",))
+def school_ids(user, codenames=SCHOOL_ROLES) -> frozenset[int]:
+    """Schools on which ``user`` holds one of the school roles ``codenames``."""
+    return _union(scope(user).schools, codenames)
 
 
-def bestuur_ids(user, codenames=BESTUUR_ROLES):
-    return _grant_ids(user, "BestuurGrant", codenames)
+def groep_ids(user) -> frozenset[int]:
+    return _union(scope(user).groepen, ("rol_leerkracht",))
+
+
+def bestuur_ids(user, codenames=BESTUUR_ROLES) -> frozenset[int]:
+    return _union(scope(user).besturen, codenames)
+
+
+def board_school_ids(user, codenames=BESTUUR_ROLES) -> frozenset[int]:
+    """The schools of the boards on which ``user`` holds one of ``codenames``."""
+    return _union(scope(user).board_schools, codenames)
+
+
+def _any_of(*conditions: Q) -> Q | None:
+    """OR the conditions that can match; None when none can (an empty id list)."""
+    kept = [c for c in conditions if c is not None]
+    return reduce(or_, kept) if kept else None
+
+
+def _in(field_name: str, ids) -> Q | None:
+    return Q(**{f"{field_name}__in": sorted(ids)}) if ids else None
 
 
 def _is_anonymous(user) -> bool:
@@ -101,11 +177,8 @@ class GroepQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(
-            Q(school_id__in=school_ids(user))
-            | Q(id__in=groep_ids(user))
-            | Q(school__bestuur_id__in=bestuur_ids(user))
-        )
+        condition = _any_of(_in("school_id", school_ids(user) | board_school_ids(user)), _in("id", groep_ids(user)))
+        return self.filter(condition) if condition is not None else self.none()
 
 
 class LeerlingQuerySet(models.QuerySet):
@@ -114,15 +187,13 @@ class LeerlingQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        from .models import Gezagsrelatie
-
-        return self.filter(
-            Q(school_id__in=school_ids(user))
-            | Q(groep_id__in=groep_ids(user))
-            | Q(school__bestuur_id__in=bestuur_ids(user))
-            | Q(id__in=Gezagsrelatie.objects.filter(ouder__account=user).values("leerling_id"))
-            | Q(account=user, geboortedatum__lte=sixteen_cutoff())
+        reach = scope(user)
+        condition = _any_of(
+            _in("school_id", school_ids(user) | board_school_ids(user)),
+            _in("groep_id", groep_ids(user)),
+            _in("id", reach.children | reach.own_pupil),
         )
+        return self.filter(condition) if condition is not None else self.none()
 
     def with_bsn_access(self, user):
         """Pupils whose BSN/PGN the user may read: the school's director and administration."""
@@ -141,16 +212,14 @@ class OuderQuerySet(models.QuerySet):
             return self.all()
         from .models import Gezagsrelatie, Leerling
 
-        staff_pupils = Leerling.objects.filter(
-            Q(school_id__in=school_ids(user))
-            | Q(groep_id__in=groep_ids(user))
-            | Q(school__bestuur_id__in=bestuur_ids(user))
+        pupils = _any_of(_in("school_id", school_ids(user)), _in("groep_id", groep_ids(user)))
+        condition = _any_of(
+            _in("id", scope(user).own_ouder),
+            _in("bestuur_id", bestuur_ids(user)),
+            Q(id__in=Gezagsrelatie.objects.filter(leerling__in=Leerling.objects.filter(pupils)).values("ouder_id"))
+            if pupils is not None else None,
         )
-        return self.filter(
-            Q(account=user)
-            | Q(bestuur_id__in=bestuur_ids(user))
-            | Q(id__in=Gezagsrelatie.objects.filter(leerling__in=staff_pupils).values("ouder_id"))
-        )
+        return self.filter(condition) if condition is not None else self.none()
 
 
 class DossierItemQuerySet(models.QuerySet):

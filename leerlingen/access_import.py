@@ -23,6 +23,16 @@ def schools_for_import(user) -> models.QuerySet:
     return School.objects.filter(id__in=school_ids(user, IMPORT_ROLES))
 
 
+def may_import(user) -> bool:
+    """Whether ``user`` may load registers at all (from the scope: no query of its own)."""
+    return not _is_anonymous(user) and (user.is_superuser or bool(school_ids(user, IMPORT_ROLES)))
+
+
+def may_see_imports(user) -> bool:
+    """Whether the import log is within ``user``'s reach: importers and the board's FG."""
+    return may_import(user) or (not _is_anonymous(user) and bool(bestuur_ids(user, ("rol_fg",))))
+
+
 class LeerlingimportQuerySet(models.QuerySet):
     def visible_to(self, user):
         if _is_anonymous(user):

@@ -61,5 +61,5 @@ class VernietigdRecordQuerySet(_Scoped):
 
 class BewaarcontroleQuerySet(_Scoped):
     def _rule(self, user) -> Q:
-        has_role = school_ids(user, ("rol_directeur",)).exists() or bestuur_ids(user, ("rol_fg",)).exists()
+        has_role = bool(school_ids(user, ("rol_directeur",))) or bool(bestuur_ids(user, ("rol_fg",)))
         return (Q(school__isnull=True) & Q(pk__isnull=not has_role)) | _director_or_fg(user, "school")

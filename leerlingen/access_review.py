@@ -17,7 +17,7 @@ from .models import Toegangslog
 
 
 def may_review(user) -> bool:
-    return user.is_authenticated and user.is_active and (user.is_superuser or bestuur_ids(user, ("rol_fg",)).exists())
+    return user.is_authenticated and user.is_active and (user.is_superuser or bool(bestuur_ids(user, ("rol_fg",))))
 
 
 def _day_start(day: date) -> datetime:

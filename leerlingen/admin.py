@@ -22,6 +22,7 @@ from .models import (
     SchoolGrant,
     Toegangslog,
 )
+from .admin_filters import BestuurFilter, GroepFilter, SchoolFilter
 from .validators import bsn_is_valid
 
 admin.site.site_header = _("privacyschool")
@@ -61,7 +62,7 @@ class GezagsrelatieInline(ScopedInline):
         return Gezagsrelatie.objects.filter(
             leerling__in=Leerling.objects.visible_to(request.user),
             ouder__in=Ouder.objects.visible_to(request.user),
-        ).select_related("ouder")
+        ).select_related("ouder", "leerling")
 
 
 class KinderenInline(GezagsrelatieInline):
@@ -102,7 +103,13 @@ class LeftFilter(admin.SimpleListFilter):
 class LeerlingAdmin(ScopedAdmin):
     list_display = ("achternaam", "roepnaam", "tussenvoegsel", "leerlingnummer", "groep", "school", "geboortedatum")
     list_display_links = ("achternaam", "roepnaam")
-    list_filter = (LeftFilter, "geslacht", ("school", admin.RelatedOnlyFieldListFilter), ("groep", admin.RelatedOnlyFieldListFilter))
+    list_filter = (LeftFilter, "geslacht", SchoolFilter, GroepFilter)
+    # Per school, then by name: the order of the (school, achternaam) index, so a board's page
+    # is read from the index rather than sorted from all its pupils.
+    ordering = ("school_id", "achternaam", "roepnaam", "id")
+    # Portal accounts are linked by the log-in itself (codes, links), never picked from a list
+    # of every user in the country.
+    readonly_fields = ("account",)
     search_fields = ("achternaam", "roepnaam", "=leerlingnummer")
     search_help_text = _("Search by surname, given name, pupil number or (if you may see it) the full BSN.")
     list_select_related = ("groep", "school")
@@ -155,9 +162,10 @@ class LeerlingAdmin(ScopedAdmin):
 
 @admin.register(Ouder)
 class OuderAdmin(ScopedAdmin):
+    readonly_fields = ("account",)
     list_display = ("achternaam", "voornaam", "tussenvoegsel", "email", "woonplaats")
     search_fields = ("achternaam", "voornaam", "email")
-    list_filter = (("bestuur", admin.RelatedOnlyFieldListFilter),)
+    list_filter = (BestuurFilter,)
     inlines = (KinderenInline,)
 
 
@@ -180,7 +188,7 @@ class DossierItemAdmin(ScopedAdmin):
     def _categories_for(self, request) -> set[str]:
         from .access import school_ids
 
-        if school_ids(request.user, ("rol_directeur", "rol_ib")).exists():
+        if bool(school_ids(request.user, ("rol_directeur", "rol_ib"))):
             return set(Gegevenscategorie.values)
         return set(Gegevenscategorie.values) - Gegevenscategorie.zorg()
 

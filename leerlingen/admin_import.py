@@ -21,7 +21,7 @@ from . import (
     imports,
     tasks_import,  # noqa: F401  (registers the outbox handler wherever the admin loads)
 )
-from .access_import import schools_for_import
+from .access_import import may_import, may_see_imports, schools_for_import
 from .models_import import Importprofiel, Leerlingimport
 
 LIST_LIMIT = 200  # records listed per section of the preview; the counts are always complete
@@ -125,10 +125,10 @@ class LeerlingimportAdmin(ScopedAdmin):
 
     # --- permissions: the import roles, not model permissions of the role groups ----------
     def _may_import(self, request) -> bool:
-        return schools_for_import(request.user).exists()
+        return may_import(request.user)
 
     def has_module_permission(self, request):
-        return self._may_import(request) or Leerlingimport.objects.visible_to(request.user).exists()
+        return may_see_imports(request.user)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
@@ -335,7 +335,7 @@ class ImportprofielAdmin(ScopedAdmin):
     kolommen_tabel = LeerlingimportAdmin.kolommen_tabel
 
     def _may(self, request) -> bool:
-        return schools_for_import(request.user).exists()
+        return may_import(request.user)
 
     def has_module_permission(self, request):
         return self._may(request)

@@ -191,7 +191,7 @@ def _default_term(school: School, categorie: str) -> Bewaartermijn:
 
 
 def is_director(user, school_id) -> bool:
-    return school_ids(user, ("rol_directeur",)).filter(content_object_id=school_id).exists()
+    return school_id in school_ids(user, ("rol_directeur",))
 
 
 def _require_director(user, school_id) -> None:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
+from .access import forget_scope
 from .models import Bestuur, Groep, Rol, School
 
 VIEW = ("view",)
@@ -102,9 +103,11 @@ def grant_role(*, user, rol: str, container) -> None:
         group = Group.objects.get(name=group_name(rol))
     user.groups.add(group)
     assign_perm(f"leerlingen.{codename}", user, container)
+    forget_scope(user)
 
 
 @transaction.atomic
 def revoke_role(*, user, rol: str, container) -> None:
     _, codename = ROLE_CONTAINER[rol]
     remove_perm(f"leerlingen.{codename}", user, container)
+    forget_scope(user)

@@ -12,6 +12,7 @@ from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from .crypto import EncryptedCharField
+from .pagination import BoundedCountPaginator
 
 
 class VisibleOnlyMixin:
@@ -36,6 +37,7 @@ class VisibleOnlyMixin:
 class ScopedAdmin(VisibleOnlyMixin, SimpleHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False  # no COUNT(*) over the whole table on every list page
+    paginator = BoundedCountPaginator  # and a bounded count of the filtered rows
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404

@@ -20,13 +20,13 @@ def staff_pages(request):
     links = []
     if user.is_superuser or Groep.objects.visible_to(user).exists():
         links.append((reverse("toestemming_staf:index"), _("Consent per group")))
-    office = user.is_superuser or school_ids(user).exists() or bestuur_ids(user).exists()
+    office = user.is_superuser or bool(school_ids(user)) or bool(bestuur_ids(user))
     if office:
         links.append((reverse("delen:index"), _("Disclosures")))
         links.append((reverse("verzoeken:index"), _("Requests")))
     if may_review(user):
         links.append((reverse("leerlingen:access-review"), _("Access review")))
-    if user.is_superuser or school_ids(user, ("rol_directeur",)).exists():
+    if user.is_superuser or bool(school_ids(user, ("rol_directeur",))):
         links.append((reverse("mfa:colleagues"), _("Second factor of colleagues")))
     return {"staff_pages": links}
 

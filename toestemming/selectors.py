@@ -15,15 +15,18 @@ from .models import Formulier, FormulierTekst
 from .rules import Antwoord, Status, effective_consents
 
 
+def _own(user) -> Q:
+    return Q(id__in=Gezagsrelatie.objects.filter(ouder__account=user).values("leerling_id")) | Q(account=user)
+
+
 def portal_children(user):
     """The portal's children: own children through custody, and oneself as a pupil of 16+.
 
     Within ``Leerling.objects.visible_to``: a parent who is also staff sees only the own family here.
     """
-    own = Q(id__in=Gezagsrelatie.objects.filter(ouder__account=user).values("leerling_id")) | Q(account=user)
     return (
         Leerling.objects.visible_to(user)
-        .filter(own)
+        .filter(_own(user))
         .annotate(
             mijn_gezag=Exists(
                 Gezagsrelatie.objects.filter(leerling=OuterRef("pk"), ouder__account=user, heeft_gezag=True)
@@ -32,6 +35,11 @@ def portal_children(user):
         .select_related("school__bestuur", "groep")
         .order_by("geboortedatum", "id")
     )
+
+
+def portal_child(user, pk: int) -> Leerling | None:
+    """One of ``portal_children`` by id, without what only the pages show: for a decision (one query)."""
+    return Leerling.objects.visible_to(user).filter(_own(user), pk=pk).first()
 
 
 def current_forms(school_ids, schooljaar: str) -> dict[int, Formulier]:

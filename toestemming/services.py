@@ -58,8 +58,8 @@ def ensure_default_doelen(*, school: School) -> list[Doel]:
     return created
 
 
-def current_form(*, school: School, schooljaar: str | None = None) -> Formulier | None:
-    """The latest published form version of a school year, or None."""
+def current_form(*, school: School | int, schooljaar: str | None = None) -> Formulier | None:
+    """The latest published form version of a school year (of a school or a school id), or None."""
     schooljaar = schooljaar or current_schooljaar()
     return (
         Formulier.objects.gepubliceerd()
@@ -109,7 +109,7 @@ def give_consent(*, leerling: Leerling, doel: Doel, gegeven: bool, ouder: Ouder 
     if doel.school_id != leerling.school_id or not doel.actief:
         raise ConsentRefused("wrong_purpose")
     schooljaar = current_schooljaar(on)
-    formulier = current_form(school=leerling.school, schooljaar=schooljaar)
+    formulier = current_form(school=leerling.school_id, schooljaar=schooljaar)
     if formulier is None:
         raise ConsentRefused("no_form")
     if not formulier.teksten.filter(doel=doel).exists():

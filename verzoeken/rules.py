@@ -140,6 +140,18 @@ def restricted_ids(leerling_ids) -> set[int]:
     )
 
 
+def with_restriction_flag(leerlingen_qs):
+    """Annotate ``beperking_actief`` on a pupil queryset, so a list of pupils is checked for
+    restriction without a query per pupil (``delen.rules.is_restricted`` reads the annotation)."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import Beperking
+
+    return leerlingen_qs.annotate(
+        beperking_actief=Exists(Beperking.objects.filter(leerling_id=OuterRef("pk"), opgeheven_op__isnull=True))
+    )
+
+
 def exclude_restricted(leerlingen_qs):
     """A pupil queryset without the restricted pupils: for every export that uses pupil data."""
     from .models import Beperking

@@ -23,11 +23,11 @@ def staff_requests(user):
 
 
 def may_record(user) -> bool:
-    return user.is_superuser or handler_school_ids(user).exists()
+    return user.is_superuser or bool(handler_school_ids(user))
 
 
 def may_see_register(user) -> bool:
-    return user.is_superuser or director_school_ids(user).exists() or fg_bestuur_ids(user).exists()
+    return user.is_superuser or bool(director_school_ids(user)) or bool(fg_bestuur_ids(user))
 
 
 @dataclass

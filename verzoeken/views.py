@@ -40,7 +40,12 @@ def staff_required(view):
 
 
 def _verzoek(request, pk):
-    return get_object_or_404(staff_requests(request.user).select_related("school", "leerling", "indiener_ouder"), pk=pk)
+    return get_object_or_404(
+        staff_requests(request.user).select_related(
+            "school", "leerling", "indiener_ouder", "behandelaar", "id_gecontroleerd_door", "beoordelaar"
+        ),
+        pk=pk,
+    )
 
 
 def _refused(request, exc: TransitionRefused):
@@ -118,13 +123,14 @@ def detail(request, pk: int):
     verzoek = _verzoek(request, pk)
     with_deadline([verzoek])
     user = request.user
-    steps = workflow.allowed_steps(verzoek, user)
+    is_director, is_handler = workflow.is_director(user, verzoek), workflow.is_handler(user, verzoek)
+    steps = workflow.allowed_steps(verzoek, user, handler=is_handler, director=is_director)
     context = {
         "verzoek": verzoek, "steps": steps, "history": _history(verzoek),
         "meldingen": list(verzoek.meldingen.all()), "kopieen": list(verzoek.kopieen.all()),
         "documenten": list(verzoek.documenten.filter(definitief=True).order_by("soort")),
         "signalen": list(verzoek.signalen.all()),
-        "is_director": workflow.is_director(user, verzoek), "is_handler": workflow.is_handler(user, verzoek),
+        "is_director": is_director, "is_handler": is_handler,
         "identity_form": forms.IdentityForm(), "appointment_form": forms.AppointmentForm(),
         "extension_form": forms.ExtensionForm(initial={"gemeld_op": timezone.localdate()}),
         "beperkingen": list(Beperking.objects.filter(leerling_id=verzoek.leerling_id)) if verzoek.leerling_id else [],
@@ -255,7 +261,7 @@ def review(request, pk: int):
     preview = verzoek.documenten.filter(soort=Document.Soort.AFSCHRIFT_PDF).order_by("-aangemaakt_op").first()
     return render(request, "verzoeken/staf/beoordeling.html", {
         "verzoek": verzoek, "form": form, "inzage": inzage, "items": items, "preview": preview,
-        "may_approve": "approve" in workflow.allowed_steps(verzoek, request.user),
+        "may_approve": "approve" in workflow.allowed_steps(verzoek, request.user, director=True),
         "send_back_form": forms.SendBackForm(), "meldingen": list(verzoek.meldingen.all()),
         "obstakels": services.erasure_obstacles(verzoek) if verzoek.soort == Soort.WISSEN else [],
     })

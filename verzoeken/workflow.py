@@ -83,13 +83,13 @@ class TransitionRefused(ValidationError):
 def is_handler(user, verzoek) -> bool:
     if user.is_superuser:
         return True
-    return handler_school_ids(user).filter(content_object_id=verzoek.school_id).exists()
+    return verzoek.school_id in handler_school_ids(user)
 
 
 def is_director_of(user, school_id) -> bool:
     if user.is_superuser:
         return True
-    return director_school_ids(user).filter(content_object_id=school_id).exists()
+    return school_id in director_school_ids(user)
 
 
 def is_director(user, verzoek) -> bool:
@@ -137,17 +137,25 @@ def check(verzoek, step: str, *, user, uitkomst: str | None = None, motivering: 
             raise TransitionRefused("follow_ups")
 
 
-def allowed_steps(verzoek, user) -> list[str]:
-    """The steps ``user`` could take now (the page offers these)."""
+def allowed_steps(verzoek, user, *, handler: bool | None = None, director: bool | None = None) -> list[str]:
+    """The steps ``user`` could take now (the page offers these).
+
+    Each role is looked up at most once (one query), or not at all when the caller knows it.
+    """
     steps = []
     for step, (sources, _target) in TRANSITIONS.items():
         if verzoek.status not in sources:
             continue
         if step in ("approve", "send_back"):
-            if is_director(user, verzoek):
+            if director is None:
+                director = is_director(user, verzoek)
+            if director:
                 steps.append(step)
-        elif is_handler(user, verzoek):
-            steps.append(step)
+        else:
+            if handler is None:
+                handler = is_handler(user, verzoek)
+            if handler:
+                steps.append(step)
     return steps
 
 

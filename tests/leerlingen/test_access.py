@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from leerlingen.models import DossierItem, Groep, Leerling, Ouder, School
+from leerlingen.models import DossierItem, Groep, Leerling, Ouder, Rol, School
+from leerlingen.roles import grant_role, revoke_role
 
 pytestmark = pytest.mark.django_db
 
@@ -69,11 +70,32 @@ def test_very_confidential_item_per_record_grant(world):
     assert DossierItem.objects.visible_to(ib).filter(pk=world.items["geheim"].pk).exists()
 
 
-def test_visibility_is_one_query(world, django_assert_num_queries):
+def test_visibility_is_one_query_after_the_scope(world, django_assert_num_queries):
+    """The grants are read once per user object (one query), then every list is one query."""
+    teacher, ib = world.users["leerkracht"], world.users["ib"]
+    with django_assert_num_queries(2):
+        list(Leerling.objects.visible_to(teacher))
     with django_assert_num_queries(1):
-        list(Leerling.objects.visible_to(world.users["leerkracht"]))
+        list(Leerling.objects.visible_to(teacher))
+    with django_assert_num_queries(2):
+        list(DossierItem.objects.visible_to(ib))
     with django_assert_num_queries(1):
-        list(DossierItem.objects.visible_to(world.users["ib"]))
+        list(Ouder.objects.visible_to(ib))
+
+
+def test_a_new_grant_is_seen_at_once(world):
+    teacher = world.users["leerkracht"]
+    assert not Leerling.objects.visible_to(teacher).filter(groep=world.groepen["g6"]).exists()
+    grant_role(user=teacher, rol=Rol.LEERKRACHT, container=world.groepen["g6"])
+    assert Leerling.objects.visible_to(teacher).filter(groep=world.groepen["g6"]).exists()
+    revoke_role(user=teacher, rol=Rol.LEERKRACHT, container=world.groepen["g6"])
+    assert not Leerling.objects.visible_to(teacher).filter(groep=world.groepen["g6"]).exists()
+
+
+def test_the_pupil_list_uses_the_school_index_at_any_size(world):
+    """No OR of subqueries (a scan of every pupil in the country): literal ids on indexed columns."""
+    sql = str(Leerling.objects.visible_to(world.users["fg"]).query)
+    assert "SELECT" not in sql.split("WHERE", 1)[1]
 
 
 def test_inactive_and_anonymous_see_nothing(world):

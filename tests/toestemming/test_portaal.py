@@ -250,9 +250,9 @@ def _family(consent, children: int, extra_purposes: int):
 def test_portal_queries_do_not_grow(client, consent, django_assert_max_num_queries, children, extra):
     ouder = _family(consent, children, extra)
     client.force_login(ouder.account)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get("/portaal/")
     assert response.content.decode().count('class="avatar"') == children
     pk = ouder.relaties.first().leerling_id
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         client.get(f"/portaal/kind/{pk}/")
