@@ -201,7 +201,20 @@ class LeerlingQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(school_id__in=school_ids(user, ("rol_directeur", "rol_administratie")))
+        return self.filter(school_id__in=school_ids(user, BSN_ROLES))
+
+
+BSN_ROLES = ("rol_directeur", "rol_administratie")
+
+
+def may_read_bsn(user, leerling=None) -> bool:
+    """Whether ``user`` may read the BSN/PGN of ``leerling`` (of any pupil, without one): from the scope."""
+    if _is_anonymous(user):
+        return False
+    if user.is_superuser:
+        return True
+    schools = school_ids(user, BSN_ROLES)
+    return leerling.school_id in schools if leerling is not None else bool(schools)
 
 
 class OuderQuerySet(models.QuerySet):

@@ -22,6 +22,7 @@ from .models import (
     SchoolGrant,
     Toegangslog,
 )
+from .access import may_read_bsn
 from .admin_filters import BestuurFilter, GroepFilter, SchoolFilter
 from .validators import bsn_is_valid
 
@@ -122,8 +123,7 @@ class LeerlingAdmin(ScopedAdmin):
     )
 
     def _may_read_bsn(self, request, obj=None) -> bool:
-        qs = Leerling.objects.with_bsn_access(request.user)
-        return qs.filter(pk=obj.pk).exists() if obj else qs.exists()
+        return may_read_bsn(request.user, obj)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -134,7 +134,7 @@ class LeerlingAdmin(ScopedAdmin):
         ]
 
     def history_hidden_fields(self, request):
-        return set() if Leerling.objects.with_bsn_access(request.user).exists() else {"bsn"}
+        return set() if may_read_bsn(request.user) else {"bsn"}
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -188,7 +188,7 @@ class DossierItemAdmin(ScopedAdmin):
     def _categories_for(self, request) -> set[str]:
         from .access import school_ids
 
-        if bool(school_ids(request.user, ("rol_directeur", "rol_ib"))):
+        if school_ids(request.user, ("rol_directeur", "rol_ib")):
             return set(Gegevenscategorie.values)
         return set(Gegevenscategorie.values) - Gegevenscategorie.zorg()
 

@@ -6,12 +6,14 @@ checked in the database: exactly one new current decision, as sent, with its his
 the parent's account; none lost, none doubled, nothing else written.
 
 - Parents: existing parents with a portal account and gezag over a child under 16 at a school
-  with this year's published form are used first (demo or generated data); the rest are made
-  here, in a board and school labelled ``LABEL``. Each parent flips their current answer to one
+  with this year's published form are used first (demo or generated data; never an account that
+  has logged in, so never a real parent); the rest are made here, in a board and school labelled
+  ``LABEL``. Each parent flips their current answer to one
   question (or gives a first answer), so every submission must write exactly one new row.
 - Log-in: one session per parent, made server-side with Django's session engine (no password
-  hashing in the run), and a CSRF token per parent that the decide view checks as for any
-  browser; a probe with a wrong token must be refused (403) before the run starts.
+  hashing in the run; it ends by itself a few minutes after the run's time limit), and a CSRF
+  token per parent that the decide view checks as for any browser; a probe with a wrong token
+  must be refused (403) before the run starts.
 - Load: a small stdlib asyncio client, ``concurrency`` connections started together, each
   submission sent once (no retries: a retry would hide a loss), bounded by count and by time.
   The sessions are deleted afterwards; gunicorn is stopped on every exit.
@@ -111,10 +113,14 @@ def _form_doelen(schooljaar: str) -> dict[int, list[int]]:
 
 
 def _deciding_parents(n: int, *, schooljaar: str, bestuur: Bestuur | None = None) -> list[tuple[int, int, int, int]]:
-    """Up to n (ouder, account, child, school): parents with an active account who may decide today."""
+    """Up to n (ouder, account, child, school): parents who may decide today, with an active
+    account that has never logged in. A real parent's account is made at the first log-in (see
+    ``portal_auth.account_for``), so only made-up parents qualify: the demo's, generate_scale's and
+    this module's own. The rush records decisions for the parents it uses."""
     doelen = _form_doelen(schooljaar)
     relaties = Gezagsrelatie.objects.filter(
         heeft_gezag=True, ouder__account__isnull=False, ouder__account__is_active=True,
+        ouder__account__last_login__isnull=True,
         leerling__school_id__in=list(doelen), leerling__geboortedatum__gt=sixteen_cutoff(),
     )
     if bestuur is not None:
@@ -172,6 +178,11 @@ def make_families(count: int) -> Bestuur:
     return bestuur
 
 
+def analyze(*models) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models))
+
+
 def plan_submissions(n: int, *, own_families: bool = False) -> Plan:
     """Pick (and if needed make) n deciding parents, each with one question and the answer to send."""
     schooljaar = current_schooljaar()
@@ -180,6 +191,7 @@ def plan_submissions(n: int, *, own_families: bool = False) -> Plan:
     reused = len(rows)
     if len(rows) < n:
         bestuur = make_families(n - len(rows))
+        analyze(User, Leerling, Ouder, Gezagsrelatie)  # thousands of new rows: fresh statistics for the planner
         known = {r[0] for r in rows}
         more = [r for r in _deciding_parents(n + len(known), schooljaar=schooljaar, bestuur=bestuur) if r[0] not in known]
         rows += more[: n - len(rows)]
@@ -207,8 +219,11 @@ def _session_store():
     return import_module(settings.SESSION_ENGINE).SessionStore
 
 
-def open_sessions(submissions: list[Submission]) -> None:
-    """A logged-in portal session and a CSRF token per parent, as ``login()`` and a page would make them."""
+def open_sessions(submissions: list[Submission], *, lifetime: int) -> None:
+    """A logged-in portal session and a CSRF token per parent, as ``login()`` and a page would make them.
+
+    The sessions end after ``lifetime`` seconds, should the run be killed before it deletes them.
+    """
     store_cls = _session_store()
     users = {}
     ids = [s.user_id for s in submissions]
@@ -228,6 +243,8 @@ def open_sessions(submissions: list[Submission]) -> None:
         if settings.CSRF_USE_SESSIONS:
             data[CSRF_SESSION_KEY] = s.csrf_secret
         store = store_cls()
+        store.set_expiry(lifetime)
+        data.update(store)
         if bulk:  # the database engine's rows, written a thousand at a time
             s.session_key = get_random_string(32, VALID_KEY_CHARS)
             rows.append(store_cls.get_model_class()(
@@ -294,7 +311,7 @@ class Gunicorn:
             sys.executable, "-m", "gunicorn", "privacyschool.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(self.workers), "--threads", str(self.threads),
             "--worker-class", "gthread" if self.threads > 1 else "sync", "--preload", "--no-control-socket",
-            "--backlog", "4096", "--timeout", "60", "--graceful-timeout", "10", "--keep-alive", "10",
+            "--backlog", "4096", "--timeout", "60", "--graceful-timeout", "5", "--keep-alive", "10",
             "--log-level", "warning",
         ]
         if Path("/dev/shm").is_dir():
@@ -302,7 +319,8 @@ class Gunicorn:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "w") as log:
             self.proc = subprocess.Popen(
-                cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
         try:
             self._wait_until_up(timeout=60)
@@ -352,6 +370,17 @@ class Gunicorn:
             proc.wait(timeout=10)
         except ProcessLookupError:
             pass
+
+
+def _die_with_parent() -> None:
+    """In the child before gunicorn starts: even if this process is killed outright (SIGKILL), the
+    kernel sends gunicorn's master SIGTERM (Linux PR_SET_PDEATHSIG; elsewhere nothing happens)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _cpu_of(pids) -> float | None:
@@ -688,7 +717,7 @@ def run_rush(*, parents: int, workers: int | None = None, threads: int | None = 
         f"in '{LABEL}') in {t_plan:.1f} s")
     try:
         t0 = time.perf_counter()
-        open_sessions(plan.submissions)
+        open_sessions(plan.submissions, lifetime=int(seconds) + 300)
         t_sessions = time.perf_counter() - t0
         log(f"sessions and CSRF tokens: {t_sessions:.1f} s")
         log_path = ROOT / "var" / "consent-rush-gunicorn.log"

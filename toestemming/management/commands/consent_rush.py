@@ -14,8 +14,9 @@ class Command(BaseCommand):
     help = (
         "Consent rush: N parents submit a consent decision at once to the app served by gunicorn on "
         "127.0.0.1, against this database; then every submission is checked (one new current row with "
-        f"its history row, none lost, none doubled). Reuses parents with a portal account; makes the "
-        f"rest in a board named '{LABEL}'. PostgreSQL only."
+        f"its history row, none lost, none doubled). Reuses made-up parents with a portal account that "
+        f"never logged in (demo, generate_scale); makes the rest in a board named '{LABEL}'. It records "
+        "consent decisions: run it on a demo or test database. PostgreSQL only."
     )
 
     def add_arguments(self, parser):
