@@ -19,11 +19,11 @@ for staff holding a per-item grant.
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 
-from django.db import models
-from django.db.models import CharField, F, Q, Value
+from django.db import connection, models
+from django.db.models import Q
 from django.utils import timezone
 
 SCHOOL_ROLES = ("rol_directeur", "rol_ib", "rol_administratie")
@@ -67,28 +67,42 @@ def _union(by_role: dict[str, frozenset[int]], codenames) -> frozenset[int]:
 SCOPE_CACHE = "_access_scope"
 
 
+@cache
+def _scope_sql() -> str:
+    """One statement for the whole scope, written once: the ORM would rebuild this UNION on every
+    request, at several milliseconds of CPU each time (measured by the consent rush)."""
+    from django.contrib.auth.models import Permission
+
+    from .models import BestuurGrant, Gezagsrelatie, GroepGrant, Leerling, Ouder, School, SchoolGrant
+
+    t = {m.__name__: connection.ops.quote_name(m._meta.db_table) for m in (
+        BestuurGrant, Gezagsrelatie, GroepGrant, Leerling, Ouder, School, SchoolGrant, Permission)}
+
+    def grants(kind, table):
+        return (f"SELECT '{kind}', g.content_object_id, p.codename FROM {t[table]} g "
+                f"JOIN {t['Permission']} p ON p.id = g.permission_id WHERE g.user_id = %s")
+
+    return " UNION ALL ".join([
+        grants("s", "SchoolGrant"),
+        grants("g", "GroepGrant"),
+        grants("b", "BestuurGrant"),
+        f"SELECT 'bs', s.id, p.codename FROM {t['BestuurGrant']} g JOIN {t['Permission']} p ON p.id = g.permission_id "
+        f"JOIN {t['School']} s ON s.bestuur_id = g.content_object_id WHERE g.user_id = %s",
+        f"SELECT 'c', r.leerling_id, '' FROM {t['Gezagsrelatie']} r JOIN {t['Ouder']} o ON o.id = r.ouder_id "
+        f"WHERE o.account_id = %s",
+        f"SELECT 'o', o.id, '' FROM {t['Ouder']} o WHERE o.account_id = %s",
+        f"SELECT 'p', l.id, '' FROM {t['Leerling']} l WHERE l.account_id = %s AND l.geboortedatum <= %s",
+    ])
+
+
 def scope(user) -> Scope:
     """The user's scope, in one query, kept on the user object for the rest of the request."""
     cached = getattr(user, SCOPE_CACHE, None)
     if cached is not None:
         return cached
-    from .models import BestuurGrant, Gezagsrelatie, GroepGrant, Leerling, Ouder, School, SchoolGrant
-
-    def rows(qs, kind, id_field, codename=None):
-        return qs.values_list(
-            Value(kind, output_field=CharField()), id_field,
-            F(codename) if codename else Value("", output_field=CharField()),
-        )
-
-    query = rows(SchoolGrant.objects.filter(user=user), "s", "content_object_id", "permission__codename").union(
-        rows(GroepGrant.objects.filter(user=user), "g", "content_object_id", "permission__codename"),
-        rows(BestuurGrant.objects.filter(user=user), "b", "content_object_id", "permission__codename"),
-        rows(School.objects.filter(bestuur__bestuurgrant__user=user), "bs", "id", "bestuur__bestuurgrant__permission__codename"),
-        rows(Gezagsrelatie.objects.filter(ouder__account=user), "c", "leerling_id"),
-        rows(Leerling.objects.filter(account=user, geboortedatum__lte=sixteen_cutoff()), "p", "id"),
-        rows(Ouder.objects.filter(account=user), "o", "id"),
-        all=True,
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_scope_sql(), [user.pk] * 7 + [sixteen_cutoff()])
+        query = cursor.fetchall()
     found: dict[str, dict[str, set[int]]] = {}
     for kind, pk, codename in query:
         found.setdefault(kind, {}).setdefault(codename, set()).add(pk)
