@@ -13,20 +13,20 @@ def staff_pages(request):
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from leerlingen.access import bestuur_ids, school_ids
+    from leerlingen.access import board_school_ids, bestuur_ids, groep_ids, school_ids
     from leerlingen.access_review import may_review
-    from leerlingen.models import Groep
 
     links = []
-    if user.is_superuser or Groep.objects.visible_to(user).exists():
+    # From the user's scope (read once per request): no query of its own on every admin page.
+    if user.is_superuser or groep_ids(user) or school_ids(user) or board_school_ids(user):
         links.append((reverse("toestemming_staf:index"), _("Consent per group")))
-    office = user.is_superuser or bool(school_ids(user)) or bool(bestuur_ids(user))
+    office = user.is_superuser or bool(school_ids(user) or bestuur_ids(user))
     if office:
         links.append((reverse("delen:index"), _("Disclosures")))
         links.append((reverse("verzoeken:index"), _("Requests")))
     if may_review(user):
         links.append((reverse("leerlingen:access-review"), _("Access review")))
-    if user.is_superuser or bool(school_ids(user, ("rol_directeur",))):
+    if user.is_superuser or school_ids(user, ("rol_directeur",)):
         links.append((reverse("mfa:colleagues"), _("Second factor of colleagues")))
     return {"staff_pages": links}
 
