@@ -164,8 +164,11 @@ def _pick_school(schools: list[int]) -> int:
     return schools[0]
 
 
-def find_subjects() -> dict:
-    """The users and objects of the bench, chosen from whatever is in the database."""
+def find_subjects(board: int | None = None) -> dict:
+    """The users and objects of the bench, chosen from whatever is in the database.
+
+    ``board`` names the board to measure (to compare the same board at two sizes); by default
+    the board with the most pupils."""
     from leerlingen.models import (
         Bestuur,
         BestuurGrant,
@@ -186,7 +189,9 @@ def find_subjects() -> dict:
     per_board: dict[int, int] = {}
     for school_id, n in per_school.items():
         per_board[board_of[school_id]] = per_board.get(board_of[school_id], 0) + n
-    board_id = max(per_board, key=lambda b: (per_board[b], -b))
+    if board is not None and board not in per_board:
+        return s
+    board_id = board if board is not None else max(per_board, key=lambda b: (per_board[b], -b))
     schools = sorted((i for i in per_school if board_of[i] == board_id),
                      key=lambda i: (-per_school[i], i))
     school_id = _pick_school(schools)
@@ -506,11 +511,11 @@ def git_facts() -> dict:
 # --- The run -----------------------------------------------------------------------------
 
 
-def run(*, repeat: int = 30, warmup: int = 2, progress=None) -> Report:
+def run(*, repeat: int = 30, warmup: int = 2, progress=None, board: int | None = None) -> Report:
     """Pick the subjects, measure the floor and every key page, and return the report."""
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
     with override_settings(ROOT_URLCONF=BENCH_URLCONF, MFA_REQUIRED=False, ALLOWED_HOSTS=hosts):
-        s = find_subjects()
+        s = find_subjects(board)
         pages = key_pages(s)
         floor_user = s.get("directeur") or s.get("leerkracht")
         floor_page = Page(

@@ -14,24 +14,35 @@ from datetime import datetime
 
 from django.db import connection
 from django.db.models import JSONField, Model
-from psycopg.types.json import Jsonb
 from django.utils import timezone
 
+from psycopg.types.json import Jsonb
+
 CHANGE_REASON = "generate_scale"
+RESERVE_LOCK = 7_311_011  # advisory lock key for id reservations
 
 
 def reserve_ids(model: type[Model], count: int) -> int:
-    """Take ``count`` consecutive ids from the model's sequence; returns the first."""
+    """Take ``count`` consecutive ids from the model's sequence; returns the first.
+
+    Several generator processes reserve at once: an advisory lock makes each block whole
+    (``nextval`` and ``setval`` are atomic one by one, not together). Nothing else may be
+    writing the table meanwhile: generate_scale is for a database of its own.
+    """
     if count <= 0:
         return 0
     table = model._meta.db_table
     pk = model._meta.pk.column
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT setval(pg_get_serial_sequence(%s, %s), nextval(pg_get_serial_sequence(%s, %s)) + %s - 1)",
-            [table, pk, table, pk, count],
-        )
-        last = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_advisory_lock(%s)", [RESERVE_LOCK])
+        try:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, %s), nextval(pg_get_serial_sequence(%s, %s)) + %s - 1)",
+                [table, pk, table, pk, count],
+            )
+            last = cursor.fetchone()[0]
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [RESERVE_LOCK])
     return last - count + 1
 
 

@@ -13,6 +13,7 @@ The rules come from where the product keeps them (``DEFAULT_DOELEN``, ``STANDAAR
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import string
 from collections.abc import Callable
@@ -23,8 +24,9 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone, translation
+
 from faker import Faker
 
 from delen.models import Ontvanger, Verstrekking
@@ -45,7 +47,12 @@ from leerlingen.models import (
     School,
     SchoolGrant,
 )
-from leerlingen.models_retention import Bewaarcategorie, Bewaartermijn, Vernietigingslijst, VernietigingslijstItem
+from leerlingen.models_retention import (
+    Bewaarcategorie,
+    Bewaartermijn,
+    Vernietigingslijst,
+    VernietigingslijstItem,
+)
 from leerlingen.retention import DEFAULT_TERMS, expiry_date
 from leerlingen.roles import ROLE_CONTAINER, group_name, sync_all_role_groups
 from leerlingen.schooljaar import current_schooljaar
@@ -89,6 +96,59 @@ class Counts:
     staff: int = 0
     rows: int = 0
 
+    def add(self, other: Counts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(frozen=True)
+class Task:
+    """One board, with where its share of the country's numbers starts (so any process can make it)."""
+
+    bnr: int
+    board: BoardPlan
+    first_school: int  # the country-wide number of its first school (BRIN, names)
+    first_bsn: int  # the start of its own block of BSN numbers
+
+
+def plan_tasks(*, pupils: int, schools: int | None, seed: int) -> list[Task]:
+    tasks, school_index, bsn = [], 0, 10_000_000
+    for bnr, board in enumerate(plan_country(pupils=pupils, schools=schools, seed=seed)):
+        tasks.append(Task(bnr, board, school_index, bsn))
+        school_index += len(board.schools)
+        records = sum(s.pupils + max(1, round(s.pupils * LEAVERS)) * LEAVER_YEARS for s in board.schools)
+        bsn += 2 * records + 100  # bsn_from skips numbers that fail the eleven-test: room to spare
+    return tasks
+
+
+def chunks_of(tasks: list[Task], pupils_per_chunk: int = CHUNK) -> list[list[Task]]:
+    """Consecutive boards in groups of at least ``pupils_per_chunk`` pupils: the unit of work of one process."""
+    out, current, size = [], [], 0
+    for task in tasks:
+        current.append(task)
+        size += task.board.pupils
+        if size >= pupils_per_chunk:
+            out.append(current)
+            current, size = [], 0
+    if current:
+        out.append(current)
+    return out
+
+
+_worker: Generator | None = None
+
+
+def _start_worker(params: dict) -> None:
+    global _worker
+    _worker = Generator(**params)
+    _worker._setup()
+
+
+def _work(chunk: list[Task]) -> Counts:
+    _worker.counts = Counts()
+    _worker._tasks(chunk)
+    return _worker.counts
+
 
 class IdPool:
     """Ids for one model, taken from its sequence a block at a time."""
@@ -125,7 +185,8 @@ class Generator:
         self.jaren = [jaar, f"{start - 1}-{start}", f"{start - 2}-{start - 1}"]  # this year first
         self.buffered = 0
         self.sealed: dict[str, list[str]] = {}
-        self.bsn_counter = seed * 10_000_000 % 80_000_000 + 10_000_000
+        self.bsn_counter = 10_000_000
+        self.school_index = 0
 
     # --- set-up ---------------------------------------------------------------------------
 
@@ -242,16 +303,30 @@ class Generator:
 
     # --- the country ----------------------------------------------------------------------
 
-    def run(self) -> Counts:
+    def run(self, jobs: int = 1) -> Counts:
+        """Generate the country; with ``jobs`` > 1, that many processes write at once."""
         self._setup()
+        chunks = chunks_of(plan_tasks(pupils=self.pupils, schools=self.schools, seed=self.seed))
         with indexes_built_after(BIG_TABLES):
-            for bnr, board in enumerate(plan_country(pupils=self.pupils, schools=self.schools, seed=self.seed)):
-                self._board(bnr, board)
-            self._flush(final=True)
+            if jobs <= 1:
+                for chunk in chunks:
+                    self._tasks(chunk)
+            else:
+                params = {"pupils": self.pupils, "schools": self.schools, "seed": self.seed, "today": self.today}
+                connections.close_all()  # each process opens its own connection
+                with multiprocessing.get_context("fork").Pool(jobs, _start_worker, (params,)) as pool:
+                    for counts in pool.imap_unordered(_work, chunks):
+                        self.counts.add(counts)
+                        self.progress(counts.pupils + counts.leavers)
         with connection.cursor() as cursor:
             # Statistics for the planner, and the visibility map that lets counts read only an index.
             cursor.execute("VACUUM ANALYZE")
         return self.counts
+
+    def _tasks(self, chunk: list[Task]) -> None:
+        for task in chunk:
+            self._board(task)
+        self._flush(final=True)
 
     def _flush(self, final: bool = False) -> None:
         if not final and self.buffered < CHUNK:
@@ -261,7 +336,12 @@ class Generator:
         self.progress(self.buffered)
         self.buffered = 0
 
-    def _board(self, bnr: int, board: BoardPlan) -> None:
+    def _board(self, task: Task) -> None:
+        # Each board draws from its own generator: the same country whatever the number of processes.
+        self.rng = random.Random(f"{self.seed}:{task.bnr}")
+        self.bsn_counter, self.school_index = task.first_bsn, task.first_school
+        self.sealed = {}
+        bnr, board = task.bnr, task.board
         bid = self.ids[Bestuur]()
         self.t["bestuur"].add((bid, f"Stichting {self.rng.choice(self.towns)} {bnr + 1}", "FG van het bestuur",
                                f"fg@bestuur{bnr + 1}.scale.test"))
@@ -275,7 +355,8 @@ class Generator:
 
     def _school(self, bid: int, plan: SchoolPlan) -> None:
         sid = self.ids[School]()
-        n = self.counts.schools
+        n = self.school_index
+        self.school_index += 1
         kind = "Basisschool" if plan.onderwijssoort == "po" else "Scholengemeenschap"
         self.t["school"].add((sid, bid, f"{kind} {self.rng.choice(self.towns)} {n + 1}", _brin(n), plan.onderwijssoort,
                               f"info@school{n + 1}.scale.test"))

@@ -21,14 +21,16 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=30, help="Timed requests per page.")
         parser.add_argument("--warmup", type=int, default=2, help="Untimed requests first.")
         parser.add_argument("--json", dest="json_path", metavar="FILE", help="Also write JSON.")
+        parser.add_argument("--board", type=int, default=None,
+                            help="Id of the board to measure (default: the one with the most pupils).")
 
-    def handle(self, *args, repeat: int, warmup: int, json_path: str | None, **options):
+    def handle(self, *args, repeat: int, warmup: int, json_path: str | None, board: int | None, **options):
         if repeat < 1 or warmup < 1:
             raise CommandError("--repeat and --warmup must be at least 1.")
         progress = None
         if options["verbosity"] >= 2:
             progress = lambda page: self.stderr.write(f"  {page.label} ({page.role})")  # noqa: E731
-        report = bench.run(repeat=repeat, warmup=warmup, progress=progress)
+        report = bench.run(repeat=repeat, warmup=warmup, progress=progress, board=board)
         if json_path:
             text = json.dumps(report.as_dict(), indent=2, ensure_ascii=False)
             Path(json_path).write_text(text + "\n")
