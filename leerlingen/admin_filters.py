@@ -10,11 +10,22 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .access import groep_ids
-from .models import Groep, School
+from .models import Bestuur, Groep, School
 from .schooljaar import current_schooljaar
 
 
-class SchoolFilter(admin.SimpleListFilter):
+class IdChoiceFilter(admin.SimpleListFilter):
+    """Filters on one foreign key by id; the choices come from the subclass."""
+
+    field: str
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(**{self.field: int(value)}) if value and value.isdigit() else queryset
+
+
+class SchoolFilter(IdChoiceFilter):
+    field = "school_id"
     title = _("school")
     parameter_name = "school"
 
@@ -22,13 +33,9 @@ class SchoolFilter(admin.SimpleListFilter):
         schools = School.objects.visible_to(request.user).order_by("naam").values_list("id", "naam")
         return [(str(pk), naam) for pk, naam in schools]
 
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(school_id=int(self.value()))
-        return queryset
 
-
-class GroepFilter(admin.SimpleListFilter):
+class GroepFilter(IdChoiceFilter):
+    field = "groep_id"
     title = _("group")
     parameter_name = "groep"
 
@@ -41,22 +48,12 @@ class GroepFilter(admin.SimpleListFilter):
             return []
         return [(str(pk), naam) for pk, naam in groepen.order_by("jaargroep", "naam").values_list("id", "naam")]
 
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(groep_id=int(self.value()))
-        return queryset
 
-
-class BestuurFilter(admin.SimpleListFilter):
+class BestuurFilter(IdChoiceFilter):
+    field = "bestuur_id"
     title = _("board")
     parameter_name = "bestuur"
 
     def lookups(self, request, model_admin):
-        from .models import Bestuur
-
-        return [(str(pk), naam) for pk, naam in Bestuur.objects.visible_to(request.user).order_by("naam").values_list("id", "naam")]
-
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(bestuur_id=int(self.value()))
-        return queryset
+        boards = Bestuur.objects.visible_to(request.user).order_by("naam").values_list("id", "naam")
+        return [(str(pk), naam) for pk, naam in boards]

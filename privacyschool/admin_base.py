@@ -72,6 +72,7 @@ class ScopedAdmin(VisibleOnlyMixin, SimpleHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False  # no COUNT(*) over the whole table on every list page
     paginator = BoundedCountPaginator  # and a bounded count of the filtered rows
+    show_facets = admin.ShowFacets.NEVER  # "show counts" would count every filter choice over all rows
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404

@@ -47,6 +47,15 @@ def _school_sizes(rng: random.Random, pupils: int, schools: int) -> list[SchoolP
     return [SchoolPlan(k, n) for k, n in zip(kinds, sizes, strict=True) if n > 0]
 
 
+def _schools_in_board(rng: random.Random) -> int:
+    roll, acc = rng.random(), 0.0
+    for share, low, high in BOARD_SPREAD:
+        acc += share
+        if roll <= acc:
+            return rng.randint(low, high)
+    return rng.randint(*BOARD_SPREAD[-1][1:])
+
+
 def plan_country(*, pupils: int, schools: int | None = None, seed: int = 1) -> list[BoardPlan]:
     rng = random.Random(seed)
     schools = schools or max(1, round(pupils / AVERAGE_SCHOOL))
@@ -59,12 +68,7 @@ def plan_country(*, pupils: int, schools: int | None = None, seed: int = 1) -> l
         large.schools.append(plans.pop())
     boards.append(large)
     while plans:
-        roll, acc = rng.random(), 0.0
-        for share, low, high in BOARD_SPREAD:
-            acc += share
-            if roll <= acc:
-                break
-        count = rng.randint(low, high)
+        count = _schools_in_board(rng)
         board = BoardPlan(schools=plans[:count])
         del plans[:count]
         boards.append(board)
