@@ -1,9 +1,11 @@
 """The one authority for access (DESIGN.md §3).
 
-Every model that holds pupil data has a ``visible_to(user)`` queryset method. It answers with
-one SQL query: the user's role grants (guardian object permissions with direct foreign keys on
-Bestuur, School and Groep) are subqueries, never loaded into Python. Admin, views, exports,
-PDFs and tasks all go through these methods; nothing else decides who sees what.
+Every model that holds pupil data has a ``visible_to(user)`` queryset method. The user's role
+grants (guardian object permissions with direct foreign keys on Bestuur, School and Groep) are
+read once per request into a ``Scope`` (one query, kept on the user object); every
+``visible_to`` is then one SQL query filtering on those ids, which indexes answer at any number
+of pupils (DESIGN.md §9, docs/scale.md). Admin, views, exports, PDFs and tasks all go through
+these methods; nothing else decides who sees what.
 
 Roles and what they reach:
 - director, IB, administrative staff: granted on a School; see its pupils.
