@@ -274,7 +274,7 @@ class LeerlingimportAdmin(ScopedAdmin):
                 new_pupils=listed(plan.new_pupils), changed_pupils=plan.changed_pupils[:LIST_LIMIT],
                 leavers=listed(plan.leavers), new_ouders=plan.new_ouders[:LIST_LIMIT],
                 changed_ouders=plan.changed_ouders[:LIST_LIMIT], changed_relaties=plan.changed_relaties[:LIST_LIMIT],
-                counts=_count_rows(plan),
+                guardian_notices=plan.guardian_notices[:LIST_LIMIT], counts=_count_rows(plan),
             ),
         )
 

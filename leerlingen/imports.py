@@ -14,8 +14,10 @@ The steps, each a function the admin, the command and the tests call:
 
 The pupil number is the key within the school. Guardians are matched on the pupil's existing
 custody relations (by name, then e-mail, then relation); a guardian shared by siblings in the
-file becomes one record. Pupils who were in the school's previous import and are not in this
-file get their leaving date (the import date), which starts their retention clock.
+file becomes one record. A guardian linked to a pupil of another school of the board is never
+changed or merged by an import (``_plan_guardians``). Pupils who were in the school's previous
+import and are not in this file get their leaving date (the import date), which starts their
+retention clock.
 """
 
 from __future__ import annotations
@@ -231,8 +233,6 @@ def read_table(data: bytes, kind: str | None = None) -> Table:
     table = _read_xlsx(data) if kind == "xlsx" else _read_csv(data)
     if not table.headers:
         raise ImportFileError(_("The file has no header row with column names."))
-    if len(table.rows) > MAX_ROWS:
-        raise ImportFileError(_("The file has more than %(n)s rows. Split the export.") % {"n": MAX_ROWS})
     return table
 
 
@@ -242,10 +242,9 @@ def _read_csv(data: bytes) -> Table:
     delimiter = max((";", "\t", ",", "|"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        records = [(n, row) for n, row in enumerate(reader, start=1)]
+        return _table("csv", enumerate(reader, start=1), encoding)
     except csv.Error as exc:
         raise ImportFileError(_("The CSV file cannot be read (%(reason)s).") % {"reason": "csv"}) from exc
-    return _table("csv", records, encoding)
 
 
 def _read_xlsx(data: bytes) -> Table:
@@ -266,29 +265,52 @@ def _read_xlsx(data: bytes) -> Table:
             if any(formats.normalise_header(c) in aliases for row in head for c in row if c is not None):
                 chosen = sheet
                 break
-        records = [(n, list(row)) for n, row in enumerate(chosen.iter_rows(values_only=True), start=1)]
+        return _table("xlsx", enumerate(chosen.iter_rows(values_only=True), start=1))
+    except ImportFileError:
+        raise
     except Exception as exc:
         raise ImportFileError(_("The Excel workbook cannot be read. Open it in Excel, save it again and retry.")) from exc
     finally:
         workbook.close()
-    return _table("xlsx", records)
 
 
-def _table(kind: str, records: list[tuple[int, list]], encoding: str = "") -> Table:
-    """Find the header row (the first of the first ten rows naming a pupil-number column)."""
+def _table(kind: str, records: Iterable[tuple[int, Any]], encoding: str = "") -> Table:
+    """Find the header row (the first of the first ten rows naming a pupil-number column) and
+    collect the rows after it.
+
+    ``records`` is read as a stream (the csv reader, openpyxl's read-only ``iter_rows``): at the
+    first non-empty row over ``MAX_ROWS`` reading stops with an ``ImportFileError`` naming the
+    limit and the row, so a file that is too long is refused before the rest of it is parsed.
+    """
     aliases = formats.key_column_aliases()
-    nonempty = [(n, row) for n, row in records if any(_text(c) for c in row)]
-    if not nonempty:
+    nonempty = ((n, list(row)) for n, row in records if any(_text(c) for c in row))
+    head: list[tuple[int, list]] = []
+    for record in nonempty:
+        head.append(record)
+        if len(head) == 10:
+            break
+    if not head:
         return Table(kind, [], [], encoding)
     header_at = 0
-    for i, (_n, row) in enumerate(nonempty[:10]):
+    for i, (_n, row) in enumerate(head):
         if any(formats.normalise_header(c) in aliases for c in row if c is not None):
             header_at = i
             break
-    headers = [_text(c) for c in nonempty[header_at][1]]
+    headers = [_text(c) for c in head[header_at][1]]
     while headers and not headers[-1]:
         headers.pop()
-    return Table(kind, headers, nonempty[header_at + 1 :], encoding)
+    rows = head[header_at + 1 :]
+    if len(rows) <= MAX_ROWS:
+        for record in nonempty:
+            rows.append(record)
+            if len(rows) > MAX_ROWS:
+                break
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(_(
+            "The file has more than %(n)s rows: reading stopped at row %(row)s. "
+            "Split the export, for example per school or per year group."
+        ) % {"n": MAX_ROWS, "row": rows[MAX_ROWS][0]})
+    return Table(kind, headers, rows, encoding)
 
 
 def column_letter(index: int) -> str:
@@ -527,6 +549,8 @@ class Plan:
     new_relaties: list[Gezagsrelatie] = field(default_factory=list)
     changed_relaties: list[RecordChange] = field(default_factory=list)
     relaties_not_in_file: int = 0
+    # Guardians kept apart from another school of the board (issue 15): row and reason.
+    guardian_notices: list[RowError] = field(default_factory=list)
     digest: str = ""
 
     @property
@@ -832,7 +856,11 @@ def _build_plan(*, school, table, mapping, today, progress) -> Plan:
     plan.leavers.sort(key=lambda p: (p.achternaam, p.leerlingnummer))
 
     # --- guardians -----------------------------------------------------------------------
-    _plan_guardians(plan, good, mapping, pupil_by_number, existing, digest)
+    def locate(key: str) -> tuple[str, str]:
+        header = mapping.get(key, "")
+        return header, column_letter(column_index[header]) if header else ""
+
+    _plan_guardians(plan, good, mapping, pupil_by_number, existing, digest, locate)
 
     plan.errors.sort(key=lambda e: (e.row or 0, len(e.letter), e.letter))
     plan.digest = hashlib.sha256("\n".join(digest + [f"bad|{sorted(plan.bad_rows)}"]).encode()).hexdigest()
@@ -865,12 +893,35 @@ def _pupil_values(v: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
     return wanted
 
 
-def _plan_guardians(plan: Plan, good: list[_Row], mapping, pupil_by_number, existing, digest: list[str]) -> None:
+def _plan_guardians(
+    plan: Plan, good: list[_Row], mapping, pupil_by_number, existing, digest: list[str], locate
+) -> None:
+    """Match the file's guardians with the register and plan their records and custody relations.
+
+    An import belongs to one school, and a guardian record (``Ouder``) belongs to the board. The
+    safe rule (issue 15): **an import never changes, and never links a new pupil to, a guardian
+    who is linked to a pupil outside the importing school.**
+
+    - The pupil's own custody relations are matched first (name, then e-mail, then relation).
+      Such a relation is kept, but if its guardian is also linked to a pupil of another school,
+      the guardian's details are not changed: the row gets a notice instead.
+    - A guardian who is not one of the pupil's own is looked up in the board by e-mail address,
+      surname and first initial. That record is reused only when it is linked to pupils of the
+      importing school and of no other school (a sibling's parent). Name plus e-mail never
+      merges a record of another school, nor an unlinked one: the row gets a new record for this
+      school, with a notice that says only that such a guardian exists elsewhere in the board.
+    - Notices never name anything of the other school (not the school, the pupil or a value).
+    """
     school = plan.school
     existing_ids = [p.pk for p in existing.values()]
     relations: dict[int, list[Gezagsrelatie]] = {}
     for rel in Gezagsrelatie.objects.filter(leerling__school=school).select_related("ouder") if existing_ids else []:
         relations.setdefault(rel.leerling_id, []).append(rel)
+    shared = _linked_elsewhere(school) if relations else set()
+
+    def notice(row: _Row, slot: int, key: str, message: str) -> None:
+        header, letter = locate(f"ouder{slot}_{key}")
+        plan.guardian_notices.append(RowError(row.row, header, letter, message))
 
     # What each row says about its guardians.
     slots: list[tuple[_Row, int, dict[str, Any], dict[str, Any]]] = []
@@ -902,14 +953,20 @@ def _plan_guardians(plan: Plan, good: list[_Row], mapping, pupil_by_number, exis
         match = _match(o, r, candidates)
         if match is not None:
             assignment[(row.row, slot)] = match.ouder
-            resolved.setdefault(file_key(row, o), match.ouder)
+            if match.ouder_id not in shared:  # no other row reaches a shared record by its key
+                resolved.setdefault(file_key(row, o), match.ouder)
 
     # Pass 2: a guardian already known from another row, or at another school of the board.
     emails = {(o.get("email") or "").lower() for row, slot, o, r in slots if (row.row, slot) not in assignment} - {""}
     board_by_email: dict[tuple, list[Ouder]] = {}
+    schools_of: dict[int, set[int]] = {}  # board guardian -> the schools of their pupils
     if emails:
         for ouder in Ouder.objects.annotate(e=Lower("email")).filter(bestuur_id=school.bestuur_id, e__in=emails):
             board_by_email.setdefault((ouder.email.lower(), *_name_key(_identity(ouder))), []).append(ouder)
+        found_ids = [o.pk for found in board_by_email.values() for o in found]
+        links = Gezagsrelatie.objects.filter(ouder_id__in=found_ids)
+        for ouder_id, school_id in links.values_list("ouder_id", "leerling__school_id"):
+            schools_of.setdefault(ouder_id, set()).add(school_id)
     for row, slot, o, _r in slots:
         if (row.row, slot) in assignment:
             continue
@@ -917,7 +974,14 @@ def _plan_guardians(plan: Plan, good: list[_Row], mapping, pupil_by_number, exis
         ouder = resolved.get(key)
         if ouder is None and o.get("email"):
             found = board_by_email.get((o["email"].lower(), *_name_key(o)), [])
-            ouder = found[0] if len(found) == 1 else None
+            own = [f for f in found if schools_of.get(f.pk) == {school.pk}]
+            ouder = own[0] if len(own) == 1 else None
+            if ouder is None and any(schools_of.get(f.pk, set()) - {school.pk} for f in found):
+                notice(row, slot, "email", _(
+                    "a guardian with this e-mail address and name exists at another school of the "
+                    "board; that record is not changed or linked, a separate record is made for "
+                    "this school"
+                ))
         if ouder is not None and any(assignment.get((row.row, s)) is ouder for s in formats.SLOTS):
             ouder = None  # both slots of one row never become one guardian
         if ouder is None:
@@ -940,7 +1004,13 @@ def _plan_guardians(plan: Plan, good: list[_Row], mapping, pupil_by_number, exis
             for a, new in o.items()
             if (getattr(ouder, a) or "") != (new or "")
         ]
-        if changes:
+        if changes and ouder.pk in shared:
+            notice(row, slot, "achternaam", _(
+                "this guardian is also linked to a pupil of another school of the board, so the "
+                "import does not change their details (%(fields)s); the custody relation is kept"
+            ) % {"fields": ", ".join(c.label for c in changes)})
+            plan.unchanged_ouders += 1
+        elif changes:
             name = str(ouder)
             for c in changes:
                 setattr(ouder, c.field, o[c.field])
@@ -981,6 +1051,13 @@ def _plan_guardians(plan: Plan, good: list[_Row], mapping, pupil_by_number, exis
         plan.relaties_not_in_file = sum(
             1 for rels in relations.values() for rel in rels if rel.leerling_id in file_pupils and rel.pk not in used
         )
+
+
+def _linked_elsewhere(school: School) -> set[int]:
+    """Ids of the guardians of this school's pupils who are also linked to a pupil elsewhere."""
+    own = Gezagsrelatie.objects.filter(leerling__school=school).values("ouder_id")
+    elsewhere = Gezagsrelatie.objects.filter(ouder_id__in=own).exclude(leerling__school=school)
+    return set(elsewhere.values_list("ouder_id", flat=True))
 
 
 def _match(o: dict[str, Any], r: dict[str, Any], candidates: list[Gezagsrelatie]) -> Gezagsrelatie | None:

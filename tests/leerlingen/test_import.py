@@ -20,7 +20,15 @@ from leerlingen.models_import import Importprofiel, Leerlingimport
 from leerlingen.roles import grant_role
 from privacyschool.spreadsheet import safe_cell, safe_row
 
-from .factories import BestuurFactory, GroepFactory, LeerlingFactory, SchoolFactory, UserFactory
+from .factories import (
+    BestuurFactory,
+    GezagsrelatieFactory,
+    GroepFactory,
+    LeerlingFactory,
+    OuderFactory,
+    SchoolFactory,
+    UserFactory,
+)
 
 FILES = Path(__file__).parent / "files"
 PO_GROUPS = ["Groep 3", "Groep 4", "Groep 5", "Groep 6", "Groep 7", "Groep 8"]
@@ -139,13 +147,111 @@ def test_secondary_school_exports(vo, name):
     assert Ouder.objects.filter(achternaam="Hendriks").count() == 2
 
 
-def test_a_guardian_at_another_school_of_the_board_is_the_same_record(po, vo):
+def test_a_guardian_at_another_school_of_the_board_gets_a_separate_record(po, vo):
+    """Issue 15: name and e-mail alone never merge a guardian of another school (was one record)."""
     run_file(po, "parnassys.csv")
     text = data("magister.csv").decode().replace("marloes.bakker@voorbeeld.nl", "mirjam.jansen@voorbeeld.nl")
     text = text.replace("Marloes\t\tBakker", "Mirjam\t\tJansen")
     plan, _run = imports.import_file(school=vo.school, user=vo.user, data=text.encode(), filename="m.csv")
-    assert plan.ok and plan.counts()["ouders_nieuw"] == 5
-    assert Ouder.objects.get(email="mirjam.jansen@voorbeeld.nl").kinderen.count() == 3
+    assert plan.ok and plan.counts()["ouders_nieuw"] == 6 and len(plan.guardian_notices) == 1
+    at_po, at_vo = Ouder.objects.filter(email="mirjam.jansen@voorbeeld.nl").order_by("pk")
+    assert at_po.kinderen.count() == 2
+    assert set(at_po.kinderen.values_list("school_id", flat=True)) == {po.school.pk}
+    assert set(at_vo.kinderen.values_list("school_id", flat=True)) == {vo.school.pk}
+
+
+# --- a guardian of another school of the board (issue 15) ---------------------------------
+
+GUARDIAN_HEADER = (
+    "Leerlingnummer;Achternaam;Roepnaam;Geboortedatum;Groep;Verzorger 1 roepnaam;"
+    "Verzorger 1 achternaam;Verzorger 1 e-mail;Verzorger 1 telefoon mobiel;Verzorger 1 straat;"
+    "Verzorger 1 huisnummer;Verzorger 1 postcode;Verzorger 1 plaats\r\n"
+)
+SANNE = "Sanne;Visser;s.visser@voorbeeld.nl;0699999999;Dorpsstraat;1;4000 AA;Tiel"
+
+
+def guardian_file(*rows: str) -> bytes:
+    return (GUARDIAN_HEADER + "".join(r + "\r\n" for r in rows)).encode()
+
+
+@pytest.fixture
+def guardian_at_a2(po, vo):
+    """School A1 (po) and A2 (vo) of one board; guardian G is linked to a pupil of A2."""
+    groep = vo.school.groepen.get(naam="H1A")
+    pupil = LeerlingFactory(groep=groep, roepnaam="Lotte", achternaam="Lyceumkind")
+    ouder = OuderFactory(
+        bestuur=po.bestuur, voornaam="Sanne", achternaam="Visser", email="s.visser@voorbeeld.nl",
+        telefoon="0611111111", straat="Lyceumlaan", huisnummer="9", postcode="4009ZZ",
+        woonplaats="Buren",
+    )
+    GezagsrelatieFactory(ouder=ouder, leerling=pupil)
+    return ouder
+
+
+def snapshot(ouder):
+    return (
+        Ouder.objects.filter(pk=ouder.pk).values().get(),
+        sorted(
+            Gezagsrelatie.objects.filter(ouder=ouder)
+            .values_list("leerling_id", "relatie", "heeft_gezag")
+        ),
+        Ouder.history.filter(id=ouder.pk).count(),
+    )
+
+
+def test_an_import_never_changes_or_links_a_guardian_of_another_school(client, po, guardian_at_a2):
+    before = snapshot(guardian_at_a2)
+    # The e-mail address in other capitals: it is still the same address.
+    content = guardian_file("7001;Visser;Noor;01-02-2016;Groep 5;" + SANNE.replace("s.v", "S.V"))
+    client.force_login(po.user)
+    upload(client, po.school, "a1.csv", content)
+    run = Leerlingimport.objects.get()
+    page = client.get(reverse("admin:leerlingen_leerlingimport_voorbeeld", args=[run.pk]))
+    plan = page.context["plan"]
+    assert not plan.changed_ouders and len(plan.new_ouders) == 1
+    html = page.content.decode()
+    assert "a guardian with this e-mail address and name exists at another school" in html
+    for of_a2 in ("Het Rivierenlyceum", "Lyceumkind", "Lotte", "0611111111", "Lyceumlaan", "Buren"):
+        assert of_a2 not in html
+    confirm = reverse("admin:leerlingen_leerlingimport_bevestigen", args=[run.pk])
+    client.post(confirm, {"digest": plan.digest})
+    run.refresh_from_db()
+    assert run.status == Leerlingimport.Status.INGELEZEN
+    assert snapshot(guardian_at_a2) == before
+    noor = Leerling.objects.get(school=po.school, leerlingnummer="7001")
+    (own,) = noor.ouders.all()
+    assert own.pk != guardian_at_a2.pk and own.telefoon == "0699999999"
+    # A second import of the same file finds the A1 record, not G.
+    plan, _run = imports.import_file(school=po.school, user=po.user, data=content, filename="a.csv")
+    assert plan.counts()["ouders_ongewijzigd"] == 1
+    assert not plan.new_ouders and not plan.guardian_notices
+    assert snapshot(guardian_at_a2) == before
+
+
+def test_a_guardian_shared_with_another_school_is_kept_but_not_changed(po, guardian_at_a2):
+    noor = LeerlingFactory(groep=po.school.groepen.get(naam="Groep 5"), leerlingnummer="7001")
+    GezagsrelatieFactory(ouder=guardian_at_a2, leerling=noor)
+    before = snapshot(guardian_at_a2)
+    content = guardian_file("7001;Visser;Noor;01-02-2016;Groep 5;" + SANNE)
+    plan, run = imports.import_file(school=po.school, user=po.user, data=content, filename="a.csv")
+    assert run.status == Leerlingimport.Status.INGELEZEN
+    assert not plan.changed_ouders and not plan.new_ouders and not plan.new_relaties
+    (notice,) = plan.guardian_notices
+    assert notice.row == 2 and "also linked to a pupil of another school" in str(notice)
+    assert snapshot(guardian_at_a2) == before
+
+
+def test_a_guardian_of_this_school_only_is_still_found_by_email_and_name(po, vo):
+    run_file(po, "parnassys.csv")
+    mirjam = Ouder.objects.get(email="mirjam.jansen@voorbeeld.nl")
+    content = guardian_file(
+        "7002;Jansen;Lars;01-02-2017;Groep 3;"
+        "Mirjam;Jansen;mirjam.jansen@voorbeeld.nl;0600000000;Kerkstraat;12;4001 AB;Tiel"
+    )
+    plan, _run = imports.import_file(school=po.school, user=po.user, data=content, filename="a.csv")
+    assert not plan.new_ouders and not plan.guardian_notices
+    assert [c.field for c in plan.changed_ouders[0].changes] == ["telefoon"]
+    assert set(mirjam.kinderen.values_list("leerlingnummer", flat=True)) == {"2301", "2302", "7002"}
 
 
 # --- preview, re-sync, leavers, history ----------------------------------------------------
@@ -343,6 +449,50 @@ def test_a_file_over_the_size_limit_is_refused(monkeypatch):
     monkeypatch.setattr(imports, "MAX_BYTES", 1000)
     with pytest.raises(imports.ImportFileError, match="too large"):
         imports.check_upload(data("parnassys.csv"))
+
+
+LIMIT_HEADER = ["Leerlingnummer", "Achternaam", "Roepnaam", "Geboortedatum"]
+
+
+def test_a_csv_over_the_row_limit_is_refused_while_reading(monkeypatch):
+    """Reading stops at the first row over the limit: the unreadable row after it is not reached."""
+    monkeypatch.setattr(imports, "MAX_ROWS", 50)
+    rows = [";".join(LIMIT_HEADER)] + [f"{n};Jansen;Daan;01-02-2016" for n in range(1, 52)]
+    rows.append("9999;" + "x" * 200_000 + ";Daan;01-02-2016")  # over the csv field size limit
+    content = "\r\n".join(rows).encode()
+    with pytest.raises(imports.ImportFileError, match=r"more than 50 rows: .* stopped at row 52\b"):
+        imports.read_table(content)
+    exact = "\r\n".join(rows[:51]).encode()  # exactly the limit is fine
+    assert len(imports.read_table(exact).rows) == 50
+
+
+def test_a_workbook_over_the_row_limit_is_refused_while_reading(monkeypatch):
+    from openpyxl import Workbook
+
+    monkeypatch.setattr(imports, "MAX_ROWS", 50)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Export leerlingen"])  # a title line above the header
+    sheet.append(LIMIT_HEADER)
+    for n in range(1, 52):
+        sheet.append([n, "Jansen", "Daan", date(2016, 2, 1)])
+    sheet.append([9999, "Jansen", "Daan", 987654321])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    # Break the cell in the last row: a workbook read to the end cannot be read at all.
+    broken = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert b"<v>987654321</v>" in content
+                content = content.replace(b"<v>987654321</v>", b"<v>not a number</v>")
+            target.writestr(item, content)
+    with pytest.raises(imports.ImportFileError, match=r"more than 50 rows: .* stopped at row 53\b"):
+        imports.read_table(broken.getvalue())
+    monkeypatch.setattr(imports, "MAX_ROWS", 60)
+    with pytest.raises(imports.ImportFileError, match="cannot be read"):
+        imports.read_table(broken.getvalue())
 
 
 def test_skipping_the_bad_rows_imports_the_rest(po):

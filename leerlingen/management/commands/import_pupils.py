@@ -74,6 +74,8 @@ class Command(BaseCommand):
             self.stderr.write(str(error))
         if plan.error_count > len(plan.errors):
             self.stderr.write(f"... and {plan.error_count - len(plan.errors)} more errors.")
+        for notice in plan.guardian_notices:  # row and reason only: no personal data
+            self.stdout.write(str(notice))
         c = plan.counts()
         self.stdout.write(
             f"{c['aantal_rijen']} rows, {len(plan.bad_rows)} with errors. "
