@@ -14,4 +14,4 @@ USER privacyschool
 RUN DATABASE_URL=sqlite:////tmp/build.sqlite3 SECRET_KEY=build FIELD_ENCRYPTION_KEY=ZmFrZS1idWlsZC1rZXktMzItYnl0ZXMtbG9uZy0tLS0= \
     FIELD_HASH_KEY=build python manage.py collectstatic --noinput -v 0
 EXPOSE 8000
-CMD ["gunicorn", "privacyschool.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "privacyschool.wsgi", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -305,13 +305,19 @@ def render_statement(inhoud: dict, *, versie: int, gegenereerd_op: datetime, lan
 
 @transaction.atomic
 def generate_statement(*, school: School, user=None, language: str | None = None,
-                       now: datetime | None = None) -> Privacyverklaring:
-    """Render the school's statement from its register as it is now and store it as a new version."""
+                       now: datetime | None = None, if_missing: bool = False) -> Privacyverklaring:
+    """Render the school's statement from its register as it is now and store it as a new version.
+
+    ``if_missing``: only when the school has no current statement yet, checked again once the
+    school's row is locked, so visitors asking at the same moment get one version, not one each.
+    """
     from privacyschool.pdf import page_count
 
     language = language or settings.LANGUAGE_CODE
     now = now or timezone.now()
     School.objects.select_for_update().filter(pk=school.pk).first()  # one version number at a time
+    if if_missing and (current := statement_on(school=school, language=language)) is not None:
+        return current
     versie = (Privacyverklaring.objects.filter(school=school).aggregate(m=Max("versie"))["m"] or 0) + 1
     with translation.override(language):
         inhoud = statement_context(school, today=timezone.localtime(now).date())

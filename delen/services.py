@@ -180,7 +180,9 @@ def expiring_agreements(on_date: date) -> list[Verwerkersovereenkomst]:
 
 
 def create_expiry_warnings(*, on_date: date | None = None) -> list[Verloopwaarschuwing]:
-    """One warning row per agreement and end date (idempotent); each is mailed after commit."""
+    """One warning row per agreement and end date (idempotent); each is mailed through the outbox."""
+    from .tasks import enqueue_expiry_warning
+
     on_date = on_date or timezone.localdate()
     created = []
     for agreement in expiring_agreements(on_date):
@@ -193,18 +195,8 @@ def create_expiry_warnings(*, on_date: date | None = None) -> list[Verloopwaarsc
             continue
         if is_new or warning.verzonden_op is None:
             created.append(warning)
-            transaction.on_commit(lambda pk=warning.pk: _send_later(pk))
+            enqueue_expiry_warning(warning.pk)
     return created
-
-
-def _send_later(warning_id: int) -> None:
-    """Hand the e-mail to the broker; if that fails the row stays unsent and the next daily run retries."""
-    from .tasks import send_expiry_warning_task
-
-    try:
-        send_expiry_warning_task.apply_async((warning_id,), retry=False)
-    except Exception as exc:  # noqa: BLE001 - broker down or (eager) mail server down: the row waits
-        logger.warning("expiry warning %s not sent yet (%s)", warning_id, type(exc).__name__)
 
 
 def director_emails(school: School) -> list[str]:

@@ -1,21 +1,30 @@
-"""Background work of the disclosure register. Tasks take ids and are idempotent (DESIGN.md §5)."""
+"""Background work of the disclosure register. Tasks take ids and are idempotent (DESIGN.md §5);
+every e-mail is an outbox job (privacyschool/outbox.py)."""
 
 from celery import shared_task
+
+from privacyschool import outbox
+
+EXPIRY_WARNING = "delen.verloopwaarschuwing"
 
 
 @shared_task
 def warn_expiring_agreements() -> int:
     """Daily: a warning row for every processor agreement that ends within 60 days, then the e-mails.
 
-    Rows not yet mailed (a lost message, a broker outage) are sent again on the next run.
+    A warning row not yet mailed gets its outbox job (one per row), which sends it once.
     """
     from .services import create_expiry_warnings
 
     return len(create_expiry_warnings())
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_expiry_warning_task(warning_id: int) -> bool:
+def enqueue_expiry_warning(warning_id: int) -> None:
+    outbox.enqueue(EXPIRY_WARNING, key=f"{EXPIRY_WARNING}:{warning_id}", warning_id=warning_id)
+
+
+@outbox.handler(EXPIRY_WARNING)
+def send_expiry_warning_job(*, warning_id: int) -> None:
     from .services import send_expiry_warning
 
-    return send_expiry_warning(warning_id)
+    send_expiry_warning(warning_id)

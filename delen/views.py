@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from leerlingen.admin_filters import id_from_query
 from leerlingen.audit import export_made
 from leerlingen.models import Groep, Leerling
 from leerlingen.schooljaar import current_schooljaar
@@ -68,8 +69,8 @@ def _flow_context(request, ontvanger):
         pupils = Leerling.objects.visible_to(user).filter(id__in=vorderingen.values("leerling_id"))
     elif groep_keuze == "alle":
         pass
-    elif groep_keuze.isdigit() and groepen.filter(pk=groep_keuze).exists():
-        pupils = pupils.filter(groep_id=int(groep_keuze))
+    elif (groep_id := id_from_query(groep_keuze)) and groepen.filter(pk=groep_id).exists():
+        pupils = pupils.filter(groep_id=groep_id)
     else:
         pupils = pupils.none()
         groep_keuze = ""

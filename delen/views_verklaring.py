@@ -110,5 +110,7 @@ def portal_statement(request, school: School) -> tuple[Privacyverklaring, date |
             return earlier, asked
     current = statement_on(school=school, language=_language())
     if current is None:
-        current = generate_statement(school=school, user=None, language=_language())
+        current = generate_statement(
+            school=school, user=None, language=_language(), if_missing=True
+        )
     return current, None

@@ -157,6 +157,48 @@ def _is_anonymous(user) -> bool:
     return user is None or not user.is_authenticated or not user.is_active
 
 
+class RuleQuerySet(models.QuerySet):
+    """A model whose access rule is a ``Q`` on its own concrete fields (and related rows reached
+    through them), so that the same rule decides over each past version in its history too: a
+    version the user could not see as it was then stays hidden (``visible_history``)."""
+
+    def rule(self, user) -> Q | None:
+        """What ``user`` may see as a condition; None when nothing."""
+        raise NotImplementedError
+
+    def visible_to(self, user):
+        condition = self.rule(user)
+        return self.filter(condition) if condition is not None else self.none()
+
+
+def history_rule(model, user, current=None) -> Q | None:
+    """Which past versions of ``model`` ``user`` may read, as a condition on its historical model.
+
+    A model with a ``rule`` (its visibility depends on fields that change, such as a dossier item's
+    category) has that rule applied to every version; any other model shows every version of a
+    record the user may see now: in ``current`` (by default the model's ``visible_to``; a model
+    without one, such as a role grant, passes the queryset its admin is scoped to).
+    None when nothing.
+    """
+    manager = model._default_manager
+    if isinstance(manager.all(), RuleQuerySet):
+        return manager.rule(user)
+    if _is_anonymous(user):
+        return None
+    if user.is_superuser:
+        return Q()
+    pk = model._meta.pk.attname
+    current = manager.visible_to(user) if current is None else current
+    return Q(**{f"{pk}__in": current.values(pk)})
+
+
+def visible_history(model, user, current=None):
+    """The history rows of ``model`` that ``user`` may read (``history_rule``)."""
+    history = getattr(model, model._meta.simple_history_manager_attribute)
+    condition = history_rule(model, user, current)
+    return history.filter(condition) if condition is not None else history.none()
+
+
 class BestuurQuerySet(models.QuerySet):
     def visible_to(self, user):
         if _is_anonymous(user):
@@ -197,19 +239,19 @@ class GroepQuerySet(models.QuerySet):
         return self.filter(condition) if condition is not None else self.none()
 
 
-class LeerlingQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class LeerlingQuerySet(RuleQuerySet):
+    def rule(self, user) -> Q | None:
+        # On the pupil's school and group: a version from before a move is not the new school's.
         if _is_anonymous(user):
-            return self.none()
+            return None
         if user.is_superuser:
-            return self.all()
+            return Q()
         reach = scope(user)
-        condition = _any_of(
+        return _any_of(
             _in("school_id", school_ids(user) | board_school_ids(user)),
             _in("groep_id", groep_ids(user)),
             _in("id", reach.children | reach.own_pupil),
         )
-        return self.filter(condition) if condition is not None else self.none()
 
     def with_bsn_access(self, user):
         """Pupils whose BSN/PGN the user may read: the school's director and administration."""
@@ -251,17 +293,18 @@ class OuderQuerySet(models.QuerySet):
         return self.filter(condition) if condition is not None else self.none()
 
 
-class DossierItemQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class DossierItemQuerySet(RuleQuerySet):
+    def rule(self, user) -> Q | None:
+        # On the category and confidentiality, which change: each past version is judged as it was.
         if _is_anonymous(user):
-            return self.none()
+            return None
         if user.is_superuser:
-            return self.all()
+            return Q()
         from .models import DossierItemGrant, Gegevenscategorie
 
         normal = Q(zeer_vertrouwelijk=False)
         not_special = ~Q(categorie__in=Gegevenscategorie.bijzonder())
-        return self.filter(
+        return (
             Q(leerling__school_id__in=school_ids(user, ("rol_directeur",)))
             | (Q(leerling__school_id__in=school_ids(user, ("rol_ib",))) & normal)
             | (

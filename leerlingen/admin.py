@@ -1,10 +1,15 @@
+import re
+
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from privacyschool.admin_base import ScopedAdmin, ScopedInline
+from privacyschool.crypto import keyed_hash
 
 from . import audit
 from .models import (
@@ -25,6 +30,9 @@ from .models import (
 from .access import may_read_bsn
 from .admin_filters import BestuurFilter, GroepFilter, SchoolFilter
 from .validators import bsn_is_valid
+
+BSN_LIKE = re.compile(r"[0-9]{9}")  # nine digits: searched by keyed hash, never kept in an address
+BSN_HASH_VAR = "bsn"
 
 admin.site.site_header = _("privacyschool")
 admin.site.site_title = _("privacyschool")
@@ -136,14 +144,43 @@ class LeerlingAdmin(ScopedAdmin):
     def history_hidden_fields(self, request):
         return set() if may_read_bsn(request.user) else {"bsn"}
 
+    def history_versions_read(self, request, obj, versions):
+        # One past version shows its BSN whole; the list shows it where it changed.
+        bsns = {v.bsn for v in versions}
+        if any(bsns) and (len(versions) == 1 or len(bsns) > 1) and self._may_read_bsn(request, obj):
+            audit.special_data_viewed(
+                user=request.user, leerling=obj, obj=obj, categorieen={Gegevenscategorie.BSN},
+                reden="admin: pupil record history",
+            )
+
+    def changelist_view(self, request, extra_context=None):
+        # A BSN never stays in an address (access logs, browser history, referers): a nine-digit
+        # search is answered with a redirect to the same list searching by its keyed hash.
+        term = request.GET.get(SEARCH_VAR, "").strip()
+        if BSN_LIKE.fullmatch(term):
+            params = request.GET.copy()
+            del params[SEARCH_VAR]
+            params[BSN_HASH_VAR] = keyed_hash(term)
+            return redirect(f"{request.path}?{params.urlencode()}")
+        if BSN_HASH_VAR in request.GET:
+            params = request.GET.copy()
+            request.bsn_digest = params.pop(BSN_HASH_VAR)[-1]
+            request.GET = params  # the admin would take it for a field lookup
+        return super().changelist_view(request, extra_context)
+
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
-        if bsn_is_valid(term):
-            from privacyschool.crypto import keyed_hash
-
-            return queryset.filter(
-                bsn_hash=keyed_hash(term), pk__in=Leerling.objects.with_bsn_access(request.user).values("pk")
-            ), False
+        digest = getattr(request, "bsn_digest", None)
+        if digest is None and bsn_is_valid(term):  # the autocomplete's search
+            digest = keyed_hash(term)
+        if digest is not None:
+            found = queryset.filter(
+                bsn_hash=digest, pk__in=Leerling.objects.with_bsn_access(request.user).values("pk")
+            )
+            matches = list(found.values_list("pk", flat=True)[:2])
+            only = matches[0] if len(matches) == 1 else None
+            audit.bsn_searched(user=request.user, leerling_id=only)
+            return found, False
         return super().get_search_results(request, queryset, search_term)
 
     def save_model(self, request, obj, form, change):
@@ -192,14 +229,25 @@ class DossierItemAdmin(ScopedAdmin):
             return set(Gegevenscategorie.values)
         return set(Gegevenscategorie.values) - Gegevenscategorie.zorg()
 
+    def _log_read(self, request, obj, versions, reden: str) -> None:
+        """A read of special-category or very confidential contents goes to the access log."""
+        special = Gegevenscategorie.bijzonder()
+        categorieen = {v.categorie for v in versions if v.categorie in special or v.zeer_vertrouwelijk}
+        if categorieen:
+            audit.special_data_viewed(
+                user=request.user, leerling=obj.leerling, obj=obj, categorieen=categorieen,
+                reden=reden,
+            )
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         obj = getattr(response, "context_data", {}).get("original")
-        if obj is not None and request.method == "GET" and (obj.is_bijzonder or obj.zeer_vertrouwelijk):
-            audit.special_data_viewed(
-                user=request.user, leerling=obj.leerling, obj=obj, categorieen={obj.categorie}, reden="admin: dossier item"
-            )
+        if obj is not None and request.method == "GET":
+            self._log_read(request, obj, [obj], reden="admin: dossier item")
         return response
+
+    def history_versions_read(self, request, obj, versions):
+        self._log_read(request, obj, versions, reden="admin: dossier item history")
 
 
 class GrantAdmin(ScopedAdmin):

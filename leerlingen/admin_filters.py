@@ -6,6 +6,8 @@ choices from the user's reach instead: the schools they may see, and the classes
 chosen (or a teacher's own classes).
 """
 
+import re
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -14,14 +16,28 @@ from .models import Bestuur, Groep, School
 from .schooljaar import current_schooljaar
 
 
+MAX_ID = 2**63 - 1  # PostgreSQL's bigint
+
+
+def id_from_query(value) -> int | None:
+    """A row id from a query parameter, or None for anything else: ASCII digits only
+    (``'²'.isdigit()`` is true, ``int('²')`` fails) and within the database's range, so a
+    malformed filter is ignored."""
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{1,19}", value):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
+
+
 class IdChoiceFilter(admin.SimpleListFilter):
-    """Filters on one foreign key by id; the choices come from the subclass."""
+    """Filters on one foreign key by id; the choices come from the subclass. A value that is not an
+    id is ignored (the whole list), never an error."""
 
     field: str
 
     def queryset(self, request, queryset):
-        value = self.value()
-        return queryset.filter(**{self.field: int(value)}) if value and value.isdigit() else queryset
+        pk = id_from_query(self.value())
+        return queryset.filter(**{self.field: pk}) if pk is not None else queryset
 
 
 class SchoolFilter(IdChoiceFilter):
@@ -41,9 +57,9 @@ class GroepFilter(IdChoiceFilter):
 
     def lookups(self, request, model_admin):
         groepen = Groep.objects.visible_to(request.user).filter(schooljaar=current_schooljaar())
-        school = request.GET.get(SchoolFilter.parameter_name, "")
-        if school.isdigit():
-            groepen = groepen.filter(school_id=int(school))
+        school = id_from_query(request.GET.get(SchoolFilter.parameter_name))
+        if school is not None:
+            groepen = groepen.filter(school_id=school)
         elif not groep_ids(request.user):  # no school chosen: only a teacher's own classes
             return []
         return [(str(pk), naam) for pk, naam in groepen.order_by("jaargroep", "naam").values_list("id", "naam")]

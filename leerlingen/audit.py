@@ -28,3 +28,17 @@ def export_made(*, user, object_type: str, categorieen, reden: str, leerling=Non
         categorieen=",".join(sorted(categorieen)),
         reden=reden,
     )
+
+
+def bsn_searched(*, user, leerling_id=None) -> Toegangslog:
+    """A search by BSN is a read of the BSN (a special category), found or not; the entry holds
+    the pupil's id when exactly one was found, never the number searched for."""
+    return Toegangslog.objects.create(
+        gebruiker=user if user and user.is_authenticated else None,
+        soort=Toegangslog.Soort.INZAGE,
+        leerling_id=leerling_id,
+        object_type="leerling",
+        object_id=str(leerling_id or ""),
+        categorieen="bsn",
+        reden="admin: search by BSN",
+    )

@@ -187,6 +187,7 @@ def _erase_account(user_id, using: str) -> Counter:
     user = User.objects.using(using).filter(pk=user_id, is_staff=False, is_superuser=False).first()
     if user is None:
         return Counter()
+    _erase_login_records(user.get_username(), using)
     try:
         with transaction.atomic(using=using):
             return _purge([user], using)
@@ -200,6 +201,14 @@ def _erase_account(user_id, using: str) -> Counter:
         history_model = history_model_for(User)
         n = history_model.objects.using(using).filter(id=user.pk).delete()[0] if history_model else 0
         return Counter({HISTORY_KEY: n})
+
+
+def _erase_login_records(username: str, using: str) -> None:
+    """django-axes keeps the user name of log-ins and failed log-ins: they go with the account."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.using(using).filter(username=username).delete()
 
 
 def _tombstone(*, obj, object_id, using, grond, besloten_door, besloten_door_naam, categorie, termijn_omschrijving,

@@ -431,3 +431,4 @@ class Toegangslog(models.Model):
 register(User, app="leerlingen", table_name="leerlingen_historicaluser")
 from .models_retention import *  # noqa: E402,F401,F403  (retention models, own module)
 from .models_import import *  # noqa: E402,F401,F403  (pupil import models, own module)
+from .mfa.models import *  # noqa: E402,F401,F403  (two-step log-in: enrolment links, device history)

@@ -460,7 +460,7 @@ def approve_list(*, lijst: Vernietigingslijst, user, bevestiging: str, now: date
         lijst._history_user = user
         lijst.save()
         if waiting_days() == 0:
-            _enqueue_due()
+            _enqueue_destruction(lijst.pk)
     return lijst
 
 
@@ -483,10 +483,10 @@ def cancel_list(*, lijst: Vernietigingslijst, user, reden: str) -> Vernietigings
 # --- destruction -------------------------------------------------------------------------------
 
 
-def _enqueue_due() -> None:
-    from .tasks import start_due_destructions
+def _enqueue_destruction(lijst_id: int) -> None:
+    from .tasks import enqueue_destruction
 
-    transaction.on_commit(lambda: start_due_destructions.delay())
+    enqueue_destruction(lijst_id)
 
 
 def due_lists(*, now: datetime | None = None) -> list[int]:

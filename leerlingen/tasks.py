@@ -1,17 +1,22 @@
 """Background work of the pupil register: the retention sweep and destruction (DESIGN.md §5).
 
 Tasks take ids and are idempotent. The pending destruction is a database row (an approved
-``Vernietigingslijst`` and its items) before it is a Celery message: a lost message, a Redis
-outage or a killed worker delays destruction but loses none of it, and the next run of
-``start_due_destructions`` (Celery beat, every quarter of an hour) picks it up again.
+``Vernietigingslijst`` and its items) and an outbox job (privacyschool/outbox.py) before it is a
+Celery message: a lost message, a Redis outage or a killed worker delays destruction but loses
+none of it. The job commits item by item; a killed worker's job is sent again when its claim
+(``outbox.LEASE``) runs out, and ``start_due_destructions`` (Celery beat, every quarter of an
+hour) gives every list that still has work a job.
 """
 
 import logging
 
 from celery import shared_task
-from django.db import transaction
+
+from privacyschool import outbox
+from privacyschool.models import Opdracht
 
 logger = logging.getLogger(__name__)
+DESTRUCTION = "leerlingen.destruction"
 
 
 @shared_task(name="leerlingen.tasks.retention_sweep")
@@ -32,18 +37,27 @@ def start_due_destructions() -> list[int]:
 
     ids = due_lists()
     for lijst_id in ids:
-        transaction.on_commit(lambda lijst_id=lijst_id: carry_out_destruction.delay(lijst_id))
+        enqueue_destruction(lijst_id)
     return ids
 
 
-@shared_task(name="leerlingen.tasks.carry_out_destruction", acks_late=True)
-def carry_out_destruction(lijst_id: int) -> dict:
+def enqueue_destruction(lijst_id: int) -> None:
+    """One job per list at a time: a job still waiting for a worker, or claimed by one, is not doubled."""
+    waiting = Opdracht.objects.filter(soort=DESTRUCTION, status=Opdracht.Status.WACHT, argumenten__lijst_id=lijst_id)
+    if not waiting.exists():
+        outbox.enqueue(DESTRUCTION, lijst_id=lijst_id)
+
+
+@outbox.handler(DESTRUCTION, own_transactions=True)
+def carry_out_destruction(*, lijst_id: int) -> None:
     """Destroy the items of one approved list, each in its own transaction."""
     from .retention import carry_out_list
 
     summary = carry_out_list(lijst_id=lijst_id)
     logger.info("destruction list %s: %s", lijst_id, dict(summary))
-    return dict(summary)
+
 
 # The pupil import's background handler (an outbox job) is registered by importing it here.
 from . import tasks_import  # noqa: E402,F401
+# The mails of two-step log-in (outbox jobs) are registered by importing them here.
+from .mfa import tasks as mfa_tasks  # noqa: E402,F401

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
 from .crypto import EncryptedCharField
@@ -105,6 +105,20 @@ class ScopedAdmin(VisibleOnlyMixin, SimpleHistoryAdmin):
         self._ensure_visible(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
+    def _visible_history(self, request):
+        """The past versions the user may read, each judged by the model's own rule as it was then
+        (a dossier item that was medical is not the teacher's), from the access kernel."""
+        from leerlingen.access import visible_history
+
+        return visible_history(self.model, request.user, current=self.get_queryset(request))
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # The list, its dates, authors and diffs, holds only versions the user may see: the diff of
+        # a version runs against the previous *visible* one, so a hidden one leaves no trace.
+        visible = self._visible_history(request).values("history_id")
+        qs = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return qs.filter(history_id__in=visible)
+
     def history_hidden_fields(self, request) -> set[str]:
         """Fields whose values the user may not read, left out of the history's change list."""
         return set()
@@ -124,12 +138,42 @@ class ScopedAdmin(VisibleOnlyMixin, SimpleHistoryAdmin):
             previous = current
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # A full past version would show every field, hidden ones included: only for those
-        # who may change the record (revert is disabled in settings).
+        # Revert is disabled (settings), but simple-history would still save a posted past version
+        # back, for a read-only role too: a past version is only ever read.
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         self._ensure_visible(request, object_id)
+        # A full past version would show every field, hidden ones included: only for those
+        # who may read every field.
         if self.history_hidden_fields(request):
             raise Http404
+        try:
+            visible = self._visible_history(request).filter(
+                **{self.model._meta.pk.attname: unquote(object_id), "history_id": version_id}
+            ).exists()
+        except (ValueError, TypeError, ValidationError):
+            visible = False
+        if not visible:
+            raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def history_versions_read(self, request, obj, versions) -> None:
+        """Called when a history page has shown field values of ``versions``, past states of
+        ``obj`` (one whole, or a list whose changes show both sides): where they hold
+        special-category data, the model's admin writes the read to the access log, as its change
+        page does."""
+
+    def render_history_view(self, request, template, context, **kwargs):
+        # Both history pages render here: the list (``page_obj``), one past version (``original``).
+        response = super().render_history_view(request, template, context, **kwargs)
+        if "page_obj" in context:
+            versions = list(context["page_obj"].object_list)
+            # A single version on the list shows no values, only its date and author.
+            if len(versions) > 1:
+                self.history_versions_read(request, context["object"], versions)
+        elif context.get("original") is not None:
+            self.history_versions_read(request, context["original"], [context["original"]])
+        return response
 
 
 class ScopedInline(VisibleOnlyMixin, admin.TabularInline):

@@ -26,7 +26,8 @@ def staff_pages(request):
         links.append((reverse("verzoeken:index"), _("Requests")))
     if may_review(user):
         links.append((reverse("leerlingen:access-review"), _("Access review")))
-    if user.is_superuser or school_ids(user, ("rol_directeur",)):
+    managers = school_ids(user, ("rol_directeur",)) or bestuur_ids(user, ("rol_bestuur",))
+    if user.is_superuser or managers:
         links.append((reverse("mfa:colleagues"), _("Second factor of colleagues")))
     return {"staff_pages": links}
 

@@ -1,8 +1,12 @@
 """Durable background work: ``enqueue`` writes a row, then sends the Celery message on commit.
 
 Handlers are plain functions registered by name with ``@handler("kind")`` in an app's
-``tasks.py`` (imported by the worker). They receive the row's arguments (ids), must be
-idempotent, and run inside the transaction that marks the row done.
+``tasks.py`` (imported by the worker). They receive the row's arguments (ids, never personal
+data or secrets), must be idempotent, and run inside the transaction that marks the row done.
+A long job that commits its own steps (a destruction list) registers with
+``own_transactions=True``: its row is claimed for ``LEASE``, the handler runs outside that
+transaction, and the row is marked done afterwards; such a handler must be safe to run twice,
+even at once (a killed worker's job is sent again when the lease ends).
 """
 
 import logging
@@ -16,12 +20,16 @@ from .models import Opdracht
 
 logger = logging.getLogger("privacyschool.outbox")
 HANDLERS: dict[str, Callable] = {}
+OWN_TRANSACTIONS: set[str] = set()
 MAX_ATTEMPTS = 5
+LEASE = timedelta(minutes=30)
 
 
-def handler(kind: str):
+def handler(kind: str, *, own_transactions: bool = False):
     def register(func: Callable) -> Callable:
         HANDLERS[kind] = func
+        if own_transactions:
+            OWN_TRANSACTIONS.add(kind)
         return func
 
     return register
@@ -60,7 +68,7 @@ def run(pk: int) -> str:
     with transaction.atomic():
         opdracht = (
             Opdracht.objects.select_for_update(skip_locked=True)
-            .filter(pk=pk, status=Opdracht.Status.WACHT)
+            .filter(pk=pk, status=Opdracht.Status.WACHT, niet_voor__lte=timezone.now())
             .first()
         )
         if opdracht is None:
@@ -69,22 +77,39 @@ def run(pk: int) -> str:
         if func is None:
             raise LookupError(f"No handler for background job kind {opdracht.soort!r}.")
         opdracht.pogingen += 1
-        try:
-            with transaction.atomic():
-                func(**opdracht.argumenten)
-        except Exception as exc:
-            opdracht.laatste_fout = f"{type(exc).__name__}"[:300]
-            if opdracht.pogingen >= MAX_ATTEMPTS:
-                opdracht.status = Opdracht.Status.MISLUKT
-            else:
-                opdracht.niet_voor = timezone.now() + timedelta(minutes=2**opdracht.pogingen)
-            opdracht.save()
-            logger.exception("background job %s (%s) failed", opdracht.pk, opdracht.soort)
-            return "failed"
-        opdracht.status = Opdracht.Status.KLAAR
-        opdracht.uitgevoerd_op = timezone.now()
-        opdracht.save()
-        return "done"
+        if opdracht.soort in OWN_TRANSACTIONS:
+            opdracht.niet_voor = timezone.now() + LEASE  # claimed: another message skips it
+            opdracht.save(update_fields=["pogingen", "niet_voor"])
+        else:
+            try:
+                with transaction.atomic():
+                    func(**opdracht.argumenten)
+            except Exception as exc:
+                return _failed(opdracht, exc)
+            return _done(opdracht)
+    try:
+        func(**opdracht.argumenten)
+    except Exception as exc:
+        return _failed(opdracht, exc)
+    return _done(opdracht)
+
+
+def _failed(opdracht: Opdracht, exc: Exception) -> str:
+    opdracht.laatste_fout = f"{type(exc).__name__}"[:300]
+    if opdracht.pogingen >= MAX_ATTEMPTS:
+        opdracht.status = Opdracht.Status.MISLUKT
+    else:
+        opdracht.niet_voor = timezone.now() + timedelta(minutes=2**opdracht.pogingen)
+    opdracht.save()
+    logger.exception("background job %s (%s) failed", opdracht.pk, opdracht.soort)
+    return "failed"
+
+
+def _done(opdracht: Opdracht) -> str:
+    opdracht.status = Opdracht.Status.KLAAR
+    opdracht.uitgevoerd_op = timezone.now()
+    opdracht.save()
+    return "done"
 
 
 def pending(older_than: timedelta = timedelta(seconds=30)):

@@ -5,9 +5,10 @@ from . import views
 
 urlpatterns = [
     path("health/", views.health, name="health"),
+    path("health/live/", views.live, name="health_live"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("mfa/", include("leerlingen.urls_mfa")),
+    path("mfa/", include("leerlingen.mfa.urls")),
     path("", include("leerlingen.urls")),
     path("delen/", include("delen.urls")),
     path("staf/privacyverklaring/", include("delen.urls_verklaring")),  # the privacy statement (issue 10)

@@ -16,28 +16,39 @@ def _database_ok() -> bool:
 
 
 def _broker_status() -> str:
+    """"degraded" when Redis is down: background work waits in the outbox, the web keeps working."""
     if not settings.REDIS_URL:
         return "eager"  # embedded mode: tasks run in-process, there is no broker
     import redis
 
     try:
         client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
-        return "ok" if client.ping() else "unreachable"
+        return "ok" if client.ping() else "degraded"
     except redis.RedisError:
-        return "unreachable"
+        return "degraded"
 
 
 @never_cache
 @require_GET
 def health(request):
-    """Database and broker reachability, as JSON, for a load balancer or a monitor."""
+    """Readiness, as JSON, for a load balancer or a monitor: 503 only when the database is down.
+
+    A broker outage is reported ("degraded") but answers 200: pages and e-mails do not need
+    Redis at once (every job is an outbox row first), so a working web stays in service.
+    """
     database = "ok" if _database_ok() else "unreachable"
     broker = _broker_status()
-    healthy = database == "ok" and broker in {"ok", "eager"}
+    status = "error" if database != "ok" else "degraded" if broker == "degraded" else "ok"
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "database": database, "broker": broker},
-        status=200 if healthy else 503,
+        {"status": status, "database": database, "broker": broker}, status=503 if status == "error" else 200
     )
+
+
+@never_cache
+@require_GET
+def live(request):
+    """Liveness: the process answers. Touches neither database nor broker (restart only when this fails)."""
+    return JsonResponse({"status": "ok"})
 
 
 def home(request):

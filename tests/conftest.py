@@ -108,3 +108,20 @@ def _mfa_off_unless_tested(settings, request):
     """Two-step log-in has its own tests (tests/test_mfa.py); elsewhere staff log in directly."""
     if "mfa" not in request.keywords:
         settings.MFA_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache (Redis when REDIS_URL is set) holds the portal's log-in failure counters: each test
+    starts without any."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def devtools(settings):
+    """The tool commands (generate_scale, bench, bench_compare, consent_rush) exist only with
+    DEVTOOLS=true, as scripts/test sets it."""
+    if "devtools" not in settings.INSTALLED_APPS:
+        pytest.fail("these tests need the development tools: run them with DEVTOOLS=true", pytrace=False)

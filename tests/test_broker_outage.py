@@ -1,6 +1,7 @@
 """A broker outage loses nothing: jobs are rows first; with Redis down the web keeps working,
 and when Redis returns every job runs exactly once."""
 
+import email
 import os
 import re
 import shutil
@@ -11,7 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
 
 from privacyschool import outbox
 from privacyschool.celery import app as celery_app
@@ -63,6 +67,36 @@ def reset_connections():
     celery_app.amqp._producer_pool = None
 
 
+def start_worker(url: str, mail_dir: Path, log: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "REDIS_URL": url,
+        "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"],
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "privacyschool", "worker", "--pool", "solo", "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"),
+    )
+
+
+def wait_until_done(count: int, timeout: float = 150) -> None:
+    """Wait for a worker to finish ``count`` jobs (a cold start on a loaded 2-core machine is slow)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if Opdracht.objects.filter(status=Opdracht.Status.KLAAR).count() >= count:
+            time.sleep(2)  # let the worker drain duplicate messages too
+            return
+        time.sleep(0.3)
+
+
+def read_mails(mail_dir: Path) -> list:
+    """The messages Django's file backend wrote (it separates them by a line of dashes)."""
+    text = "".join(path.read_text() for path in sorted(mail_dir.iterdir()))
+    return [email.message_from_string(part.strip()) for part in text.split("-" * 79) if part.strip()]
+
+
 def test_jobs_survive_a_broker_outage_and_run_exactly_once(own_broker, tmp_path):
     url, port = own_broker
     redis = start_redis(port, tmp_path)
@@ -82,25 +116,9 @@ def test_jobs_survive_a_broker_outage_and_run_exactly_once(own_broker, tmp_path)
     try:
         assert outbox.dispatch_pending(older_than=__import__("datetime").timedelta(0)) == 5
         assert outbox.dispatch_pending(older_than=__import__("datetime").timedelta(0)) == 5  # sent twice
-        env = {
-            **os.environ,
-            "REDIS_URL": url,
-            "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"],
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": str(mail_dir),
-        }
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "privacyschool", "worker", "--pool", "solo", "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "worker.log").open("w"),
-        )
+        worker = start_worker(url, mail_dir, tmp_path / "worker.log")
         try:
-            deadline = time.monotonic() + 150  # a cold worker start on a loaded 2-core machine
-            while time.monotonic() < deadline:
-                if Opdracht.objects.filter(status=Opdracht.Status.KLAAR).count() == 5:
-                    # let the worker drain the duplicate messages too
-                    time.sleep(2)
-                    break
-                time.sleep(0.3)
+            wait_until_done(5)
         finally:
             worker.terminate()
             worker.wait(timeout=20)
@@ -123,3 +141,64 @@ def test_enqueue_is_idempotent_per_key(settings):
         a = outbox.enqueue("mail.send", key="same", recipients=["a@example.test"], subject="s", body="b")
         b = outbox.enqueue("mail.send", key="same", recipients=["a@example.test"], subject="s", body="b")
     assert a.pk == b.pk
+
+
+def test_reminder_and_login_link_wait_out_a_broker_outage_and_arrive_once(own_broker, tmp_path, world, settings):
+    """The real pages with Redis down: no 500, the e-mails are rows; Redis back: each arrives once."""
+    from toestemming.models import Herinnering, Inloglink
+    from toestemming.services import ensure_default_doelen, publish_form
+
+    url, port = own_broker
+    if "RedisCache" in settings.CACHES["default"]["BACKEND"]:  # the cache's Redis is down too
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": url}}
+    school, ouder = world.schools["a1"], world.ouders["gezag"]
+    ensure_default_doelen(school=school)
+    publish_form(school=school)
+    redis = start_redis(port, tmp_path)
+    redis.terminate()
+    redis.wait(timeout=10)  # the broker is down
+
+    staff = Client(raise_request_exception=False)
+    staff.force_login(world.users["leerkracht"])
+    reminder = staff.post(reverse("toestemming_staf:herinnering", args=[world.groepen["g5"].pk]))
+    assert reminder.status_code == 302, reminder.status_code
+    parent = Client(raise_request_exception=False)
+    link = parent.post(reverse("portaal:login"), {"methode": "email", "email": ouder.email})
+    assert link.status_code == 302, link.status_code
+
+    assert Herinnering.objects.filter(ouder=ouder, verzonden_op__isnull=True).count() == 1
+    assert Inloglink.objects.filter(ouder=ouder, verzonden_op__isnull=True).count() == 1
+    jobs = list(Opdracht.objects.filter(status=Opdracht.Status.WACHT))
+    assert len(jobs) == 2
+    stored = repr([(j.soort, j.argumenten, j.sleutel) for j in jobs])
+    assert ouder.email not in stored and ouder.achternaam not in stored  # ids only
+    assert not mail.outbox  # nothing sent yet
+
+    redis = start_redis(port, tmp_path)  # the broker is back
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    try:
+        assert outbox.dispatch_pending(older_than=__import__("datetime").timedelta(0)) == 2
+        assert outbox.dispatch_pending(older_than=__import__("datetime").timedelta(0)) == 2  # sent twice
+        worker = start_worker(url, mail_dir, tmp_path / "worker.log")
+        try:
+            wait_until_done(2)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=20)
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
+
+    assert [(j.status, j.pogingen) for j in Opdracht.objects.order_by("pk")] == [(Opdracht.Status.KLAAR, 1)] * 2, (
+        (tmp_path / "worker.log").read_text()[-2000:]
+    )
+    messages = read_mails(mail_dir)
+    assert [m["To"] for m in messages] == [ouder.email, ouder.email]  # the reminder and the log-in link, each once
+    bodies = "".join(m.get_payload(decode=True).decode() for m in messages)
+    assert len(re.findall(r"/portaal/inloggen/link/\S+/", bodies)) == 1
+    assert Herinnering.objects.get(ouder=ouder).verzonden_op is not None
+    assert Inloglink.objects.get(ouder=ouder).verzonden_op is not None
+    token_path = re.search(r"/portaal/inloggen/link/\S+/", bodies).group(0)
+    assert token_path.rsplit("/", 2)[-2] not in repr(list(Opdracht.objects.values_list("argumenten", flat=True)))
+    assert parent.post(token_path)["Location"] == "/portaal/"  # the link the handler made logs in

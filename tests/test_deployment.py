@@ -1,6 +1,7 @@
 """What docker-compose runs, run natively: the compose file is valid and the web server serves."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -16,13 +17,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="Debian's docker-compose is not installed")
 def test_compose_file_is_valid(tmp_path):
-    for name in ("docker-compose.yml", "Dockerfile"):
+    for name in ("docker-compose.yml", "Dockerfile", "Caddyfile"):
         shutil.copy(ROOT / name, tmp_path / name)
-    shutil.copy(ROOT / ".env.example", tmp_path / ".env")
+    env = (ROOT / ".env.example").read_text().splitlines()
+    env = [line for line in env if not line.startswith("TRUSTED_PROXY_COUNT=")]  # the default
+    (tmp_path / ".env").write_text("\n".join(env))
     result = subprocess.run(["docker-compose", "config", "-q"], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     services = subprocess.run(["docker-compose", "config", "--services"], cwd=tmp_path, capture_output=True, text=True)
-    assert set(services.stdout.split()) == {"web", "worker", "beat", "db", "redis"}
+    assert set(services.stdout.split()) == {"proxy", "web", "worker", "beat", "db", "redis"}
+    out = subprocess.run(["docker-compose", "config"], cwd=tmp_path, capture_output=True, text=True)
+    web = re.search(r"^  web:\n(.*?)(?=^  \w+:\n|\Z)", out.stdout, re.M | re.S).group(1)
+    assert re.search(r"TRUSTED_PROXY_COUNT: ['\"]?1['\"]?$", web, re.M)  # behind Caddy by default
+    assert "ports:" not in web  # only the proxy is reachable from outside
 
 
 def free_port() -> int:

@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may open: they show no personal data.
-PUBLIC = {"/", "/health/", "/admin/login/", "/i18n/setlang/", "/admin/logout/"}
+PUBLIC = {"/", "/health/", "/health/live/", "/admin/login/", "/i18n/setlang/", "/admin/logout/"}
 PUBLIC_PREFIXES = ("/portaal/", "/static/", "/admin/jsi18n/")
 
 

@@ -12,6 +12,7 @@ from django.db import connection
 
 import pytest
 
+from devtools.scale.copy import history_model
 from leerlingen.models import (
     Bestuur,
     BestuurGrant,
@@ -24,10 +25,9 @@ from leerlingen.models import (
 )
 from leerlingen.validators import bsn_is_valid
 from privacyschool.crypto import keyed_hash
-from privacyschool.scale.copy import history_model
 from toestemming.models import Toestemming
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("devtools")]
 
 PUPILS = 2000
 OURS = {"leerlingen", "toestemming", "verzoeken", "delen", "auth"}

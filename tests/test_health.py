@@ -1,6 +1,13 @@
 import socket
 
 import pytest
+from django.db import connection
+
+
+def dead_port() -> int:
+    with socket.socket() as s:  # a port on which nothing listens
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @pytest.mark.django_db
@@ -11,11 +18,32 @@ def test_health_reports_database_and_broker(client, settings):
 
 
 @pytest.mark.django_db
-def test_health_reports_unreachable_broker(client, settings):
-    with socket.socket() as s:  # a port on which nothing listens
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"
+def test_broker_down_is_degraded_not_unhealthy(client, settings):
+    """With Redis down the web still works (jobs wait in the outbox): a load balancer keeps it."""
+    settings.REDIS_URL = f"redis://127.0.0.1:{dead_port()}/0"
     response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "broker": "degraded"}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a database server to lose")
+def test_database_down_is_unhealthy_but_the_process_lives(client):
+    port = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = str(dead_port())
+    try:
+        response = client.get("/health/")
+        live = client.get("/health/live/")
+    finally:
+        connection.close()
+        connection.settings_dict["PORT"] = port
     assert response.status_code == 503
-    assert response.json()["broker"] == "unreachable"
+    assert response.json()["database"] == "unreachable" and response.json()["status"] == "error"
+    assert live.status_code == 200 and live.json() == {"status": "ok"}  # liveness: no restart for a lost database
+
+
+def test_liveness_needs_neither_database_nor_broker(client, settings):
+    settings.REDIS_URL = f"redis://127.0.0.1:{dead_port()}/0"
+    response = client.get("/health/live/")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}

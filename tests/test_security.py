@@ -92,3 +92,46 @@ def test_idle_session_expires(client, world, settings):
     assert client.get("/admin/").status_code == 200
     Session.objects.all().update(expire_date=timezone.now() - timedelta(seconds=1))
     assert client.get("/admin/").status_code == 302
+
+
+# --- behind the TLS proxy: limits per client, not per proxy (issue 15, hole 5) ---------------
+
+PROXY = "10.0.0.1"
+PASSWORD = "correct-horse-battery"
+
+
+def login_via_proxy(client, username, password, client_ip):
+    return client.post("/admin/login/", {"username": username, "password": password},
+                       REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=client_ip)
+
+
+def test_lockout_behind_the_proxy_is_per_client(client, world, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        login_via_proxy(client, f"guess{attempt}", "wrong", "203.0.113.5")
+    assert login_via_proxy(client, "leerkracht", PASSWORD, "203.0.113.5").status_code == 429
+    assert login_via_proxy(client, "leerkracht", PASSWORD, "198.51.100.7").status_code == 302
+
+
+def test_forwarded_for_is_ignored_without_a_trusted_proxy(client, world, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    for attempt in range(settings.AXES_FAILURE_LIMIT):  # a spoofed, different address every time
+        login_via_proxy(client, f"guess{attempt}", "wrong", f"203.0.113.{attempt + 1}")
+    assert login_via_proxy(client, "leerkracht", PASSWORD, "198.51.100.7").status_code == 429
+
+
+@pytest.mark.parametrize("count,forwarded,expected", [
+    (0, "203.0.113.5", PROXY),  # no trusted proxy: the header is anyone's to write
+    (1, "203.0.113.5", "203.0.113.5"),
+    (1, "6.6.6.6, 203.0.113.5", "203.0.113.5"),  # the client's own (spoofed) entries come first
+    (2, "6.6.6.6, 203.0.113.5, 10.0.0.2", "203.0.113.5"),
+    (1, "", PROXY),  # not through the proxy
+    (1, "not-an-address", PROXY),
+    (2, "203.0.113.5", PROXY),  # fewer hops than trusted proxies
+])
+def test_client_ip(rf, settings, count, forwarded, expected):
+    from privacyschool.client import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = count
+    request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected

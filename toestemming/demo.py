@@ -1,6 +1,7 @@
 """Consent demo data: this year's form for every school of the demo board and a realistic mix of
 answers (yes, no, unanswered, a withdrawal, one two-parent conflict in the demo teacher's group).
-The demo parent gets a personal code, printed once with the other demo log-ins."""
+A parent without an account gets a personal code (an invitation: it makes their account once),
+printed with the other demo log-ins."""
 
 import random
 from datetime import timedelta
@@ -99,7 +100,12 @@ def load_demo(bestuur: Bestuur, *, today=None, seed: int = 2026) -> list:
                              tijdstip=when + timedelta(days=1))
 
     logins = []
-    if demo_ouder:
-        code = issue_code(schooljaar=schooljaar, door=None, ouder=demo_ouder)
-        logins.append(DemoLogin("ouder-code", code, "personal code of the demo parent: log in once at /portaal/"))
+    invited = (
+        Ouder.objects.filter(bestuur=bestuur, account__isnull=True, relaties__heeft_gezag=True)
+        .order_by("id").first()
+    )
+    if invited:
+        code = issue_code(schooljaar=schooljaar, door=None, ouder=invited)
+        about = "code of a parent without an account: makes it once"
+        logins.append(DemoLogin("ouder-code", code, about))
     return logins

@@ -1,5 +1,10 @@
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from leerlingen.schooljaar import schooljaar_start
 
 
 class CodeForm(forms.Form):
@@ -34,10 +39,11 @@ class PaperForm(forms.Form):
         help_text=_("The date on the paper form."),
     )
 
-    def __init__(self, *args, deciders, teksten, **kwargs):
+    def __init__(self, *args, deciders, teksten, schooljaar, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["beslisser"].choices = deciders
         self.teksten = teksten
+        self.schooljaar = schooljaar
         for tekst in teksten:
             self.fields[f"doel_{tekst.doel_id}"] = forms.ChoiceField(
                 label=tekst.doel.naam, choices=self.ANSWERS, required=False, widget=forms.RadioSelect,
@@ -45,6 +51,27 @@ class PaperForm(forms.Form):
 
     def answer_fields(self):
         return [self[f"doel_{t.doel_id}"] for t in self.teksten]
+
+    def clean_ondertekend_op(self):
+        """Signed on a day of the form's school year (1 August to 31 July), and not after today."""
+        signed = self.cleaned_data["ondertekend_op"]
+        if signed > timezone.localdate():
+            raise forms.ValidationError(
+                _("The date of signature lies in the future: "
+                  "enter the date written on the signed form."),
+                code="future",
+            )
+        start = schooljaar_start(self.schooljaar)
+        end = start.replace(year=start.year + 1) - timedelta(days=1)
+        if not start <= signed <= end:
+            raise forms.ValidationError(
+                _("The date of signature must fall in the school year of the form, %(schooljaar)s "
+                  "(%(start)s to %(end)s)."),
+                code="schooljaar",
+                params={"schooljaar": self.schooljaar,
+                        "start": f"{start:%d-%m-%Y}", "end": f"{end:%d-%m-%Y}"},
+            )
+        return signed
 
     def clean(self):
         data = super().clean()

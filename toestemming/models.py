@@ -7,7 +7,6 @@ being current (``huidig``), so the evidence of AVG art. 7(1) stays complete.
 """
 
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -244,7 +243,8 @@ class Herinnering(models.Model):
 class Toegangscode(models.Model):
     """A personal access code for the parent portal (seed 001), set by staff per school year.
 
-    Only a keyed hash is stored; the code itself is shown once, to the staff member who made it.
+    An invitation: it only makes the account of a holder who has none yet. Only a keyed hash is
+    stored; the code itself is printed once, into the letter (``staf.group_letters``).
     """
 
     ouder = models.ForeignKey(
@@ -310,27 +310,3 @@ class Inloglink(models.Model):
 
     def __str__(self):
         return f"{self._meta.verbose_name} {self.aangevraagd_op:%Y-%m-%d %H:%M}"
-
-
-class Aanmeldpoging(models.Model):
-    """A log-in attempt, for rate limiting. The key is a keyed hash (of an IP, e-mail or family)."""
-
-    class Soort(models.TextChoices):
-        IP = "ip", _("client address")
-        EMAIL = "email", _("e-mail address")
-        GEZIN = "gezin", _("family")
-
-    soort = models.CharField(_("kind"), max_length=5, choices=Soort.choices)
-    sleutel = models.CharField(
-        _("key"), max_length=64, validators=[RegexValidator(r"^[0-9a-f]{64}$")], editable=False
-    )
-    tijdstip = models.DateTimeField(_("time"), default=timezone.now)
-    history = HistoricalRecords(excluded_fields=["sleutel"])
-
-    class Meta:
-        verbose_name = _("log-in attempt")
-        verbose_name_plural = _("log-in attempts")
-        indexes = [models.Index(fields=["soort", "sleutel", "tijdstip"])]
-
-    def __str__(self):
-        return f"{self.get_soort_display()} {self.tijdstip:%Y-%m-%d %H:%M}"

@@ -2,10 +2,14 @@
 
 - Codes and link tokens are stored as keyed hashes only; both are single-use and expire
   (a link after ``LINK_MINUTES``, a code at the end of its school year).
-- Attempts are rate-limited per client address, per e-mail address and per family; the keys
-  of the limiter are keyed hashes too.
+- A code is an invitation: it only makes the account of a parent (or a pupil of 16+) who has none
+  yet, and never opens an existing account, so the staff who printed it cannot log in as the
+  parent later. The parent is told by e-mail when a code has made their account.
+- Failures are limited per client address (``privacyschool.client.client_ip``) and link mails per
+  e-mail address and per family (``limits.py``); wrong passwords are counted by django-axes.
+  Successful log-ins never count.
 - The answer never tells whether an e-mail address or a code exists: a request for a link always
-  gets the same answer, a wrong, used or expired code the same message.
+  gets the same answer, a wrong, used, expired or already-linked code the same message.
 - On the first log-in a parent (or a pupil of 16+) without an account gets one, without a password.
 """
 
@@ -23,21 +27,16 @@ from leerlingen.models import Leerling, Ouder
 from leerlingen.schooljaar import schooljaar_start
 from privacyschool.crypto import keyed_hash
 
-from .models import Aanmeldpoging, Inloglink, Toegangscode
+from . import limits
+from .models import Inloglink, Toegangscode
 
 LINK_MINUTES = 15
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to type from paper
 CODE_LENGTH = 12
-# kind -> (attempts allowed, within this window)
-LIMITS = {
-    Aanmeldpoging.Soort.IP: (20, timedelta(minutes=15)),
-    Aanmeldpoging.Soort.EMAIL: (3, timedelta(minutes=15)),
-    Aanmeldpoging.Soort.GEZIN: (5, timedelta(hours=1)),
-}
 
 
 class Throttled(Exception):
-    """Too many attempts from this client address; try again later."""
+    """Too many failed attempts from this client address, or this account is locked; try later."""
 
 
 def _hash(purpose: str, value: str) -> str:
@@ -47,26 +46,14 @@ def _hash(purpose: str, value: str) -> str:
 # --- rate limiting --------------------------------------------------------------------
 
 
-def _throttle_key(soort: str, value: str) -> str:
-    return _hash(f"limit:{soort}", value.strip().lower())
-
-
-def is_throttled(soort: str, value: str, *, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
-    allowed, window = LIMITS[soort]
-    recent = Aanmeldpoging.objects.filter(soort=soort, sleutel=_throttle_key(soort, value), tijdstip__gt=now - window)
-    return recent.count() >= allowed
-
-
-def note_attempt(soort: str, value: str) -> None:
-    Aanmeldpoging.objects.create(soort=soort, sleutel=_throttle_key(soort, value))
-
-
 def check_client(ip: str) -> None:
-    """Count an attempt from this client address; raise ``Throttled`` beyond the limit."""
-    if is_throttled(Aanmeldpoging.Soort.IP, ip):
+    """Raise ``Throttled`` if this client address has failed too often."""
+    if limits.reached(limits.ADDRESS, ip):
         raise Throttled
-    note_attempt(Aanmeldpoging.Soort.IP, ip)
+
+
+def _failed(ip: str) -> None:
+    limits.count(limits.ADDRESS, ip)
 
 
 def family_key(holder: Ouder | Leerling) -> str:
@@ -138,49 +125,67 @@ def issue_code(*, schooljaar: str, door, ouder: Ouder | None = None, leerling: L
     return code
 
 
-@transaction.atomic
-def redeem_code(*, raw_code: str, ip: str) -> User | None:
-    """The account for a valid code, which is used up; None for any wrong, used or expired code."""
-    check_client(ip)
+def _invited_holder(raw_code: str) -> tuple[Toegangscode, Ouder | Leerling] | None:
+    """The unused, unexpired code and its holder (locked), if the holder has no account yet."""
     code = normalise_code(raw_code)
     if len(code) != CODE_LENGTH:
         return None
     row = (
         Toegangscode.objects.select_for_update(of=("self",))
-        .select_related("ouder__account", "leerling__account")
         .filter(code_hash=_hash("code", code), gebruikt_op__isnull=True, geldig_tot__gt=timezone.now())
         .first()
     )
     if row is None:
         return None
-    holder = _holder(row)
+    model, pk = (Ouder, row.ouder_id) if row.ouder_id else (Leerling, row.leerling_id)
+    holder = model.objects.select_for_update().get(pk=pk)
+    if holder.account_id is not None:  # an invitation never opens an existing account
+        return None
     if isinstance(holder, Leerling) and holder.geboortedatum > sixteen_cutoff():
         return None
-    family = family_key(holder)
-    if is_throttled(Aanmeldpoging.Soort.GEZIN, family):
+    return row, holder
+
+
+@transaction.atomic
+def redeem_code(*, raw_code: str, ip: str) -> User | None:
+    """Make the account of the code's holder and use the code up.
+
+    None, and the code stays as it was, for any wrong, used or expired code and for a holder who
+    already has an account (who logs in by e-mail link or password instead).
+    """
+    check_client(ip)
+    found = _invited_holder(raw_code)
+    if found is None:
+        _failed(ip)
         return None
-    note_attempt(Aanmeldpoging.Soort.GEZIN, family)
+    row, holder = found
     row.gebruikt_op = timezone.now()
     row.save(update_fields=["gebruikt_op"])
-    return account_for(holder)
+    user = account_for(holder)
+    from .tasks import enqueue_account_gemaakt
+
+    enqueue_account_gemaakt(row.pk)  # the holder is told: if it was not them, they call the school
+    return user
 
 
 # --- one-time e-mail links ---------------------------------------------------------------
 
 
 @transaction.atomic
-def request_link(*, email: str, ip: str, base_url: str) -> None:
+def request_link(*, email: str, ip: str) -> None:
     """Send a log-in link to every parent (and pupil of 16+) with this address.
 
-    Returns nothing and behaves the same whether the address is known or not.
+    Returns nothing and behaves the same whether the address is known or not. The link points at
+    ``SITE_URL``, never at the address the request came in on (a forged Host header).
     """
-    from .tasks import send_inloglink
+    from .tasks import enqueue_inloglink
 
     check_client(ip)
+    _failed(ip)  # every request counts: counting only unknown addresses would tell them apart
     email = email.strip()
-    if not email or is_throttled(Aanmeldpoging.Soort.EMAIL, email):
+    if not email or limits.reached(limits.EMAIL, email):
         return
-    note_attempt(Aanmeldpoging.Soort.EMAIL, email)
+    limits.count(limits.EMAIL, email)
     holders: list[Ouder | Leerling] = list(
         Ouder.objects.filter(email__iexact=email, relaties__isnull=False).distinct()
     )
@@ -190,11 +195,11 @@ def request_link(*, email: str, ip: str, base_url: str) -> None:
     )
     for holder in holders:
         family = family_key(holder)
-        if is_throttled(Aanmeldpoging.Soort.GEZIN, family):
+        if limits.reached(limits.FAMILY, family):
             continue
-        note_attempt(Aanmeldpoging.Soort.GEZIN, family)
+        limits.count(limits.FAMILY, family)
         link = Inloglink.objects.create(**({"ouder": holder} if isinstance(holder, Ouder) else {"leerling": holder}))
-        transaction.on_commit(lambda pk=link.pk: send_inloglink.delay(pk, base_url))
+        enqueue_inloglink(link.pk)
 
 
 def new_link_token(link: Inloglink) -> str:
@@ -209,15 +214,17 @@ def new_link_token(link: Inloglink) -> str:
 @transaction.atomic
 def redeem_link(*, token: str, ip: str) -> User | None:
     check_client(ip)
-    if not token or len(token) > 100:
-        return None
-    row = (
-        Inloglink.objects.select_for_update(of=("self",))
-        .select_related("ouder__account", "leerling__account")
-        .filter(token_hash=_hash("link", token), gebruikt_op__isnull=True, geldig_tot__gt=timezone.now())
-        .first()
-    )
+    row = None
+    if token and len(token) <= 100:
+        row = (
+            Inloglink.objects.select_for_update(of=("self",))
+            .select_related("ouder__account", "leerling__account")
+            .filter(token_hash=_hash("link", token), gebruikt_op__isnull=True)
+            .filter(geldig_tot__gt=timezone.now())
+            .first()
+        )
     if row is None:
+        _failed(ip)
         return None
     row.gebruikt_op = timezone.now()
     row.save(update_fields=["gebruikt_op"])
@@ -228,12 +235,12 @@ def redeem_link(*, token: str, ip: str) -> User | None:
 
 
 def password_login(*, request, username: str, password: str, ip: str) -> User | None:
+    """Failures are counted, and locked out, by django-axes (per account and per address)."""
     check_client(ip)
-    if is_throttled(Aanmeldpoging.Soort.EMAIL, f"user:{username}"):
-        return None
     user = authenticate(request, username=username, password=password)
     if user is None:
-        note_attempt(Aanmeldpoging.Soort.EMAIL, f"user:{username}")
+        if getattr(request, "axes_locked_out", False):
+            raise Throttled
         return None
     if not portal_holder_exists(user):
         return None

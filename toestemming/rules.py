@@ -41,6 +41,10 @@ MESSAGES = {
     "wrong_purpose": _("This purpose is not on this school's consent form."),
     "not_recordable": _("You may only record paper forms for pupils of your own school or group."),
     "no_decider": _("A paper form is signed by a parent with parental authority, or by the pupil from 16."),
+    "changed_meanwhile": _(
+        "Your answer was changed in the meantime, perhaps in another window. Nothing was saved: "
+        "check the current answer below and choose again if you want to change it."
+    ),
 }
 
 

@@ -8,7 +8,7 @@ and through which channel stays demonstrable (AVG art. 7(1)).
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +90,9 @@ def publish_form(*, school: School, schooljaar: str | None = None, by=None, inle
     return formulier
 
 
+ANY_PREVIOUS = object()  # give_consent without an expected previous answer (staff, imports, tasks)
+
+
 def _decider_kwargs(*, ouder: Ouder | None, door_leerling: bool) -> dict:
     if door_leerling:
         return {"beslisser": Beslisser.LEERLING, "ouder": None}
@@ -99,10 +102,14 @@ def _decider_kwargs(*, ouder: Ouder | None, door_leerling: bool) -> dict:
 @transaction.atomic
 def give_consent(*, leerling: Leerling, doel: Doel, gegeven: bool, ouder: Ouder | None = None,
                  door_leerling: bool = False, kanaal: str = Kanaal.PORTAAL, vastgelegd_door=None,
-                 tijdstip: datetime | None = None, on: date | None = None) -> Toestemming:
+                 tijdstip: datetime | None = None, on: date | None = None,
+                 verwacht=ANY_PREVIOUS) -> Toestemming:
     """Record a decision (yes or no) of a parent with gezag, or of the pupil from 16.
 
     Answering the same as one's current answer changes nothing and returns the current row.
+    ``verwacht`` is the decider's answer the form showed (True, False or None for open): when it
+    is no longer the current one (the same parent answered in another tab), nothing changes and
+    the refusal says so. Two first answers at the same moment end the same way, not in an error.
     """
     on = on or timezone.localdate()
     check_may_decide(leerling=leerling, ouder=ouder, door_leerling=door_leerling, on=on)
@@ -122,14 +129,28 @@ def give_consent(*, leerling: Leerling, doel: Doel, gegeven: bool, ouder: Ouder 
     )
     if previous is not None and previous.gegeven == gegeven and previous.formulier_id == formulier.id:
         return previous
+    shown = previous.gegeven if previous is not None else None
+    if verwacht is not ANY_PREVIOUS and verwacht != shown:
+        raise ConsentRefused("changed_meanwhile")
     if previous is not None:
         previous.huidig = False
         previous.save(update_fields=["huidig"])
-    return Toestemming.objects.create(
-        leerling=leerling, doel=doel, schooljaar=schooljaar, formulier=formulier, gegeven=gegeven,
-        kanaal=kanaal, vastgelegd_door=vastgelegd_door, tijdstip=tijdstip or timezone.now(),
-        is_intrekking=bool(previous and previous.gegeven and not gegeven), huidig=True, **decider,
-    )
+    try:
+        with transaction.atomic():
+            return Toestemming.objects.create(
+                leerling=leerling, doel=doel, schooljaar=schooljaar, formulier=formulier,
+                gegeven=gegeven, kanaal=kanaal, vastgelegd_door=vastgelegd_door,
+                tijdstip=tijdstip or timezone.now(), huidig=True,
+                is_intrekking=bool(previous and previous.gegeven and not gegeven), **decider,
+            )
+    except IntegrityError:
+        # Another answer of the same decider was committed after the lock was taken (two tabs).
+        current = Toestemming.objects.filter(
+            leerling=leerling, doel=doel, schooljaar=schooljaar, huidig=True, **decider
+        ).first()
+        if current is not None and current.gegeven == gegeven:
+            return current
+        raise ConsentRefused("changed_meanwhile") from None
 
 
 def withdraw_consent(*, leerling: Leerling, doel: Doel, ouder: Ouder | None = None, door_leerling: bool = False,
@@ -164,7 +185,7 @@ def hand_over_to_pupil(*, leerling: Leerling, on: date | None = None) -> Overdra
     Idempotent: a pupil is handed over once. The parents' portal shows the answers read-only
     from the 16th birthday on (that follows from the birth date, see ``rules.py``).
     """
-    from .tasks import send_uitnodiging
+    from .tasks import enqueue_uitnodiging
 
     on = on or timezone.localdate()
     if not is_due_for_handover(leerling, on):
@@ -177,7 +198,7 @@ def hand_over_to_pupil(*, leerling: Leerling, on: date | None = None) -> Overdra
         },
     )
     if created and overdracht.status == Overdracht.Status.TE_VERZENDEN:
-        transaction.on_commit(lambda: send_uitnodiging.delay(overdracht.id))
+        enqueue_uitnodiging(overdracht.id)
     return overdracht
 
 
@@ -191,10 +212,10 @@ def is_due_for_handover(leerling: Leerling, on: date) -> bool:
 def request_reminders(*, leerlingen, door, on: date | None = None) -> list[Herinnering]:
     """Remind the parents with gezag (and e-mail) of pupils that have open questions this year.
 
-    One reminder per parent per form per day, whatever the number of clicks; sent by a task.
+    One reminder per parent per form per day, whatever the number of clicks; sent through the outbox.
     """
     from .rules import effective_consents, is_zestien_plus
-    from .tasks import send_herinnering
+    from .tasks import enqueue_herinnering
 
     on = on or timezone.localdate()
     leerlingen = list(recordable_pupils(door).filter(pk__in=[p.pk for p in leerlingen]).select_related("school"))
@@ -221,5 +242,5 @@ def request_reminders(*, leerlingen, door, on: date | None = None) -> list[Herin
         )
         if created:
             made.append(herinnering)
-            transaction.on_commit(lambda pk=herinnering.pk: send_herinnering.delay(pk))
+            enqueue_herinnering(herinnering.pk)
     return made

@@ -84,13 +84,16 @@ def group_reminders(request, pk: int):
 
 @staff_required
 @require_POST
-def group_codes(request, pk: int):
-    """Make a personal code for every parent with gezag of the group (and every pupil of 16+).
+def group_letters(request, pk: int):
+    """The letters (PDF) with a personal code for every parent with gezag in the group who has no
+    portal account yet (and every such pupil of 16+). Whoever may record paper forms for the group
+    may print them.
 
-    The codes are shown once, on a printable page for the letters; only their hashes are kept, so a
-    new code replaces the unused old one.
+    A code is an invitation that only makes an account (``portal_auth.redeem_code``). It is printed
+    straight into the PDF and never shown on a page; only its hash is kept, so a new letter
+    replaces the unused old one.
     """
-    from .portal_auth import issue_code
+    from .portal_auth import end_of_schooljaar, issue_code
 
     groep = get_object_or_404(_groepen(request.user), pk=pk)
     pupils = list(recordable_pupils(request.user).filter(groep=groep).order_by("achternaam", "roepnaam", "id"))
@@ -98,24 +101,35 @@ def group_codes(request, pk: int):
         raise Http404
     schooljaar = groep.schooljaar
     brieven = []
-    relaties = Gezagsrelatie.objects.filter(leerling__in=pupils, heeft_gezag=True).select_related("ouder", "leerling")
+    relaties = Gezagsrelatie.objects.filter(
+        leerling__in=pupils, heeft_gezag=True, ouder__account__isnull=True
+    ).select_related("ouder", "leerling")
     done = set()
     for relatie in relaties.order_by("leerling__achternaam", "ouder_id"):
-        if relatie.ouder_id in done:
+        if relatie.ouder_id in done or is_zestien_plus(relatie.leerling):
             continue
         done.add(relatie.ouder_id)
-        if is_zestien_plus(relatie.leerling):
-            continue
-        brieven.append((str(relatie.ouder), relatie.leerling.roepnaam,
-                        issue_code(schooljaar=schooljaar, door=request.user, ouder=relatie.ouder)))
+        code = issue_code(schooljaar=schooljaar, door=request.user, ouder=relatie.ouder)
+        kind = relatie.leerling.roepnaam
+        brieven.append({"naam": str(relatie.ouder), "kind": kind, "code": code})
     for leerling in pupils:
-        if is_zestien_plus(leerling):
-            brieven.append((leerling.volledige_naam, leerling.roepnaam,
-                            issue_code(schooljaar=schooljaar, door=request.user, leerling=leerling)))
+        if is_zestien_plus(leerling) and leerling.account_id is None:
+            code = issue_code(schooljaar=schooljaar, door=request.user, leerling=leerling)
+            brieven.append({"naam": leerling.volledige_naam, "kind": None, "code": code})
+    if not brieven:
+        messages.info(request, _(
+            "Everyone in this group who decides on consent already has a portal account: "
+            "no letters are needed."
+        ))
+        return redirect("toestemming_staf:groep", pk=pk)
+    pdf, _html = render_pdf("pdf/brieven.html", {
+        "groep": groep, "brieven": brieven, "geldig_tot": end_of_schooljaar(schooljaar),
+        "portal_url": request.build_absolute_uri(reverse("portaal:login")),
+    })
     audit.export_made(user=request.user, object_type="toegangscodes", categorieen=[Gegevenscategorie.OUDERS],
-                      reden="personal portal codes for a group", object_id=groep.pk)
-    response = render_page(request, "toestemming/staf/codes.html", {"groep": groep, "brieven": brieven,
-                           "portal_url": request.build_absolute_uri(reverse("portaal:login"))})
+                      reden="letters with personal portal codes for a group", object_id=groep.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="brieven-{groep.pk}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
 
@@ -137,6 +151,7 @@ def paper_form(request, pk: int):
     form_row = current_forms([leerling.school_id], current_schooljaar()).get(leerling.school_id)
     teksten = form_texts([form_row])[form_row.id] if form_row else []
     form = PaperForm(request.POST or None, deciders=_deciders(leerling), teksten=teksten,
+                     schooljaar=form_row.schooljaar if form_row else current_schooljaar(),
                      initial={"ondertekend_op": timezone.localdate()})
     if request.method == "POST" and form_row and form.is_valid():
         beslisser = form.cleaned_data["beslisser"]

@@ -1,9 +1,10 @@
-"""Background work of the consent app. Tasks take ids and are idempotent: each works off a row
-that was written first (a log-in link, a reminder, a 16+ handover), so nothing is lost when
-the broker or a worker is down, and a retry does not repeat what was already done."""
+"""Background work of the consent app. Every e-mail is an outbox job (privacyschool/outbox.py)
+that takes ids and works off a row written first (a log-in link, a reminder, a 16+ handover),
+so nothing is lost when the broker or a worker is down, and a retry does not repeat what was
+already done. The ``enqueue_*`` functions are what the services call."""
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 
 from celery import shared_task
 from django.conf import settings
@@ -16,13 +17,14 @@ from django.utils import timezone, translation
 
 from leerlingen.access import sixteen_cutoff
 from leerlingen.models import Leerling
+from privacyschool import outbox
 
 logger = logging.getLogger(__name__)
 
 
-def _portal_url(base_url: str | None, name: str = "portaal:login", **kwargs) -> str:
-    base = (base_url or getattr(settings, "SITE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
-    return base + reverse(name, kwargs=kwargs or None)
+def _portal_url(name: str = "portaal:login", **kwargs) -> str:
+    """Links in e-mails point at the configured site, never at a request's Host header."""
+    return settings.SITE_URL + reverse(name, kwargs=kwargs or None)
 
 
 def _send(*, template: str, to: str, context: dict) -> None:
@@ -32,8 +34,39 @@ def _send(*, template: str, to: str, context: dict) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
 
-@shared_task
-def send_inloglink(link_id: int, base_url: str | None = None) -> None:
+def enqueue_inloglink(link_id: int) -> None:
+    outbox.enqueue("toestemming.inloglink", key=f"toestemming.inloglink:{link_id}", link_id=link_id)
+
+
+def enqueue_herinnering(herinnering_id: int) -> None:
+    outbox.enqueue("toestemming.herinnering", key=f"toestemming.herinnering:{herinnering_id}", herinnering_id=herinnering_id)
+
+
+def enqueue_uitnodiging(overdracht_id: int) -> None:
+    outbox.enqueue("toestemming.uitnodiging", key=f"toestemming.uitnodiging:{overdracht_id}", overdracht_id=overdracht_id)
+
+
+def enqueue_account_gemaakt(toegangscode_id: int) -> None:
+    outbox.enqueue("toestemming.account_gemaakt", key=f"toestemming.account_gemaakt:{toegangscode_id}",
+                   toegangscode_id=toegangscode_id)
+
+
+@outbox.handler("toestemming.account_gemaakt")
+def send_account_gemaakt(toegangscode_id: int) -> None:
+    """Tell the parent (or pupil) that their code made their portal account."""
+    from .models import Toegangscode
+
+    code = Toegangscode.objects.select_related("ouder", "leerling").filter(pk=toegangscode_id).first()
+    holder = code and (code.ouder or code.leerling)
+    if holder is None or not holder.email or code.gebruikt_op is None:
+        return
+    _send(template="account_gemaakt", to=holder.email,
+          context={"portal_url": _portal_url("portaal:overzicht"), "when": timezone.localtime(code.gebruikt_op)})
+    logger.info("portal account notice for code %s sent", toegangscode_id)
+
+
+@outbox.handler("toestemming.inloglink")
+def send_inloglink(link_id: int) -> None:
     from .models import Inloglink
     from .portal_auth import LINK_MINUTES, new_link_token
 
@@ -48,15 +81,15 @@ def send_inloglink(link_id: int, base_url: str | None = None) -> None:
         _send(
             template="inloglink",
             to=holder.email,
-            context={"url": _portal_url(base_url, "portaal:link", token=token), "minutes": LINK_MINUTES},
+            context={"url": _portal_url("portaal:link", token=token), "minutes": LINK_MINUTES},
         )
         link.verzonden_op = timezone.now()
         link.save(update_fields=["verzonden_op"])
     logger.info("portal log-in link %s sent", link_id)
 
 
-@shared_task
-def send_herinnering(herinnering_id: int, base_url: str | None = None) -> None:
+@outbox.handler("toestemming.herinnering")
+def send_herinnering(herinnering_id: int) -> None:
     from .models import Herinnering
 
     with transaction.atomic():
@@ -71,15 +104,15 @@ def send_herinnering(herinnering_id: int, base_url: str | None = None) -> None:
         _send(
             template="herinnering",
             to=row.ouder.email,
-            context={"school": row.formulier.school, "schooljaar": row.formulier.schooljaar, "url": _portal_url(base_url)},
+            context={"school": row.formulier.school, "schooljaar": row.formulier.schooljaar, "url": _portal_url()},
         )
         row.verzonden_op = timezone.now()
         row.save(update_fields=["verzonden_op"])
     logger.info("consent reminder %s sent", herinnering_id)
 
 
-@shared_task
-def send_uitnodiging(overdracht_id: int, base_url: str | None = None) -> None:
+@outbox.handler("toestemming.uitnodiging")
+def send_uitnodiging(overdracht_id: int) -> None:
     from .models import Overdracht
 
     with transaction.atomic():
@@ -93,7 +126,7 @@ def send_uitnodiging(overdracht_id: int, base_url: str | None = None) -> None:
         _send(
             template="uitnodiging",
             to=row.leerling.email,
-            context={"school": row.leerling.school, "url": _portal_url(base_url)},
+            context={"school": row.leerling.school, "url": _portal_url()},
         )
         row.status = Overdracht.Status.VERZONDEN
         row.verzonden_op = timezone.now()
@@ -126,13 +159,5 @@ def overdracht_zestien(today: str | None = None, batch_size: int = 500) -> int:
             for leerling in batch:
                 hand_over_to_pupil(leerling=leerling, on=today)
         done += len(batch)
-    _prune_attempts()
     logger.info("16+ handover: %s pupils", done)
     return done
-
-
-def _prune_attempts() -> None:
-    """Log-in attempts older than a day no longer count for any limit."""
-    from .models import Aanmeldpoging
-
-    Aanmeldpoging.objects.filter(tijdstip__lt=timezone.now() - timedelta(days=1)).delete()

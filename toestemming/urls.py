@@ -21,7 +21,7 @@ staff = [
     path("groep/<int:pk>/", staf.group, name="groep"),
     path("groep/<int:pk>/fotolijst.pdf", staf.group_pdf, name="fotolijst"),
     path("groep/<int:pk>/herinnering/", staf.group_reminders, name="herinnering"),
-    path("groep/<int:pk>/codes/", staf.group_codes, name="codes"),
+    path("groep/<int:pk>/brieven.pdf", staf.group_letters, name="brieven"),
     path("leerling/<int:pk>/papier/", staf.paper_form, name="papier"),
 ]
 

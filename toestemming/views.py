@@ -19,13 +19,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leerlingen.models import Ouder
+from privacyschool.client import client_ip
 
 from . import portal_auth
 from .forms import CodeForm, EmailForm, PasswordForm
 from .models import Beslisser, Doel, Toestemming
 from .rules import MESSAGES, ConsentRefused
 from .selectors import portal_child, portal_children, portal_status
-from .services import give_consent
+from .services import ANY_PREVIOUS, give_consent
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -37,10 +38,6 @@ def render_page(request, template: str, context: dict | None = None, status: int
     context = dict(context or {})
     context.update(messages=None, page_messages=get_messages(request))
     return render(request, template, context, status=status)
-
-
-def _ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def portal_login_required(view):
@@ -80,7 +77,9 @@ def login_view(request):
         if methode == "code":
             code_form = CodeForm(request.POST)
             if code_form.is_valid():
-                user = portal_auth.redeem_code(raw_code=code_form.cleaned_data["code"], ip=_ip(request))
+                user = portal_auth.redeem_code(
+                    raw_code=code_form.cleaned_data["code"], ip=client_ip(request)
+                )
                 if user is not None:
                     return _log_in(request, user)
                 code_form.add_error("code", _("This code is not valid. Check the code, or ask the school for a new one."))
@@ -88,9 +87,7 @@ def login_view(request):
         elif methode == "email":
             email_form = EmailForm(request.POST)
             if email_form.is_valid():
-                portal_auth.request_link(
-                    email=email_form.cleaned_data["email"], ip=_ip(request), base_url=request.build_absolute_uri("/")
-                )
+                portal_auth.request_link(email=email_form.cleaned_data["email"], ip=client_ip(request))
                 return redirect("portaal:link_verstuurd")
             status = 400
         elif methode == "wachtwoord":
@@ -98,7 +95,7 @@ def login_view(request):
             if password_form.is_valid():
                 user = portal_auth.password_login(
                     request=request, username=password_form.cleaned_data["username"],
-                    password=password_form.cleaned_data["password"], ip=_ip(request),
+                    password=password_form.cleaned_data["password"], ip=client_ip(request),
                 )
                 if user is not None:
                     return _log_in(request, user)
@@ -125,7 +122,7 @@ def link_login(request, token: str):
     """GET shows a button; only the POST uses the link, so a mail scanner cannot spend it."""
     if request.method == "POST":
         try:
-            user = portal_auth.redeem_link(token=token, ip=_ip(request))
+            user = portal_auth.redeem_link(token=token, ip=client_ip(request))
         except portal_auth.Throttled:
             user = None
         if user is not None:
@@ -171,14 +168,16 @@ def decide(request, pk: int, doel_id: int):
         messages.error(request, _("Choose yes or no."))
         return redirect(f"{reverse('portaal:kind', args=[pk])}#doel-{doel_id}")
     gegeven = antwoord == "ja"
+    # The answer the form showed: a second tab with an older page must not overrule the first.
+    verwacht = {"ja": True, "nee": False, "": None}.get(request.POST.get("vorig"), ANY_PREVIOUS)
     try:
         if leerling.account_id == request.user.id:  # the pupil of 16+ decides
             row = give_consent(leerling=leerling, doel=doel, gegeven=gegeven, door_leerling=True,
-                               vastgelegd_door=request.user)
+                               vastgelegd_door=request.user, verwacht=verwacht)
         else:
             ouder = Ouder.objects.filter(account=request.user).first()
             row = give_consent(leerling=leerling, doel=doel, gegeven=gegeven, ouder=ouder,
-                               vastgelegd_door=request.user)
+                               vastgelegd_door=request.user, verwacht=verwacht)
     except ConsentRefused as refused:
         if refused.rule in ("no_form", "wrong_purpose"):
             raise Http404 from None

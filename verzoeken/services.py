@@ -161,9 +161,11 @@ def extend(*, verzoek: Verzoek, maanden: int, reden: str, gemeld_op: date, user,
 # --- rectification: what changed, who received it -------------------------------------------------
 
 
-def changed_fields_since(leerling: Leerling, since: datetime | date) -> list[str]:
+def changed_fields_since(leerling: Leerling, since: datetime | date, *, user) -> list[str]:
     """Field codes (disclosure catalogue) changed in the pupil's record since ``since`` (the moment
-    the request was recorded), read from the history: the correction made through the normal edit."""
+    the request was recorded), read from the history: the correction made through the normal edit.
+    Dossier items count only in the versions ``user`` may see (a medical item is not the
+    administration's to know of)."""
     from delen.velden import VELDEN, sort_codes
 
     start = since if isinstance(since, datetime) else timezone.make_aware(datetime.combine(since, datetime.min.time()))
@@ -177,9 +179,11 @@ def changed_fields_since(leerling: Leerling, since: datetime | date) -> list[str
                 delta = record.diff_against(previous)
                 codes.update(c.field for c in delta.changes if c.field in VELDEN)
             previous = record
+    from leerlingen.access import visible_history
     from leerlingen.models import DossierItem
 
-    item_cats = DossierItem.history.filter(leerling_id=leerling.pk, history_date__gte=start).values_list("categorie", flat=True)
+    item_cats = visible_history(DossierItem, user).filter(
+        leerling_id=leerling.pk, history_date__gte=start).values_list("categorie", flat=True)
     codes.update(f"dossier_{c}" for c in item_cats if f"dossier_{c}" in VELDEN)
     return sort_codes(codes)
 
@@ -503,12 +507,12 @@ def due_warnings(today: date) -> list[tuple[Verzoek, str]]:
 
 
 def create_deadline_warnings(*, today: date | None = None) -> list[Termijnsignaal]:
-    """One warning row per request, kind and deadline (idempotent); each is mailed after commit.
+    """One warning row per request, kind and deadline (idempotent); each is mailed through the outbox.
 
     A week before: the handler. On the day: the director. Overdue: the director and the FG.
     An extension moves the deadline, so the warnings come again for the new one.
     """
-    from .tasks import send_deadline_warning
+    from .tasks import enqueue_deadline_warning
 
     today = today or deadlines.today_amsterdam()
     made = []
@@ -522,7 +526,7 @@ def create_deadline_warnings(*, today: date | None = None) -> list[Termijnsignaa
             continue
         if created or signaal.verzonden_op is None:
             made.append(signaal)
-            transaction.on_commit(lambda pk=signaal.pk: send_deadline_warning.delay(pk))
+            enqueue_deadline_warning(signaal.pk)
     return made
 
 

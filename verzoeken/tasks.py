@@ -1,10 +1,15 @@
 """Background work of the requests app (DESIGN.md §5): the daily deadline check.
 
-The warning is a database row (``Termijnsignaal``) before it is a Celery message; the mail task
-takes its id and does nothing the second time, so a lost message or a retry loses or repeats nothing.
+The warning is a database row (``Termijnsignaal``) before it is an outbox job (privacyschool/outbox.py);
+the mail handler takes its id and does nothing the second time, so a lost message, a broker outage or
+a retry loses or repeats nothing.
 """
 
 from celery import shared_task
+
+from privacyschool import outbox
+
+DEADLINE_WARNING = "verzoeken.termijnsignaal"
 
 
 @shared_task(name="verzoeken.tasks.check_deadlines")
@@ -16,8 +21,12 @@ def check_deadlines() -> int:
     return len(create_deadline_warnings())
 
 
-@shared_task(name="verzoeken.tasks.send_deadline_warning", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_deadline_warning(signaal_id: int) -> bool:
+def enqueue_deadline_warning(signaal_id: int) -> None:
+    outbox.enqueue(DEADLINE_WARNING, key=f"{DEADLINE_WARNING}:{signaal_id}", signaal_id=signaal_id)
+
+
+@outbox.handler(DEADLINE_WARNING)
+def send_deadline_warning(*, signaal_id: int) -> None:
     from .services import send_deadline_warning as send
 
-    return send(signaal_id)
+    send(signaal_id)

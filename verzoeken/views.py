@@ -19,7 +19,7 @@ from leerlingen import audit
 from leerlingen.models import DossierItem, Gezagsrelatie
 
 from . import exports, forms, services, workflow
-from .models import Beperking, Document, Kanaal, Rectificatiemelding, Soort, Verzoek
+from .models import Beperking, Document, Kanaal, Rectificatiemelding, Soort, Status, Verzoek
 from .rules import RequestRefused, is_zestien_plus
 from .selectors import may_record, may_see_register, recordable_pupils, staff_requests, with_deadline
 from .workflow import TransitionRefused
@@ -141,7 +141,8 @@ def detail(request, pk: int):
             from delen.velden import velden_choices
 
             velden = velden_choices(CORRECTABLE)
-            context["changed"] = services.changed_fields_since(verzoek.leerling, verzoek.vastgelegd_op)
+            context["changed"] = services.changed_fields_since(
+                verzoek.leerling, verzoek.vastgelegd_op, user=request.user)
             labels = dict(velden)
             context["changed_labels"] = [str(labels.get(c, c)) for c in context["changed"]]
         context["submit_form"] = forms.SubmitForm(
@@ -238,6 +239,11 @@ def review(request, pk: int):
     verzoek = _verzoek(request, pk)
     if not workflow.is_director(request.user, verzoek) or verzoek.leerling_id is None:
         raise Http404
+    not_prepared = verzoek.status in (Status.ONTVANGEN, Status.ID_GECONTROLEERD)
+    if verzoek.voorbereid_op is None or not_prepared:
+        messages.info(request, _("This request has not yet been put to the director: the handler "
+                                 "prepares the decision first. The review opens once it is submitted."))
+        return redirect("verzoeken:detail", pk=pk)
     items = list(DossierItem.objects.filter(leerling_id=verzoek.leerling_id).order_by("categorie", "-datum"))
     form = forms.ReviewForm(
         request.POST or None, items=items,

@@ -12,9 +12,9 @@ from django.core.management import CommandError, call_command
 import pytest
 
 from delen.models import Verstrekking
-from privacyschool.bench import BENCH_PURPOSE
+from devtools.bench.pages import BENCH_PURPOSE
 
-pytestmark = [pytest.mark.bench, pytest.mark.django_db]
+pytestmark = [pytest.mark.bench, pytest.mark.django_db, pytest.mark.usefixtures("devtools")]
 
 KEY_PAGES = {
     ("admin_pupil_list", "teacher"), ("admin_pupil_list", "IB"), ("admin_pupil_list", "director"),

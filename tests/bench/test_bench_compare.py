@@ -6,7 +6,9 @@ from django.core.management import CommandError, call_command
 
 import pytest
 
-from privacyschool.bench_compare import compare
+from devtools.bench.compare import compare
+
+pytestmark = pytest.mark.usefixtures("devtools")
 
 
 def _run(name: str, pupils: int, floor: float, pages: list[tuple[str, str, float, int]]) -> dict:

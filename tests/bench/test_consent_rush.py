@@ -3,7 +3,7 @@ gunicorn on 127.0.0.1; every submission must be in the database once, with its h
 
 N from BENCH_RUSH_PARENTS (default 300 in the suite). The speed is printed (run with -s), not
 asserted; what is asserted is that nothing is lost, doubled or left without its history row.
-``manage.py consent_rush --parents 5000`` is the full run (see toestemming/rush.py).
+``manage.py consent_rush --parents 5000`` is the full run (see devtools/rush/consent.py).
 """
 
 import os
@@ -16,8 +16,9 @@ from django.utils import timezone
 
 import pytest
 
+from devtools.rush import consent as rush
 from leerlingen.models import Leerling, Ouder
-from toestemming import rush, views
+from toestemming import views
 from toestemming.models import Toestemming
 from toestemming.services import ensure_default_doelen, give_consent, publish_form
 

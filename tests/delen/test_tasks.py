@@ -8,7 +8,8 @@ from django.core import mail
 
 from delen.models import Verloopwaarschuwing
 from delen.services import create_expiry_warnings, send_expiry_warning
-from delen.tasks import send_expiry_warning_task, warn_expiring_agreements
+from delen.tasks import warn_expiring_agreements
+from privacyschool.models import Opdracht
 
 from .factories import VerwerkerFactory, VerwerkersovereenkomstFactory, today
 
@@ -63,8 +64,9 @@ def test_unsent_warning_is_sent_again_on_the_next_run(world, django_capture_on_c
         again = create_expiry_warnings()  # the first message was lost: the row is still unsent
     assert [w.pk for w in again] == [w.pk for w in first] and len(callbacks) == 1
     assert Verloopwaarschuwing.objects.filter(overeenkomst=agreement).count() == 1
-    assert send_expiry_warning_task.run(first[0].pk) is True  # no director e-mail known: still marked done
-    assert send_expiry_warning_task.run(first[0].pk) is False
+    assert Opdracht.objects.filter(soort="delen.verloopwaarschuwing").count() == 1  # one job per row
+    assert send_expiry_warning(first[0].pk) is True  # no director e-mail known: still marked done
+    assert send_expiry_warning(first[0].pk) is False
 
 
 def test_beat_schedule_names_the_task():

@@ -30,6 +30,13 @@ def _code_login(page, live_server, code):
     page.wait_for_url(f"{live_server.url}/portaal/")
 
 
+def _invite(ouder) -> str:
+    """A code is an invitation: it only makes the account of a parent who has none yet."""
+    ouder.account = None
+    ouder.save()
+    return issue_code(schooljaar=current_schooljaar(), door=None, ouder=ouder)
+
+
 def _staff_session(page, live_server, user):
     """Log a staff member in through a session cookie (the admin log-in page has its own tests)."""
     client = Client()
@@ -48,7 +55,7 @@ def test_parent_gives_and_withdraws_and_the_teacher_sees_it(page, live_server, p
     website = Doel.objects.get(school=school, code="website")
     nieuwsbrief = Doel.objects.get(school=school, code="nieuwsbrief")
     give_consent(leerling=kind, doel=nieuwsbrief, gegeven=True, ouder=ouder)  # given earlier
-    code = issue_code(schooljaar=current_schooljaar(), door=None, ouder=ouder)
+    code = _invite(ouder)
 
     page.goto(f"{live_server.url}/portaal/inloggen/")
     _assert_accessible(page, "login")
@@ -83,7 +90,7 @@ def test_parent_gives_and_withdraws_and_the_teacher_sees_it(page, live_server, p
 
 
 def test_parent_cannot_reach_another_family(page, live_server, portaal):
-    code = issue_code(schooljaar=current_schooljaar(), door=None, ouder=portaal.ouders["gezag"])
+    code = _invite(portaal.ouders["gezag"])
     _code_login(page, live_server, code)
     for other in ("g6", "b1"):
         response = page.goto(f"{live_server.url}/portaal/kind/{portaal.pupils[other].pk}/")
@@ -102,7 +109,7 @@ def test_login_pages_and_phone_width_are_accessible(page, phone_page, live_serve
     page.locator("form:has(#id_code) button[type=submit]").click()
     _assert_accessible(page, "login with an error")
 
-    code = issue_code(schooljaar=current_schooljaar(), door=None, ouder=portaal.ouders["zonder_gezag"])
+    code = _invite(portaal.ouders["zonder_gezag"])
     _code_login(phone_page, live_server, code)
     phone_page.goto(f"{live_server.url}/portaal/kind/{portaal.pupils['g5'].pk}/")
     assert "ouderlijk gezag" in phone_page.inner_text("main")  # sees, may not decide (Dutch, the default)

@@ -1,9 +1,10 @@
 """Fault test: a real Celery worker is SIGKILLed in the middle of a destruction run.
 
 Against the real Postgres and Redis: every item is afterwards either fully gone (record,
-dependants and history, with a tombstone) or fully there; a restarted worker, started by what
-beat does every quarter of an hour (``start_due_destructions``), finishes the list, and nothing
-is destroyed twice.
+dependants and history, with a tombstone) or fully there; the destruction job (an outbox row)
+is not doubled by beat's ``start_due_destructions`` while claimed; when its claim runs out the
+outbox dispatcher (beat, every minute) sends it again, a restarted worker finishes the list,
+and nothing is destroyed twice.
 """
 
 import os
@@ -112,7 +113,9 @@ def _assert_consistent(lijst, pupils: dict[int, str]) -> tuple[int, int]:
 def test_killed_worker_leaves_every_item_whole_and_a_restart_finishes_the_list():
     import redis
 
-    from leerlingen.tasks import carry_out_destruction, start_due_destructions
+    from leerlingen.tasks import DESTRUCTION, enqueue_destruction, start_due_destructions
+    from privacyschool import outbox
+    from privacyschool.models import Opdracht
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()  # our own Redis database: no stale messages
     school = SchoolFactory(brin="77FK")
@@ -130,7 +133,7 @@ def test_killed_worker_leaves_every_item_whole_and_a_restart_finishes_the_list()
 
     worker = _start_worker("first")
     try:
-        carry_out_destruction.delay(lijst.pk)
+        enqueue_destruction(lijst.pk)
         _wait_for(lambda: _destroyed(lijst) >= 15, timeout=90, what="the first destructions")
         os.killpg(worker.pid, signal.SIGKILL)  # in the middle of the run
         worker.wait(timeout=10)
@@ -146,12 +149,17 @@ def test_killed_worker_leaves_every_item_whole_and_a_restart_finishes_the_list()
 
     worker = _start_worker("second")
     try:
-        start_due_destructions.delay()  # what beat does every 15 minutes: resume the half-done list
+        assert start_due_destructions.run() == [lijst.pk]  # what beat does every 15 minutes
+        job = Opdracht.objects.get(soort=DESTRUCTION)  # the killed worker's job, not doubled
+        assert job.status == Opdracht.Status.WACHT and job.niet_voor > timezone.now()  # still claimed
+        job.niet_voor = timezone.now()  # the claim (outbox.LEASE) runs out
+        job.save(update_fields=["niet_voor"])
+        assert outbox.dispatch_pending(timedelta(0)) == 1  # what beat does every minute: resume the list
         _wait_for(
             lambda: Vernietigingslijst.objects.get(pk=lijst.pk).status == Vernietigingslijst.Status.UITGEVOERD,
             timeout=180, what="the list to be finished",
         )
-        carry_out_destruction.delay(lijst.pk)  # a duplicate message: destroys nothing twice
+        outbox.send(job.pk)  # a duplicate message: destroys nothing twice
         time.sleep(1.0)
     finally:
         _stop(worker)
@@ -162,3 +170,5 @@ def test_killed_worker_leaves_every_item_whole_and_a_restart_finishes_the_list()
     assert VernietigdRecord.objects.filter(soort="leerlingen.Leerling").count() == N
     assert VernietigdRecord.objects.filter(soort="leerlingen.Ouder").count() == N
     assert not Leerling.objects.filter(school=school).exists()
+    job.refresh_from_db()
+    assert (job.status, job.pogingen) == (Opdracht.Status.KLAAR, 2)

@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leerlingen.schooljaar import current_schooljaar
-from toestemming import portal_auth
-from toestemming.models import Aanmeldpoging, Inloglink, Toegangscode, Toestemming
+from privacyschool import outbox
+from privacyschool.models import Opdracht
+from toestemming import limits, portal_auth
+from toestemming.models import Inloglink, Toegangscode, Toestemming
 
 from ..leerlingen.factories import GezagsrelatieFactory, OuderFactory, UserFactory
 
@@ -45,6 +47,40 @@ def test_code_logs_in_once_and_makes_the_account(client, nieuwe_ouder):
     again = _code_login(client, code)
     assert again.status_code == 400
     assert "This code is not valid" in again.content.decode()
+    (mail_job,) = Opdracht.objects.filter(soort="toestemming.account_gemaakt")  # the parent is told
+    assert "nieuw@example.test" not in str(mail_job.argumenten)  # ids only in the outbox
+    mail.outbox.clear()
+    outbox.run(mail_job.pk)
+    (sent,) = mail.outbox
+    assert sent.to == ["nieuw@example.test"] and "/portaal/" in sent.body
+
+
+def test_code_never_opens_an_existing_account(client, consent):
+    """A code is an invitation: staff who saw a parent's code cannot log in as that parent."""
+    ouder = consent.ouders["gezag"]  # has a portal account
+    code = portal_auth.issue_code(schooljaar=current_schooljaar(), door=None, ouder=ouder)
+    response = _code_login(client, code)
+    wrong = _code_login(client, "AAAA-BBBB-CCCC")
+    assert response.status_code == wrong.status_code == 400
+    assert _error(response) == _error(wrong)
+    assert "_auth_user_id" not in client.session
+    assert Toegangscode.objects.get().gebruikt_op is None  # stays unused
+    assert not Opdracht.objects.filter(soort="toestemming.account_gemaakt").exists()
+
+
+def test_code_of_a_pupil_makes_the_account_from_16_only(client, consent):
+    codes = {}
+    for key in ("a2_16", "a2_15"):
+        pupil = consent.pupils[key]
+        pupil.account = None
+        pupil.save()
+        codes[key] = portal_auth.issue_code(
+            schooljaar=current_schooljaar(), door=None, leerling=pupil
+        )
+    assert _code_login(client, codes["a2_15"]).status_code == 400
+    assert _code_login(client, codes["a2_16"])["Location"] == "/portaal/"
+    consent.pupils["a2_16"].refresh_from_db()
+    assert consent.pupils["a2_16"].account is not None
 
 
 def test_code_is_stored_hashed(nieuwe_ouder):
@@ -77,9 +113,62 @@ def test_new_code_replaces_the_unused_old_one(client, nieuwe_ouder):
 
 
 def test_client_address_is_rate_limited(client):
-    for _ in range(portal_auth.LIMITS[Aanmeldpoging.Soort.IP][0]):
+    for _ in range(limits.LIMITS[limits.ADDRESS][0]):
         assert _code_login(client, "AAAA-BBBB-CCCC").status_code == 400
     assert _code_login(client, "AAAA-BBBB-CCCC").status_code == 429
+
+
+PROXY = "10.0.0.1"
+PASSWORD = "correct-horse-battery"
+
+
+def test_failures_behind_the_proxy_throttle_one_client_only(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def attempt(client_ip):
+        return client.post(LOGIN, {"methode": "code", "code": "AAAA-BBBB-CCCC"},
+                           REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=client_ip)
+
+    for _ in range(limits.LIMITS[limits.ADDRESS][0]):
+        assert attempt("203.0.113.5").status_code == 400
+    throttled = attempt("203.0.113.5")
+    assert throttled.status_code == 429 and "Too many attempts" in throttled.content.decode()
+    assert attempt("198.51.100.7").status_code == 400  # another family behind the same proxy
+
+
+def test_forwarded_for_is_not_trusted_without_a_proxy(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    wrong = {"methode": "code", "code": "AAAA-BBBB-CCCC"}
+    for i in range(limits.LIMITS[limits.ADDRESS][0]):  # a new spoofed address every time
+        client.post(LOGIN, wrong, HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
+    assert client.post(LOGIN, wrong, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
+
+
+def test_successful_logins_behind_the_proxy_never_throttle(client, consent, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def password(username, client_ip):
+        data = {"methode": "wachtwoord", "username": username, "password": PASSWORD}
+        return client.post(LOGIN, data, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=client_ip)
+
+    for _ in range(21):
+        response = password("ouder_gezag", "203.0.113.5")
+        assert response.status_code == 302 and response["Location"] == "/portaal/"
+        client.logout()
+        client.cookies["django_language"] = "en"
+    other = password("ouder_ander", "198.51.100.7")
+    assert other.status_code == 302
+    client.logout()
+    assert client.post(LOGIN, {"methode": "code", "code": "AAAA-BBBB-CCCC"},  # not throttled either
+                       REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 400
+
+
+def test_repeated_wrong_passwords_are_throttled(client, consent, settings):
+    data = {"methode": "wachtwoord", "username": "ouder_gezag"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {**data, "password": "wrong"})
+    response = client.post(LOGIN, {**data, "password": PASSWORD})
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
 
 
 # --- e-mail links ---------------------------------------------------------------------
@@ -127,7 +216,7 @@ def test_links_are_rate_limited_per_address(client, nieuwe_ouder, eager_tasks, d
     for _ in range(5):
         response = _ask_link(client, "nieuw@example.test", django_capture_on_commit_callbacks)
         assert response.status_code == 302  # the same answer, limited or not
-    assert len(mail.outbox) == portal_auth.LIMITS[Aanmeldpoging.Soort.EMAIL][0]
+    assert len(mail.outbox) == limits.LIMITS[limits.EMAIL][0]
 
 
 def test_links_are_rate_limited_per_family(consent, eager_tasks, django_capture_on_commit_callbacks, client):
@@ -136,13 +225,22 @@ def test_links_are_rate_limited_per_family(consent, eager_tasks, django_capture_
         ouder = OuderFactory(bestuur=consent.besturen["a"], email=f"gezin{i}@example.test")
         GezagsrelatieFactory(ouder=ouder, leerling=leerling)
         _ask_link(client, ouder.email, django_capture_on_commit_callbacks)
-    assert len(mail.outbox) == portal_auth.LIMITS[Aanmeldpoging.Soort.GEZIN][0]
+    assert len(mail.outbox) == limits.LIMITS[limits.FAMILY][0]
+
+
+def _cache_keys() -> list[str]:
+    from django.core.cache import cache
+
+    if hasattr(cache._cache, "get_client"):  # Redis
+        return [k.decode() for k in cache._cache.get_client(None).keys("*")]
+    return list(cache._cache)  # local memory
 
 
 def test_limiter_keys_are_hashed(client, nieuwe_ouder, eager_tasks, django_capture_on_commit_callbacks):
     _ask_link(client, "nieuw@example.test", django_capture_on_commit_callbacks)
-    keys = list(Aanmeldpoging.objects.values_list("sleutel", flat=True))
-    assert keys and all("@" not in k and "127.0.0.1" not in k for k in keys)
+    _code_login(client, "AAAA-BBBB-CCCC")
+    keys = [k for k in _cache_keys() if "portal-limit" in k]
+    assert len(keys) >= 2 and all("nieuw" not in k and "127.0.0.1" not in k for k in keys)
 
 
 def test_staff_password_does_not_open_the_portal(client, consent):

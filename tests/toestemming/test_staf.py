@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import date
 
 import pytest
 from django.core import mail
@@ -108,7 +109,7 @@ def test_teacher_records_a_paper_form(client, consent, doel):
     url = reverse("toestemming_staf:papier", args=[g5.pk])
     page = client.get(url).content.decode()
     assert "Aalbers-Vader" not in page  # a parent without gezag cannot have signed
-    data = {"beslisser": f"ouder-{consent.ouders['gezag'].pk}", "ondertekend_op": "2026-09-03",
+    data = {"beslisser": f"ouder-{consent.ouders['gezag'].pk}", "ondertekend_op": date.today().isoformat(),
             f"doel_{doel(school).pk}": "ja", f"doel_{doel(school, 'social-media').pk}": "nee"}
     response = client.post(url, data)
     assert response.status_code == 302
@@ -122,20 +123,42 @@ def test_teacher_records_a_paper_form(client, consent, doel):
 def test_paper_form_needs_an_answer(client, consent):
     client.force_login(consent.users["directeur"])
     url = reverse("toestemming_staf:papier", args=[consent.pupils["g5"].pk])
-    response = client.post(url, {"beslisser": f"ouder-{consent.ouders['gezag'].pk}", "ondertekend_op": "2026-09-03"})
+    response = client.post(url, {"beslisser": f"ouder-{consent.ouders['gezag'].pk}", "ondertekend_op": date.today().isoformat()})
     assert response.status_code == 200 and "at least one answer" in response.content.decode()
 
 
-def test_teacher_makes_personal_codes_shown_once(client, consent):
+def _pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_codes_are_printed_in_letters_never_shown_on_a_page(client, consent):
     from toestemming.models import Toegangscode
 
+    nieuw = OuderFactory(bestuur=consent.besturen["a"], achternaam="Nieuwenhuis")
+    GezagsrelatieFactory(ouder=nieuw, leerling=consent.pupils["g5"])
+    groep = consent.groepen["g5"]
     client.force_login(consent.users["leerkracht"])
-    page = client.post(reverse("toestemming_staf:codes", args=[consent.groepen["g5"].pk])).content.decode()
-    codes = re.findall(r'class="code">([A-Z0-9-]{14})<', page)
-    assert len(codes) == 1  # the parent with gezag only
+    old_url = f"/staf/toestemming/groep/{groep.pk}/codes/"
+    assert client.get(old_url).status_code == 404 and client.post(old_url).status_code == 404
+    url = reverse("toestemming_staf:brieven", args=[groep.pk])
+    assert client.get(url).status_code == 405
+    page = client.get(reverse("toestemming_staf:groep", args=[groep.pk])).content.decode()
+    assert f'action="{url}"' in page
+
+    response = client.post(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    text = _pdf_text(response.content)
+    codes = re.findall(r"\b[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}\b", text)
+    assert len(codes) == 1 and "Nieuwenhuis" in text  # "gezag" has an account already: no letter
+    assert consent.ouders["gezag"].achternaam + "\n" not in text
     row = Toegangscode.objects.get()
-    assert row.ouder == consent.ouders["gezag"] and codes[0] not in row.code_hash
+    assert row.ouder == nieuw and codes[0] not in row.code_hash and row.history.count() == 1
+    assert Toegangslog.objects.filter(object_type="toegangscodes", object_id=str(groep.pk),
+                                      gebruiker=consent.users["leerkracht"]).exists()
     client.logout()
     assert client.post("/portaal/inloggen/", {"methode": "code", "code": codes[0]})["Location"] == "/portaal/"
-    client.force_login(consent.users["fg"])
-    assert client.post(reverse("toestemming_staf:codes", args=[consent.groepen["g5"].pk])).status_code == 404
+    client.force_login(consent.users["fg"])  # board level: looks, does not issue
+    assert client.post(url).status_code == 404

@@ -48,7 +48,8 @@ def test_follow_up_per_recipient_that_received_the_changed_field(world, disclose
     assert "postcode" in duo.velden and "postcode" not in jgz.velden and "woonplaats" not in duo.velden
     v = _request(world)
     _correct(world.pupils["g5"], world.users["administratie"], postcode="1234AB", woonplaats="Tiel")
-    changed = services.changed_fields_since(world.pupils["g5"], v.vastgelegd_op)
+    changed = services.changed_fields_since(world.pupils["g5"], v.vastgelegd_op,
+                                            user=world.users["administratie"])
     assert set(changed) == {"postcode", "woonplaats"}
     services.submit(verzoek=v, uitkomst=Uitkomst.TOEGEWEZEN, motivering="Adres gecorrigeerd.",
                     gewijzigde_velden=changed, user=world.users["administratie"])
@@ -71,7 +72,8 @@ def test_no_follow_up_when_no_recipient_received_the_field(world, disclosed):
     v = _request(world)
     _correct(world.pupils["g5"], world.users["administratie"], telefoon="0612345678")
     services.submit(verzoek=v, uitkomst=Uitkomst.TOEGEWEZEN, motivering="ok", user=world.users["administratie"],
-                    gewijzigde_velden=services.changed_fields_since(world.pupils["g5"], v.vastgelegd_op))
+                    gewijzigde_velden=services.changed_fields_since(
+                        world.pupils["g5"], v.vastgelegd_op, user=world.users["administratie"]))
     assert not v.meldingen.exists()
 
 

@@ -8,8 +8,8 @@ from django.db import connection
 
 from tqdm import tqdm
 
+from devtools.scale.generate import Generator
 from leerlingen.models import Leerling, School
-from privacyschool.scale.generate import Generator
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ Measures, against the database Django is pointed at, the key pages as the users 
 through the whole Django stack in-process (``django.test.Client``, HTTPS): each page is warmed
 up, its SQL queries are counted on one request, then it is timed ``repeat`` times without the
 query capture. In the same run it times a floor, before and after the pages: a minimal view that
-reads one pupil row by primary key (``bench_urls.floor``), opened by a logged-in staff user, so
-it carries what every request carries (session, user, middleware).
+reads one pupil row by primary key (``devtools.bench.urls.floor``), opened by a logged-in staff
+user, so it carries what every request carries (session, user, middleware).
 
 Users and objects come from the data, never from names: the board with the most pupils, its
 biggest school with a director, an IB and a teacher of a current group, the board's FG, a parent
@@ -37,7 +37,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-BENCH_URLCONF = "privacyschool.bench_urls"
+BENCH_URLCONF = "devtools.bench.urls"
 BENCH_PURPOSE = "Benchmark (manage.py bench)"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 # Recipients tried for the group export, most ordinary first: the first the rules allow is used.

@@ -54,9 +54,8 @@ from simple_history.utils import bulk_create_with_history
 from leerlingen.access import sixteen_cutoff
 from leerlingen.models import Bestuur, Gezagsrelatie, Groep, Leerling, Ouder, Relatie, School
 from leerlingen.schooljaar import current_schooljaar
-
-from .models import Formulier, FormulierTekst, Kanaal, Toestemming
-from .services import current_form, ensure_default_doelen, publish_form
+from toestemming.models import Formulier, FormulierTekst, Kanaal, Toestemming
+from toestemming.services import current_form, ensure_default_doelen, publish_form
 
 LABEL = "Consent rush (load test)"
 BACKEND = "django.contrib.auth.backends.ModelBackend"

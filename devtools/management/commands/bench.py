@@ -1,6 +1,6 @@
 """``manage.py bench [--repeat N] [--json FILE]``: p50/p95 and SQL queries of the key pages, as
 the users who open them, against the configured database, next to a floor
-(privacyschool/bench.py).
+(devtools/bench/pages.py).
 
 Exits non-zero when a page could not be measured or did not answer 200 (after printing the
 table and writing the JSON).
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
 
-from privacyschool import bench
+from devtools.bench import pages as bench
 
 
 class Command(BaseCommand):

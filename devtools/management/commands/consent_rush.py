@@ -1,11 +1,11 @@
-"""``manage.py consent_rush --parents N``: the consent rush load run (logic in toestemming/rush.py)."""
+"""``manage.py consent_rush --parents N``: the consent rush load run (logic in devtools/rush/consent.py)."""
 
 import json
 import signal
 
 from django.core.management import BaseCommand, CommandError
 
-from toestemming.rush import LABEL, default_workers, run_rush
+from devtools.rush.consent import LABEL, default_workers, run_rush
 
 TARGET = 200  # submissions per second on a 2-core machine (issue 11)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management import BaseCommand, CommandError
 
-from privacyschool.bench_compare import combine, compare, markdown
+from devtools.bench.compare import combine, compare, markdown
 
 
 class Command(BaseCommand):

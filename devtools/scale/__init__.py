@@ -1,0 +1,1 @@
+"""A national-size dataset for the benchmarks (``manage.py generate_scale``)."""
