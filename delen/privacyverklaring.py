@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from leerlingen.models import DossierItem, Gegevenscategorie as Cat, Rol, School
-from leerlingen.models_retention import Bewaarcategorie, Bewaartermijn, Gebeurtenis, duration_text
+from leerlingen.retention.models import Bewaarcategorie, Bewaartermijn, Gebeurtenis, duration_text
 
 from .models import Grondslag, Ontvanger, RegisterVersie, Soort, SysteemSoort, Verwerker
 from .models_verklaring import Privacyverklaring
@@ -147,7 +147,7 @@ def statement_context(school: School, *, today: date | None = None) -> dict:
     from toestemming.models import Doel
     from verzoeken.models import VerzoekInstellingen
 
-    from leerlingen.retention import DEFAULT_TERMS
+    from leerlingen.retention.rules import DEFAULT_TERMS
 
     today = today or timezone.localdate()
     school = School.objects.select_related("bestuur").get(pk=school.pk)

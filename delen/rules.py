@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from leerlingen.models import Gegevenscategorie, Leerling
+from toestemming.models import Doel
+from toestemming.rules import effective_consents
 
 from .models import Grondslag, Soort
 from .standaard import DOEL_ZORGVERLENERS, LEGAL
@@ -86,7 +88,7 @@ def _labels(codes) -> str:
 
 
 def survey_min_group_size() -> int:
-    return int(getattr(settings, "SURVEY_MIN_GROUP_SIZE", 10))
+    return settings.SURVEY_MIN_GROUP_SIZE
 
 
 # --- The restricted pupil (requests issue) ------------------------------------------------
@@ -108,33 +110,13 @@ def is_restricted(leerling: Leerling) -> bool:
 # --- Consent (consent issue) --------------------------------------------------------------
 
 
-class ConsentUnavailable(Exception):
-    """The consent register cannot answer (the consent app has no decisions model yet)."""
-
-
-def _consent_api():
-    try:
-        from toestemming import rules as consent_rules
-        from toestemming.models import Doel
-
-        consent_rules.effective_consents  # noqa: B018 - the function this app relies on
-    except (ImportError, AttributeError) as exc:
-        raise ConsentUnavailable from exc
-    return consent_rules, Doel
-
-
 def consent_valid(leerling: Leerling, doel_code: str, on_date: date) -> bool:
-    """Is there a consent decision for this pupil and purpose that is valid on ``on_date``?
-
-    Imports the consent app lazily; raises ``ConsentUnavailable`` when it cannot answer, which
-    ``check_disclosure`` turns into a refusal.
-    """
+    """Is there a consent decision for this pupil and purpose that is valid on ``on_date``?"""
     return leerling.pk not in consent_missing([leerling], doel_code, on_date)
 
 
 def consent_missing(leerlingen, doel_code: str, on_date: date) -> set[int]:
     """Ids of the pupils without a consent valid on ``on_date`` for ``doel_code`` (one query per school)."""
-    consent_rules, Doel = _consent_api()
     leerlingen = list(leerlingen)
     missing = set()
     by_school: dict[int, list] = {}
@@ -145,7 +127,7 @@ def consent_missing(leerlingen, doel_code: str, on_date: date) -> set[int]:
         if doel is None:
             missing.update(p.pk for p in pupils)
             continue
-        answers = consent_rules.effective_consents(leerlingen=pupils, doel_ids=[doel.id], on=on_date)
+        answers = effective_consents(leerlingen=pupils, doel_ids=[doel.id], on=on_date)
         missing.update(p.pk for p in pupils if not answers[(p.pk, doel.id)].toestemming)
     return missing
 
@@ -153,16 +135,7 @@ def consent_missing(leerlingen, doel_code: str, on_date: date) -> set[int]:
 def _consent_refusals(leerlingen, doel_code: str, on_date: date, *, why: str) -> list[Weigering]:
     if not doel_code:
         return [Weigering("toestemming", _("This recipient needs consent, but no consent purpose is set for it."))]
-    try:
-        missing = consent_missing(leerlingen, doel_code, on_date)
-    except ConsentUnavailable:
-        return [
-            Weigering(
-                "toestemming",
-                _("Consent cannot be checked yet: the consent register is not available. Nothing is disclosed "
-                  "on the basis of consent until it is."),
-            )
-        ]
+    missing = consent_missing(leerlingen, doel_code, on_date)
     if not missing:
         return []
     count = len(missing)

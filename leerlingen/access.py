@@ -20,28 +20,14 @@ for staff holding a per-item grant.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache, reduce
 from operator import or_
 
 from django.db import connection, models
 from django.db.models import Q
-from django.utils import timezone
 
 SCHOOL_ROLES = ("rol_directeur", "rol_ib", "rol_administratie")
 BESTUUR_ROLES = ("rol_fg", "rol_bestuur")
-
-
-def sixteen_cutoff(today: date | None = None) -> date:
-    """Pupils born on or before this date are 16 or older today.
-
-    Someone born on 29 February turns 16 on 1 March in a non-leap year.
-    """
-    today = today or timezone.localdate()
-    try:
-        return today.replace(year=today.year - 16)
-    except ValueError:  # today is 29 February; 16 years earlier is always a leap year but 2100-cases
-        return today.replace(year=today.year - 16, day=28)
 
 
 @dataclass(frozen=True)
@@ -102,6 +88,8 @@ def scope(user) -> Scope:
     cached = getattr(user, SCOPE_CACHE, None)
     if cached is not None:
         return cached
+    from .custody import sixteen_cutoff  # the pupil's own record from 16: the custody rule
+
     with connection.cursor() as cursor:
         cursor.execute(_scope_sql(), [user.pk] * 7 + [sixteen_cutoff()])
         query = cursor.fetchall()

@@ -320,5 +320,6 @@ class GebruikerAdmin(SimpleHistoryAdmin, UserAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs if request.user.is_superuser else qs.none()
-from . import admin_retention  # noqa: E402,F401  (retention admin, own module)
-from . import admin_import  # noqa: E402,F401  (pupil import pages, own module)
+# The admin pages of the register's packages register themselves when imported.
+from .imports import admin as imports_admin  # noqa: E402,F401
+from .retention import admin as retention_admin  # noqa: E402,F401

@@ -232,9 +232,9 @@ class DemoBuilder:
         from toestemming import demo as toestemming_demo
         from verzoeken import demo as verzoeken_demo
 
-        from . import demo_retention
+        from .retention import demo as retention_demo
 
-        demo_retention.load_demo(bestuur)
+        retention_demo.load_demo(bestuur)
         self._users(bestuur, primair, voortgezet, groepen, klassen, parent_pupils)
         self.logins += toestemming_demo.load_demo(bestuur, today=self.today)
         delen_demo.load_demo(bestuur, today=self.today)

@@ -10,8 +10,8 @@ disclosures...). For every collected model that has a simple-history ``history``
 history rows of the collected ids are purged; many-to-many history rows (``m2m_fields``) that
 point at a collected id are purged too, and so are the admin's log entries, whose
 ``object_repr`` holds the record's name. Records that must outlive the pupil in anonymised form
-(a disclosure record) are anonymised first by their own app: see
-``anonymise_dependants_before_erasure``.
+(a request in the request register) are anonymised first by their own app, through a hook the
+app registers in its ``AppConfig.ready``: see ``register_hook``.
 
 A guardian (Ouder) is erased with the last pupil who links to them; a portal account of the
 pupil or guardian goes with them.
@@ -19,9 +19,9 @@ pupil or guardian goes with them.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -85,32 +85,37 @@ def m2m_history_models() -> tuple[tuple[type[models.Model], tuple[models.Foreign
     return tuple(found)
 
 
-@cache
-def _hook_modules() -> tuple:
-    modules = []
-    for app_config in apps.get_app_configs():
-        name = f"{app_config.name}.erasure_hooks"
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return tuple(modules)
+# --- hooks: filled by the feature apps in their AppConfig.ready ----------------------------
+
+HOOKS = ("anonymise_for_erasure", "retention_candidates")
+_hooks: dict[str, list[Callable]] = {name: [] for name in HOOKS}
 
 
-def app_hooks(function_name: str) -> list:
-    """The functions named ``function_name`` in every app's optional ``erasure_hooks.py``."""
-    return [getattr(m, function_name) for m in _hook_modules() if callable(getattr(m, function_name, None))]
+def register_hook(name: str, function: Callable) -> None:
+    """Register ``function`` as the hook ``name`` of a feature app (from its ``AppConfig.ready``).
+
+    The register imports no feature app: each app plugs its hooks in here. Registering the same
+    function twice is a no-op, so a second ``ready()`` (tests) adds nothing.
+    """
+    if name not in _hooks:
+        raise ValueError(f"unknown erasure hook {name!r}; known: {', '.join(HOOKS)}")
+    if function not in _hooks[name]:
+        _hooks[name].append(function)
+
+
+def app_hooks(function_name: str) -> list[Callable]:
+    """The functions the feature apps registered as ``function_name``."""
+    return list(_hooks[function_name])
 
 
 def anonymise_dependants_before_erasure(leerling) -> None:
     """Let each app anonymise what must outlive the pupil before the pupil is erased.
 
-    Calls ``anonymise_for_erasure(leerling)`` in every app's ``erasure_hooks.py`` that defines
-    it, inside the erasure's transaction. A disclosure record (delen) is kept without the pupil:
-    recipient, date, basis and field names — no values, no names. A hook must detach what it
-    keeps from the pupil (remove the relation, or set it to NULL), or the record is collected
-    and erased with the pupil.
+    Calls every registered ``anonymise_for_erasure(leerling)`` hook (see ``register_hook``),
+    inside the erasure's transaction. A request (verzoeken) is kept in the request register
+    without the pupil: kind, dates, roles, outcome. A hook must detach what it keeps from the
+    pupil (remove the relation, or set it to NULL), or the record is collected and erased with
+    the pupil. (A disclosure keeps no hook: only its link to the pupil goes, its record stays.)
     """
     for hook in app_hooks("anonymise_for_erasure"):
         hook(leerling)
@@ -337,4 +342,5 @@ __all__ = [
     "history_model_for",
     "history_tables",
     "m2m_history_models",
+    "register_hook",
 ]

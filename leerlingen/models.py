@@ -429,6 +429,16 @@ class Toegangslog(models.Model):
 
 # User accounts have history too (who got which account, staff flag, activation).
 register(User, app="leerlingen", table_name="leerlingen_historicaluser")
-from .models_retention import *  # noqa: E402,F401,F403  (retention models, own module)
-from .models_import import *  # noqa: E402,F401,F403  (pupil import models, own module)
+# The models of the register's packages, imported here so that Django finds them (app "leerlingen").
+from .imports.models import Bronsysteem, Importprofiel, Leerlingimport  # noqa: E402,F401
 from .mfa.models import *  # noqa: E402,F401,F403  (two-step log-in: enrolment links, device history)
+from .retention.models import (  # noqa: E402,F401
+    Bewaarcategorie,
+    Bewaarcontrole,
+    Bewaartermijn,
+    Blokkade,
+    Gebeurtenis,
+    VernietigdRecord,
+    Vernietigingslijst,
+    VernietigingslijstItem,
+)

@@ -162,8 +162,7 @@ LOGIN_URL = "admin:login"
 MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
 OTP_TOTP_ISSUER = "privacyschool"
 
-# Lock-out (django-axes): per account and, separately, per address.
-# The address of the application in e-mails sent without a request (tasks).
+# The address of the application in e-mails; links never follow a request's Host header.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Retention: days between the director's approval of a destruction list and its execution.
 DESTRUCTION_WAITING_DAYS = env.int("DESTRUCTION_WAITING_DAYS", default=7)
@@ -173,6 +172,13 @@ SURVEY_MIN_GROUP_SIZE = env.int("SURVEY_MIN_GROUP_SIZE", default=10)
 # The FG's access review flags one person opening more pupils' special data than this in an hour.
 ACCESS_REVIEW_THRESHOLD = env.int("ACCESS_REVIEW_THRESHOLD", default=50)
 
+# Pupil import: the largest file, the most rows (checked while reading), and from how many rows the
+# import runs in the background.
+PUPIL_IMPORT_MAX_BYTES = env.int("PUPIL_IMPORT_MAX_BYTES", default=25 * 1024 * 1024)
+PUPIL_IMPORT_MAX_ROWS = env.int("PUPIL_IMPORT_MAX_ROWS", default=100_000)
+PUPIL_IMPORT_BACKGROUND_ROWS = env.int("PUPIL_IMPORT_BACKGROUND_ROWS", default=2_000)
+
+# Lock-out (django-axes): per account and, separately, per address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -305,7 +311,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Retention (leerlingen): at night, put every record whose term ran out on a destruction list.
     "leerlingen-retention-sweep": {
-        "task": "leerlingen.tasks.retention_sweep",
+        "task": "leerlingen.retention.tasks.retention_sweep",
         "schedule": crontab(hour=2, minute=30),
     },
     # Requests (verzoeken): warn the handler a week before a deadline, the director on the day,
@@ -316,7 +322,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Retention: start approved lists whose waiting period is over; resume any left half-way.
     "leerlingen-start-due-destructions": {
-        "task": "leerlingen.tasks.start_due_destructions",
+        "task": "leerlingen.retention.tasks.start_due_destructions",
         "schedule": 15 * 60.0,
     },
 }

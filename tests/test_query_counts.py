@@ -34,7 +34,7 @@ import pytest
 
 from delen.models import Soort as Ontvangersoort
 from delen.services import ensure_default_register
-from leerlingen import audit, retention
+from leerlingen import audit
 from leerlingen.models import (
     Bewaarcategorie,
     DossierItem,
@@ -43,6 +43,7 @@ from leerlingen.models import (
     Vernietigingslijst,
     VernietigingslijstItem,
 )
+from leerlingen.retention.rules import ensure_default_terms
 from toestemming.models import Doel
 from toestemming.services import give_consent
 from verzoeken import services as verzoek_services
@@ -309,7 +310,7 @@ def _destruction_list(world, n: int) -> Vernietigingslijst:
     """An open list of school A1 with ``n`` items: pupils who left and their dossier items, one of
     them on legal hold."""
     school = world.schools["a1"]
-    retention.ensure_default_terms(school=school)
+    ensure_default_terms(school=school)
     lijst = Vernietigingslijst.objects.create(
         school=school,
         naam=f"VL-11AA-{Vernietigingslijst.objects.count() + 1}",

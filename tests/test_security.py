@@ -1,14 +1,45 @@
 """Passwords, lock-out, headers and CSRF: what a school board's security reviewer checks."""
 
-import pytest
+import functools
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from django.contrib.auth.models import User
 from django.test import Client
 
+import pytest
+
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@functools.cache
+def production_settings() -> dict:
+    """The values settings.py gives in production, read in a fresh interpreter: a database URL
+    (not the embedded demo) and none of the variables that override the secure defaults."""
+    overrides = ("SECURE_COOKIES", "SECURE_HSTS_SECONDS", "SECURE_SSL_REDIRECT", "SESSION_IDLE_SECONDS", "DEBUG")
+    env = {k: v for k, v in os.environ.items() if k not in overrides}
+    env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/privacyschool")
+    names = ["PASSWORD_HASHERS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_AGE",
+             "SESSION_SAVE_EVERY_REQUEST", "SESSION_EXPIRE_AT_BROWSER_CLOSE", "SECURE_HSTS_SECONDS",
+             "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD"]
+    code = "import json, sys; from privacyschool import settings as s; print(json.dumps({n: getattr(s, n) for n in sys.argv[1:]}))"
+    result = subprocess.run([sys.executable, "-c", code, *names], cwd=ROOT, env=env, capture_output=True, text=True,
+                            check=True)
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def use_production(settings, *names):
+    """Put the production values of ``names`` back in place of the test run's."""
+    for name in names:
+        setattr(settings, name, production_settings()[name])
 
 
 def test_passwords_are_hashed_with_argon2(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    use_production(settings, "PASSWORD_HASHERS")  # the suite hashes fast (tests/conftest.py)
     user = User.objects.create_user("someone", password="a-long-enough-password")
     assert user.password.startswith("argon2$argon2id$")
 
@@ -62,7 +93,7 @@ SECURITY_HEADERS = {
     ("/does-not-exist/", 404),  # error
 ])
 def test_security_headers_on_every_kind_of_response(client, settings, path, status):
-    settings.SECURE_HSTS_SECONDS = 31536000
+    use_production(settings, "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD")
     response = client.get(path, secure=True)
     assert response.status_code == status
     for header, value in SECURITY_HEADERS.items():
@@ -70,16 +101,31 @@ def test_security_headers_on_every_kind_of_response(client, settings, path, stat
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
     assert "frame-ancestors 'none'" in csp
-    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"  # a year
 
 
 def test_session_and_csrf_cookies_in_production_settings(settings, client, world):
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    use_production(settings, "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_EXPIRE_AT_BROWSER_CLOSE")
+    page = client.get("/admin/login/")
+    assert page.cookies["csrftoken"]["secure"]
     response = client.post("/admin/login/", {"username": "leerkracht", "password": "correct-horse-battery"})
     cookie = response.cookies["sessionid"]
     assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
     assert cookie["max-age"] == ""  # ends with the browser
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_the_idle_timeout_is_thirty_minutes_from_the_last_request(settings, client, world):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    use_production(settings, "SESSION_COOKIE_AGE", "SESSION_SAVE_EVERY_REQUEST")
+    client.force_login(world.users["leerkracht"])
+    Session.objects.update(expire_date=timezone.now() + timedelta(seconds=5))  # idle for almost 30 minutes
+    assert client.get("/admin/").status_code == 200
+    expires = Session.objects.get().expire_date - timezone.now()
+    assert timedelta(minutes=29) < expires <= timedelta(minutes=30)  # the request started a new 30 minutes
 
 
 def test_idle_session_expires(client, world, settings):

@@ -9,13 +9,13 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from leerlingen.custody import is_sixteen_plus
 from leerlingen.models import Bestuur, Leerling, Ouder
 from leerlingen.schooljaar import current_schooljaar
 
 from .models import Kanaal
 from .portal_auth import issue_code
 from .roles import sync_consent_permissions
-from .rules import is_zestien_plus
 from .services import ensure_default_doelen, give_consent, publish_form
 
 # Share of yes per purpose: parents are more careful with public places.
@@ -79,7 +79,7 @@ def load_demo(bestuur: Bestuur, *, today=None, seed: int = 2026) -> list:
             if roll < 0.18:
                 continue  # unanswered
             chosen = doelen if roll > 0.32 else rng.sample(doelen, rng.randint(1, len(doelen) - 1))
-            zestien = is_zestien_plus(leerling, today)
+            zestien = is_sixteen_plus(leerling, today)
             when = now - timedelta(days=rng.randint(2, 28), minutes=rng.randint(0, 600))
             paper = rng.random() < 0.15
             for doel in chosen:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from leerlingen.forms import DeciderField
 from leerlingen.schooljaar import schooljaar_start
 
 
@@ -33,7 +34,7 @@ class PaperForm(forms.Form):
 
     ANSWERS = [("", _("not filled in")), ("ja", _("yes")), ("nee", _("no"))]
 
-    beslisser = forms.ChoiceField(label=_("Signed by"))
+    beslisser = DeciderField(label=_("Signed by"))
     ondertekend_op = forms.DateField(
         label=_("Date of signature"), widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The date on the paper form."),
@@ -41,7 +42,7 @@ class PaperForm(forms.Form):
 
     def __init__(self, *args, deciders, teksten, schooljaar, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["beslisser"].choices = deciders
+        self.fields["beslisser"].deciders = deciders
         self.teksten = teksten
         self.schooljaar = schooljaar
         for tekst in teksten:

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from leerlingen.access import sixteen_cutoff
+from leerlingen.custody import sixteen_cutoff
 from leerlingen.models import Leerling, Ouder
 from leerlingen.schooljaar import schooljaar_start
 from privacyschool.crypto import keyed_hash

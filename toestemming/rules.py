@@ -2,10 +2,11 @@
 
 - Opt-in: until a decision is given there is no consent; a new school year asks again (seed 002),
   so only decisions of the school year of the day count.
-- Only a parent with parental authority (gezag) decides; a parent without gezag only looks.
+- Who decides is the register's custody rule (``leerlingen.custody``): a parent with parental
+  authority (gezag) below 16, the pupil from 16 (seeds 003, 004); a parent without gezag only looks.
 - Two parents with gezag who disagree: the stricter answer (no) stands, and it is a conflict.
-- From 16 the pupil decides (seeds 003, 004). Until the pupil has answered, the parents' answers
-  of that school year stay in force; parents can no longer change them.
+- Until a pupil of 16 has answered, the parents' answers of that school year stay in force;
+  parents can no longer change them.
 
 Refusals raise ``ConsentRefused`` with a translated message that names the rule.
 """
@@ -19,8 +20,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from leerlingen.access import sixteen_cutoff
-from leerlingen.models import Gezagsrelatie, Leerling, Ouder
+from leerlingen import custody
+from leerlingen.models import Leerling, Ouder
 from leerlingen.schooljaar import current_schooljaar
 
 from .models import Beslisser, Toestemming
@@ -76,28 +77,12 @@ class Antwoord:
         return self.status == Status.JA
 
 
-def is_zestien_plus(leerling: Leerling, on: date | None = None) -> bool:
-    return leerling.geboortedatum <= sixteen_cutoff(on or timezone.localdate())
-
-
-def heeft_gezag(ouder: Ouder, leerling: Leerling) -> bool:
-    return Gezagsrelatie.objects.filter(ouder=ouder, leerling=leerling, heeft_gezag=True).exists()
-
-
 def check_may_decide(*, leerling: Leerling, ouder: Ouder | None = None, door_leerling: bool = False,
                      on: date | None = None) -> None:
-    """Raise ``ConsentRefused`` unless this decider may decide for this pupil on this day."""
-    zestien = is_zestien_plus(leerling, on)
-    if door_leerling:
-        if not zestien:
-            raise ConsentRefused("under_16")
-        return
-    if ouder is None:
-        raise ConsentRefused("no_decider")
-    if not heeft_gezag(ouder, leerling):
-        raise ConsentRefused("no_gezag")
-    if zestien:
-        raise ConsentRefused("from_16")
+    """Raise ``ConsentRefused`` unless this decider may decide for this pupil on this day (``custody``)."""
+    refused = custody.refusal(leerling, ouder=ouder, door_leerling=door_leerling, on=on)
+    if refused is not None:
+        raise ConsentRefused(refused.value)
 
 
 def combine(rows, *, zestien: bool) -> Antwoord:
@@ -127,7 +112,7 @@ def combine(rows, *, zestien: bool) -> Antwoord:
 
 def current_rows(leerling_ids, schooljaar: str):
     """One query: the current decisions of the school year for these pupils, with gezag today."""
-    gezag = Gezagsrelatie.objects.filter(ouder_id=OuterRef("ouder_id"), leerling_id=OuterRef("leerling_id"), heeft_gezag=True)
+    gezag = custody.with_gezag().filter(ouder_id=OuterRef("ouder_id"), leerling_id=OuterRef("leerling_id"))
     return (
         Toestemming.objects.huidige(schooljaar)
         .filter(leerling_id__in=leerling_ids)
@@ -148,7 +133,7 @@ def effective_consents(*, leerlingen, doel_ids, on: date | None = None) -> dict[
     if leerlingen:
         for row in current_rows([p.id for p in leerlingen], schooljaar):
             by_question[(row["leerling_id"], row["doel_id"])].append(row)
-    cutoff = sixteen_cutoff(on)
+    cutoff = custody.sixteen_cutoff(on)
     result = {}
     for leerling in leerlingen:
         zestien = leerling.geboortedatum <= cutoff

@@ -4,10 +4,10 @@ children, pupils or purposes. Access comes from ``visible_to`` only."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from leerlingen.access import sixteen_cutoff
+from leerlingen import custody
 from leerlingen.models import Gezagsrelatie, Groep, Leerling, Ouder
 from leerlingen.schooljaar import current_schooljaar
 
@@ -24,14 +24,9 @@ def portal_children(user):
 
     Within ``Leerling.objects.visible_to``: a parent who is also staff sees only the own family here.
     """
+    family = Leerling.objects.visible_to(user).filter(_own(user))
     return (
-        Leerling.objects.visible_to(user)
-        .filter(_own(user))
-        .annotate(
-            mijn_gezag=Exists(
-                Gezagsrelatie.objects.filter(leerling=OuterRef("pk"), ouder__account=user, heeft_gezag=True)
-            )
-        )
+        custody.annotate_gezag_of(family, user)
         .select_related("school__bestuur", "groep")
         .order_by("geboortedatum", "id")
     )
@@ -119,25 +114,19 @@ def portal_status(*, user, leerlingen, on: date | None = None) -> list[KindStatu
     doel_ids = sorted({t.doel_id for ts in texts.values() for t in ts})
     answers = effective_consents(leerlingen=leerlingen, doel_ids=doel_ids, on=on)
     ouder_id = Ouder.objects.filter(account=user).values_list("id", flat=True).first()
-    cutoff = sixteen_cutoff(on)
     result = []
     for leerling in leerlingen:
         form = forms.get(leerling.school_id)
         status = KindStatus(
-            leerling=leerling, formulier=form, zestien=leerling.geboortedatum <= cutoff,
+            leerling=leerling, formulier=form, zestien=custody.is_sixteen_plus(leerling, on),
             is_zelf=leerling.account_id == user.id,
         )
+        refused = custody.portal_refusal(user, leerling, on)
         if form is None:
             status.reden = "no_form"
-        elif status.is_zelf:
-            status.kan_beslissen = status.zestien
-            status.reden = "" if status.zestien else "under_16"
-        elif not getattr(leerling, "mijn_gezag", False):
-            status.reden = "no_gezag"
-        elif status.zestien:
-            status.reden = "from_16"
         else:
-            status.kan_beslissen = True
+            status.kan_beslissen = refused is None
+            status.reden = refused.value if refused else ""
         for tekst in texts.get(form.id, []) if form else []:
             antwoord = answers[(leerling.id, tekst.doel_id)]
             if status.is_zelf:

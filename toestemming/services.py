@@ -12,11 +12,21 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from leerlingen.models import Gezagsrelatie, Leerling, Ouder, School
+from leerlingen import custody
+from leerlingen.models import Leerling, Ouder, School
 from leerlingen.schooljaar import current_schooljaar
 
 from .access import recordable_pupils
-from .models import Beslisser, Doel, Formulier, FormulierTekst, Herinnering, Kanaal, Overdracht, Toestemming
+from .models import (
+    Beslisser,
+    Doel,
+    Formulier,
+    FormulierTekst,
+    Herinnering,
+    Kanaal,
+    Overdracht,
+    Toestemming,
+)
 from .rules import ConsentRefused, check_may_decide
 
 # The purposes the seeds name (000, 001, 002, 004): code, name, the question's default text.
@@ -203,9 +213,7 @@ def hand_over_to_pupil(*, leerling: Leerling, on: date | None = None) -> Overdra
 
 
 def is_due_for_handover(leerling: Leerling, on: date) -> bool:
-    from .rules import is_zestien_plus
-
-    return is_zestien_plus(leerling, on)
+    return custody.is_sixteen_plus(leerling, on)
 
 
 @transaction.atomic
@@ -214,7 +222,7 @@ def request_reminders(*, leerlingen, door, on: date | None = None) -> list[Herin
 
     One reminder per parent per form per day, whatever the number of clicks; sent through the outbox.
     """
-    from .rules import effective_consents, is_zestien_plus
+    from .rules import effective_consents
     from .tasks import enqueue_herinnering
 
     on = on or timezone.localdate()
@@ -226,21 +234,21 @@ def request_reminders(*, leerlingen, door, on: date | None = None) -> list[Herin
     }
     all_doel_ids = sorted({d for ids in doel_ids_by_form.values() for d in ids})
     answers = effective_consents(leerlingen=leerlingen, doel_ids=all_doel_ids, on=on)
-    open_pupils = {}
+    open_pupils = []
     for p in leerlingen:
         form = forms.get(p.school_id)
-        if form is None or is_zestien_plus(p, on):
-            continue
-        if any(answers[(p.id, d)].status == "open" for d in doel_ids_by_form[form.id]):
-            open_pupils[p.id] = form
+        if form is not None and any(answers[(p.id, d)].status == "open" for d in doel_ids_by_form[form.id]):
+            open_pupils.append(p)
     made = []
-    relaties = Gezagsrelatie.objects.filter(leerling_id__in=open_pupils, heeft_gezag=True).exclude(ouder__email="")
-    for relatie in relaties.select_related("ouder"):
-        herinnering, created = Herinnering.objects.get_or_create(
-            formulier=open_pupils[relatie.leerling_id], ouder=relatie.ouder, datum=on,
-            defaults={"aangevraagd_door": door},
-        )
-        if created:
-            made.append(herinnering)
-            enqueue_herinnering(herinnering.pk)
+    deciders = custody.deciders_of(open_pupils, on)
+    for p in open_pupils:
+        for decider in deciders[p.pk]:  # the parents who decide; a pupil of 16+ is not reminded
+            if decider.ouder is None or not decider.ouder.email:
+                continue
+            herinnering, created = Herinnering.objects.get_or_create(
+                formulier=forms[p.school_id], ouder=decider.ouder, datum=on, defaults={"aangevraagd_door": door},
+            )
+            if created:
+                made.append(herinnering)
+                enqueue_herinnering(herinnering.pk)
     return made

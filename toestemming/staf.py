@@ -15,18 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from leerlingen import audit
-from leerlingen.models import Gegevenscategorie, Gezagsrelatie, Groep, Leerling
+from leerlingen import audit, custody
+from leerlingen.models import Gegevenscategorie, Groep, Leerling, Ouder
 from leerlingen.schooljaar import current_schooljaar
+from privacyschool.pdf import render_pdf
 
 from .access import recordable_pupils
 from .forms import PaperForm
 from .models import Doel
-from privacyschool.pdf import render_pdf
-from .views import render_page
-from .rules import ConsentRefused, is_zestien_plus
+from .rules import ConsentRefused
 from .selectors import current_forms, form_texts, groups_status
 from .services import record_paper_form, request_reminders
+from .views import render_page
 
 
 def staff_required(view):
@@ -101,21 +101,22 @@ def group_letters(request, pk: int):
         raise Http404
     schooljaar = groep.schooljaar
     brieven = []
-    relaties = Gezagsrelatie.objects.filter(
-        leerling__in=pupils, heeft_gezag=True, ouder__account__isnull=True
-    ).select_related("ouder", "leerling")
-    done = set()
-    for relatie in relaties.order_by("leerling__achternaam", "ouder_id"):
-        if relatie.ouder_id in done or is_zestien_plus(relatie.leerling):
-            continue
-        done.add(relatie.ouder_id)
-        code = issue_code(schooljaar=schooljaar, door=request.user, ouder=relatie.ouder)
-        kind = relatie.leerling.roepnaam
-        brieven.append({"naam": str(relatie.ouder), "kind": kind, "code": code})
+    # Who decides for a pupil and has no account yet: each parent once, and the pupils of 16+.
+    parents: dict[int, tuple[Ouder, Leerling]] = {}
+    own: list[Leerling] = []
+    deciders = custody.deciders_of(pupils)
     for leerling in pupils:
-        if is_zestien_plus(leerling) and leerling.account_id is None:
-            code = issue_code(schooljaar=schooljaar, door=request.user, leerling=leerling)
-            brieven.append({"naam": leerling.volledige_naam, "kind": None, "code": code})
+        for decider in deciders[leerling.pk]:
+            if decider.is_pupil and leerling.account_id is None:
+                own.append(leerling)
+            elif decider.ouder and decider.ouder.account_id is None:
+                parents.setdefault(decider.ouder.pk, (decider.ouder, leerling))
+    for ouder, leerling in parents.values():
+        code = issue_code(schooljaar=schooljaar, door=request.user, ouder=ouder)
+        brieven.append({"naam": str(ouder), "kind": leerling.roepnaam, "code": code})
+    for leerling in own:
+        code = issue_code(schooljaar=schooljaar, door=request.user, leerling=leerling)
+        brieven.append({"naam": leerling.volledige_naam, "kind": None, "code": code})
     if not brieven:
         messages.info(request, _(
             "Everyone in this group who decides on consent already has a portal account: "
@@ -134,23 +135,13 @@ def group_letters(request, pk: int):
     return response
 
 
-def _deciders(leerling):
-    choices = []
-    if is_zestien_plus(leerling):
-        choices.append(("leerling", _("the pupil (16 or older)")))
-        return choices
-    for relatie in Gezagsrelatie.objects.filter(leerling=leerling, heeft_gezag=True).select_related("ouder"):
-        choices.append((f"ouder-{relatie.ouder_id}", f"{relatie.ouder} ({relatie.get_relatie_display()})"))
-    return choices
-
-
 @staff_required
 @require_http_methods(["GET", "POST"])
 def paper_form(request, pk: int):
     leerling = get_object_or_404(recordable_pupils(request.user).select_related("school", "groep"), pk=pk)
     form_row = current_forms([leerling.school_id], current_schooljaar()).get(leerling.school_id)
     teksten = form_texts([form_row])[form_row.id] if form_row else []
-    form = PaperForm(request.POST or None, deciders=_deciders(leerling), teksten=teksten,
+    form = PaperForm(request.POST or None, deciders=custody.deciders(leerling), teksten=teksten,
                      schooljaar=form_row.schooljaar if form_row else current_schooljaar(),
                      initial={"ondertekend_op": timezone.localdate()})
     if request.method == "POST" and form_row and form.is_valid():
@@ -160,14 +151,11 @@ def paper_form(request, pk: int):
             doelen[t.doel_id]: form.cleaned_data[f"doel_{t.doel_id}"] == "ja"
             for t in teksten if form.cleaned_data.get(f"doel_{t.doel_id}")
         }
-        ouder = None
-        if beslisser.startswith("ouder-"):
-            ouder = Gezagsrelatie.objects.get(leerling=leerling, ouder_id=int(beslisser[6:])).ouder
         signed = timezone.make_aware(datetime.combine(form.cleaned_data["ondertekend_op"], time(12)))
         try:
             record_paper_form(
-                leerling=leerling, antwoorden=antwoorden, vastgelegd_door=request.user, ouder=ouder,
-                door_leerling=beslisser == "leerling", ondertekend_op=signed,
+                leerling=leerling, antwoorden=antwoorden, vastgelegd_door=request.user, ouder=beslisser.ouder,
+                door_leerling=beslisser.is_pupil, ondertekend_op=signed,
             )
         except ConsentRefused as refused:
             form.add_error(None, refused.messages[0])

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from leerlingen.access import sixteen_cutoff
+from leerlingen.custody import sixteen_cutoff
 from leerlingen.models import Leerling
 from privacyschool import outbox
 

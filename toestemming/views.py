@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from leerlingen.models import Ouder
+from leerlingen import custody
 from privacyschool.client import client_ip
 
 from . import portal_auth
@@ -170,14 +170,10 @@ def decide(request, pk: int, doel_id: int):
     gegeven = antwoord == "ja"
     # The answer the form showed: a second tab with an older page must not overrule the first.
     verwacht = {"ja": True, "nee": False, "": None}.get(request.POST.get("vorig"), ANY_PREVIOUS)
+    decider = custody.portal_decider(request.user, leerling)
     try:
-        if leerling.account_id == request.user.id:  # the pupil of 16+ decides
-            row = give_consent(leerling=leerling, doel=doel, gegeven=gegeven, door_leerling=True,
-                               vastgelegd_door=request.user, verwacht=verwacht)
-        else:
-            ouder = Ouder.objects.filter(account=request.user).first()
-            row = give_consent(leerling=leerling, doel=doel, gegeven=gegeven, ouder=ouder,
-                               vastgelegd_door=request.user, verwacht=verwacht)
+        row = give_consent(leerling=leerling, doel=doel, gegeven=gegeven, ouder=decider.ouder,
+                           door_leerling=decider.is_pupil, vastgelegd_door=request.user, verwacht=verwacht)
     except ConsentRefused as refused:
         if refused.rule in ("no_form", "wrong_purpose"):
             raise Http404 from None

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from leerlingen.models import DossierItem, Gegevenscategorie, Gezagsrelatie
+from toestemming.models import Toestemming
 
 # A cell starting with one of these is read as a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -141,7 +142,7 @@ def collect(*, verzoek, now: datetime | None = None) -> Inzage:
     from delen.services import verstrekkingen_van_leerling
     from delen.velden import VELDEN
     from leerlingen.models import Bewaartermijn
-    from leerlingen.retention import DEFAULT_TERMS
+    from leerlingen.retention.rules import DEFAULT_TERMS
 
     from .models import Beperking, IndienerRol
 
@@ -192,17 +193,11 @@ def collect(*, verzoek, now: datetime | None = None) -> Inzage:
             Gegeven(r["relatie"], r["naam"] + (f" – {r['contact']}" if r["contact"] else "")) for r in ouders
         )
 
-    toestemmingen = []
-    try:
-        from toestemming.models import Toestemming
-
-        for t in Toestemming.objects.filter(leerling_id=leerling.pk).select_related("doel").order_by("-tijdstip", "-id"):
-            toestemmingen.append({
-                "doel": t.doel.naam, "schooljaar": t.schooljaar, "gegeven": _("yes") if t.gegeven else _("no"),
-                "door": t.get_beslisser_display(), "op": _fmt(t.tijdstip), "huidig": _("yes") if t.huidig else _("no"),
-            })
-    except ImportError:  # the consent app is optional for this export
-        pass
+    toestemmingen = [
+        {"doel": t.doel.naam, "schooljaar": t.schooljaar, "gegeven": _("yes") if t.gegeven else _("no"),
+         "door": t.get_beslisser_display(), "op": _fmt(t.tijdstip), "huidig": _("yes") if t.huidig else _("no")}
+        for t in Toestemming.objects.filter(leerling_id=leerling.pk).select_related("doel").order_by("-tijdstip", "-id")
+    ]
 
     velden_labels = {code: str(v.label) for code, v in VELDEN.items()}
     verstrekkingen = [
@@ -226,7 +221,7 @@ def collect(*, verzoek, now: datetime | None = None) -> Inzage:
             "grondslag": (t.grondslag if t else "") or str(rule.grondslag),
         })
     if not terms:
-        from leerlingen.models_retention import Bewaarcategorie, Gebeurtenis, duration_text
+        from leerlingen.retention.models import Bewaarcategorie, Gebeurtenis, duration_text
 
         bewaartermijnen = [
             {"soort": str(Bewaarcategorie(c).label),

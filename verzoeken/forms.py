@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from leerlingen.forms import DeciderField
+
 from .models import IdDocument, Kanaal, Soort, Uitkomst
 
 DATE = {"type": "date"}
@@ -39,7 +41,7 @@ class FindPupilForm(forms.Form):
 class StaffRequestForm(forms.Form):
     """A request received by letter, e-mail or in person, recorded by staff."""
 
-    indiener = forms.ChoiceField(label=_("Requester"), widget=forms.RadioSelect)
+    indiener = DeciderField(label=_("Requester"), widget=forms.RadioSelect)
     soort = forms.ChoiceField(label=_("Kind of request"), choices=Soort.choices)
     kanaal = forms.ChoiceField(
         label=_("Received through"), choices=[c for c in Kanaal.choices if c[0] != Kanaal.PORTAAL]
@@ -55,7 +57,7 @@ class StaffRequestForm(forms.Form):
 
     def __init__(self, *args, indieners, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indiener"].choices = indieners
+        self.fields["indiener"].deciders = indieners
 
     def clean_ontvangen_op(self):
         value = self.cleaned_data["ontvangen_op"]

@@ -13,14 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from leerlingen.models import Ouder
+from leerlingen import custody
 from toestemming.selectors import portal_children
 from toestemming.views import portal_login_required
 
 from . import services
 from .forms import PortalRequestForm
 from .models import Kanaal, Status, Verzoek
-from .rules import MESSAGES, RequestRefused, is_zestien_plus
+from .rules import MESSAGES, RequestRefused
 from .workflow import TransitionRefused
 
 
@@ -28,15 +28,8 @@ def _choices(user):
     """(pupil, allowed, reason) for each child in the portal: who the user may file for."""
     out = []
     for kind in portal_children(user):
-        if kind.account_id == user.id:
-            ok = is_zestien_plus(kind)
-            out.append((kind, ok, "" if ok else MESSAGES["under_16"]))
-        elif not kind.mijn_gezag:
-            out.append((kind, False, MESSAGES["no_gezag"]))
-        elif is_zestien_plus(kind):
-            out.append((kind, False, MESSAGES["from_16"]))
-        else:
-            out.append((kind, True, ""))
+        refused = custody.portal_refusal(user, kind)
+        out.append((kind, refused is None, MESSAGES[refused] if refused else ""))
     return out
 
 
@@ -58,12 +51,11 @@ def new(request):
     form = PortalRequestForm(request.POST or None, kinderen=allowed, initial={"soort": request.GET.get("soort", "inzage")})
     if request.method == "POST" and form.is_valid():
         kind = next(k for k, ok, _r in choices if ok and str(k.pk) == form.cleaned_data["kind"])
-        self_request = kind.account_id == request.user.id
-        ouder = None if self_request else Ouder.objects.filter(account=request.user).first()
+        decider = custody.portal_decider(request.user, kind)
         try:
             verzoek = services.file_request(
                 leerling=kind, soort=form.cleaned_data["soort"], kanaal=Kanaal.PORTAAL,
-                omschrijving=form.cleaned_data["omschrijving"], ouder=ouder, door_leerling=self_request,
+                omschrijving=form.cleaned_data["omschrijving"], ouder=decider.ouder, door_leerling=decider.is_pupil,
                 vastgelegd_door=request.user,
             )
         except (RequestRefused, TransitionRefused) as exc:

@@ -9,14 +9,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from leerlingen.access import sixteen_cutoff
-from leerlingen.models import Gezagsrelatie, Leerling
+from leerlingen import custody
+from leerlingen.models import Leerling
 
 MESSAGES = {
     "no_gezag": _("Only a parent with parental authority (gezag) may file a request for this pupil."),
     "from_16": _("From the age of 16 the pupil exercises these rights: the pupil files the request."),
     "under_16": _("Until the age of 16 a parent with parental authority files the request."),
-    "not_family": _("You can only file requests for your own children or for yourself."),
+    "no_decider": _("You can only file requests for your own children or for yourself."),
 }
 
 
@@ -26,23 +26,11 @@ class RequestRefused(ValidationError):
         self.rule = code
 
 
-def is_zestien_plus(leerling: Leerling, on: date | None = None) -> bool:
-    return leerling.geboortedatum <= sixteen_cutoff(on or timezone.localdate())
-
-
 def check_may_file(*, leerling: Leerling, ouder=None, door_leerling: bool = False, on: date | None = None) -> None:
-    """Raise ``RequestRefused`` unless this requester may file for this pupil (seeds 003, 004)."""
-    zestien = is_zestien_plus(leerling, on)
-    if door_leerling:
-        if not zestien:
-            raise RequestRefused("under_16")
-        return
-    if ouder is None:
-        raise RequestRefused("not_family")
-    if not Gezagsrelatie.objects.filter(ouder=ouder, leerling=leerling, heeft_gezag=True).exists():
-        raise RequestRefused("no_gezag")
-    if zestien:
-        raise RequestRefused("from_16")
+    """Raise ``RequestRefused`` unless this requester may file for this pupil (``custody``, seeds 003, 004)."""
+    refused = custody.refusal(leerling, ouder=ouder, door_leerling=door_leerling, on=on)
+    if refused is not None:
+        raise RequestRefused(refused.value)
 
 
 # --- copy fees (AVG art. 15(3), seed 003) ------------------------------------------------------
@@ -82,7 +70,7 @@ def erasure_obstacles(leerling: Leerling, *, today: date | None = None, own_requ
     The school's own longer terms do not stand in the way of a request: only the law does.
     """
     from leerlingen.models import Bewaarcategorie, Blokkade
-    from leerlingen.retention import DEFAULT_TERMS, add_term
+    from leerlingen.retention.rules import DEFAULT_TERMS, add_term
 
     today = today or timezone.localdate()
     out = []

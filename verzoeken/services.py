@@ -412,7 +412,7 @@ def answer(*, verzoek: Verzoek, user) -> Verzoek:
 def _erase(*, verzoek: Verzoek, user) -> None:
     from leerlingen.erasure import erase_record
     from leerlingen.models import VernietigdRecord
-    from leerlingen.retention import actor_name
+    from leerlingen.retention.rules import actor_name
 
     erase_record(
         obj=verzoek.leerling, grond=VernietigdRecord.Grond.VERZOEK, besloten_door=verzoek.beoordelaar,

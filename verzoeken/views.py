@@ -15,15 +15,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from leerlingen import audit
-from leerlingen.models import DossierItem, Gezagsrelatie
+from leerlingen import audit, custody
+from leerlingen.models import DossierItem
 
 from . import exports, forms, services, workflow
 from .models import Beperking, Document, Kanaal, Rectificatiemelding, Soort, Status, Verzoek
-from .rules import RequestRefused, is_zestien_plus
-from .selectors import may_record, may_see_register, recordable_pupils, staff_requests, with_deadline
+from .rules import RequestRefused
+from .selectors import (
+    may_record,
+    may_see_register,
+    recordable_pupils,
+    staff_requests,
+    with_deadline,
+)
 from .workflow import TransitionRefused
-
 
 # The fields a rectification can correct: the pupil's own record, the parents' contact data and
 # the dossier (derived fields such as the BRIN or pseudonymous keys are not the pupil's data).
@@ -78,31 +83,19 @@ def find_pupil(request):
     return render(request, "verzoeken/staf/zoek.html", {"form": form, "matches": matches})
 
 
-def _indieners(leerling):
-    if is_zestien_plus(leerling):
-        return [("leerling", _("the pupil (16 or older)"))]
-    return [
-        (f"ouder-{r.ouder_id}", f"{r.ouder} ({r.get_relatie_display()})")
-        for r in Gezagsrelatie.objects.filter(leerling=leerling, heeft_gezag=True).select_related("ouder").order_by("id")
-    ]
-
-
 @staff_required
 @require_http_methods(["GET", "POST"])
 def new(request, leerling: int):
     pupil = get_object_or_404(recordable_pupils(request.user).select_related("school", "groep"), pk=leerling)
-    indieners = _indieners(pupil)
+    indieners = custody.deciders(pupil)
     form = forms.StaffRequestForm(request.POST or None, indieners=indieners, initial={"ontvangen_op": timezone.localdate(), "kanaal": Kanaal.BRIEF})
     if request.method == "POST" and form.is_valid():
         indiener = form.cleaned_data["indiener"]
-        ouder = None
-        if indiener.startswith("ouder-"):
-            ouder = Gezagsrelatie.objects.get(leerling=pupil, ouder_id=int(indiener[6:])).ouder
         try:
             verzoek = services.file_request(
                 leerling=pupil, soort=form.cleaned_data["soort"], kanaal=form.cleaned_data["kanaal"],
                 ontvangen_op=form.cleaned_data["ontvangen_op"], omschrijving=form.cleaned_data["omschrijving"],
-                ouder=ouder, door_leerling=indiener == "leerling", vastgelegd_door=request.user,
+                ouder=indiener.ouder, door_leerling=indiener.is_pupil, vastgelegd_door=request.user,
             )
         except (TransitionRefused, RequestRefused) as exc:
             form.add_error(None, exc.messages[0])

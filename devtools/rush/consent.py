@@ -51,7 +51,7 @@ from django.utils.crypto import get_random_string
 
 from simple_history.utils import bulk_create_with_history
 
-from leerlingen.access import sixteen_cutoff
+from leerlingen.custody import sixteen_cutoff
 from leerlingen.models import Bestuur, Gezagsrelatie, Groep, Leerling, Ouder, Relatie, School
 from leerlingen.schooljaar import current_schooljaar
 from toestemming.models import Formulier, FormulierTekst, Kanaal, Toestemming

@@ -47,13 +47,13 @@ from leerlingen.models import (
     School,
     SchoolGrant,
 )
-from leerlingen.models_retention import (
+from leerlingen.retention.models import (
     Bewaarcategorie,
     Bewaartermijn,
     Vernietigingslijst,
     VernietigingslijstItem,
 )
-from leerlingen.retention import DEFAULT_TERMS, expiry_date
+from leerlingen.retention.rules import DEFAULT_TERMS, expiry_date
 from leerlingen.roles import ROLE_CONTAINER, group_name, sync_all_role_groups
 from leerlingen.schooljaar import current_schooljaar
 from privacyschool.crypto import encrypt, keyed_hash

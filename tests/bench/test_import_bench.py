@@ -15,9 +15,11 @@ from django.utils import timezone
 
 import pytest
 
-from leerlingen import imports
 from leerlingen.demo import bsn_from
-from leerlingen.import_formats import FORMATS
+from leerlingen.imports import reading, services
+from leerlingen.imports.apply import apply_plan
+from leerlingen.imports.formats import FORMATS
+from leerlingen.imports.plan import build_plan
 from leerlingen.models import Gezagsrelatie, Leerling, Ouder
 from tests.leerlingen.factories import GroepFactory, SchoolFactory, UserFactory
 
@@ -62,20 +64,20 @@ def export(n: int, *, moved=(), left=(), extra=0) -> bytes:
 
 
 def timed(label, school, user, content, n):
-    """The command's path (imports.import_file), step by step to report where the time goes."""
+    """The command's path (services.import_file), step by step to report where the time goes."""
     start = time.perf_counter()
-    kind = imports.check_upload(content)
-    table = imports.read_table(content, kind)
-    bron, mapping = imports.choose_mapping(table.headers)
+    kind = reading.check_upload(content)
+    table = reading.read_table(content, kind)
+    bron, mapping = services.choose_mapping(table.headers)
     read = time.perf_counter()
-    plan = imports.build_plan(school=school, table=table, mapping=mapping)
+    plan = build_plan(school=school, table=table, mapping=mapping)
     planned = time.perf_counter()
     assert plan.ok
-    run = imports._record_run(
+    run = services._record_run(
         school=school, user=user, data=content, filename="bench.csv", kind=kind, table=table, bron=bron,
         mapping=mapping, profiel=None, keep_file=False,
     )
-    imports.apply_plan(plan=plan, run=run, user=user)
+    apply_plan(plan=plan, run=run, user=user)
     end = time.perf_counter()
     seconds = end - start
     print(

@@ -13,8 +13,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from leerlingen import retention
 from leerlingen.models import DossierItem, Gegevenscategorie, Gezagsrelatie, Leerling, Ouder, VernietigdRecord
+from leerlingen.retention.destruction import approve_list, carry_out_list
+from leerlingen.retention.rules import ensure_default_terms
+from leerlingen.retention.sweep import run_sweep
 from leerlingen.roles import grant_role
 from tests.leerlingen.factories import BestuurFactory, SchoolFactory, UserFactory
 
@@ -80,7 +82,7 @@ def _raw_delete(pupil_ids: list[int]) -> None:
 def test_sweep_and_destruction_throughput():
     bestuur = BestuurFactory()
     school, raw_school = SchoolFactory(bestuur=bestuur, brin="88BE"), SchoolFactory(bestuur=bestuur, brin="99BE")
-    retention.ensure_default_terms(school=school)
+    ensure_default_terms(school=school)
     directeur = UserFactory(username="bench-directeur")
     grant_role(user=directeur, rol="directeur", container=school)
 
@@ -90,12 +92,12 @@ def test_sweep_and_destruction_throughput():
     setup = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    result = retention.run_sweep(school=school, today=date(2026, 11, 23))
+    result = run_sweep(school=school, today=date(2026, 11, 23))
     sweep = time.perf_counter() - t0
     lijst = result.lists[0]
     assert lijst.items.count() == N
 
-    retention.approve_list(lijst=lijst, user=directeur, bevestiging=lijst.naam, now=timezone.now() - timedelta(days=8))
+    approve_list(lijst=lijst, user=directeur, bevestiging=lijst.naam, now=timezone.now() - timedelta(days=8))
     profiler = None
     if os.environ.get("BENCH_PROFILE"):  # write a cProfile of the destruction to BENCH_PROFILE
         import cProfile
@@ -103,7 +105,7 @@ def test_sweep_and_destruction_throughput():
         profiler = cProfile.Profile()
         profiler.enable()
     t0 = time.perf_counter()
-    summary = retention.carry_out_list(lijst_id=lijst.pk)
+    summary = carry_out_list(lijst_id=lijst.pk)
     destroy = time.perf_counter() - t0
     if profiler is not None:
         profiler.disable()

@@ -13,7 +13,7 @@ from django.utils import translation
 from delen.demo import SYSTEMS_PO, _systems
 from delen.privacyverklaring import generate_statement, render_statement, statement_context
 from delen.services import ensure_default_register
-from leerlingen.retention import ensure_default_terms
+from leerlingen.retention.rules import ensure_default_terms
 from tests.leerlingen.factories import BestuurFactory, DossierItemFactory, GroepFactory, LeerlingFactory, SchoolFactory
 from toestemming.services import ensure_default_doelen
 

@@ -16,8 +16,8 @@ from delen.models_verklaring import Privacyverklaring
 from delen.privacyverklaring import generate_statement, statement_on
 from delen.services import ensure_default_register
 from leerlingen.models import Gegevenscategorie as Cat
-from leerlingen.models_retention import Bewaarcategorie, Bewaartermijn
-from leerlingen.retention import ensure_default_terms
+from leerlingen.retention.models import Bewaarcategorie, Bewaartermijn
+from leerlingen.retention.rules import ensure_default_terms
 from tests.leerlingen.factories import BestuurFactory, SchoolFactory
 from toestemming.models import Doel
 from verzoeken.models import VerzoekInstellingen

@@ -238,18 +238,6 @@ def test_consent_based_disclosure_needs_consent_valid_that_day(world, register, 
     assert rules.consent_valid(world.pupils["g6"], "website", today()) is False
 
 
-def test_consent_refused_while_the_consent_register_cannot_answer(world, register, aanvraag, monkeypatch):
-    website = register[Soort.WEBSITE]
-    with_processor(website)
-
-    def unavailable():
-        raise rules.ConsentUnavailable
-
-    monkeypatch.setattr(rules, "_consent_api", unavailable)
-    assert_refused(refusals(world, aanvraag(website, leerlingen=[world.pupils["g5"]])), "consent valid on the day of disclosure",
-                   "Consent cannot be checked yet: the consent register is not available.")
-
-
 def test_survey_never_below_the_minimum_group_size(world, register, aanvraag, settings):
     onderzoek = register[Soort.ONDERZOEK]
     with_processor(onderzoek)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from leerlingen.imports.models import Leerlingimport
 from leerlingen.models import Leerling
-from leerlingen.models_import import Leerlingimport
 from tests.leerlingen.factories import GroepFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -7,7 +7,7 @@ from django.test import Client
 
 from delen.privacyverklaring import generate_statement
 from delen.services import ensure_default_register
-from leerlingen.retention import ensure_default_terms
+from leerlingen.retention.rules import ensure_default_terms
 from toestemming.services import ensure_default_doelen
 
 from .conftest import axe_violations

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from leerlingen import retention
 from leerlingen.models import Vernietigingslijst
+from leerlingen.retention.rules import ensure_default_terms
+from leerlingen.retention.sweep import run_sweep
 from tests.leerlingen.factories_retention import pupil_with_family
 
 from .conftest import axe_violations
@@ -18,10 +19,10 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 def test_director_approves_a_destruction_list_by_typing_its_name(page, live_server, admin_login, world):
     school = world.schools["a1"]
-    retention.ensure_default_terms(school=school)
+    ensure_default_terms(school=school)
     for n in range(3):
         pupil_with_family(school=school, left=date(2019, 7, 1), achternaam=f"Oudleerling{n}")
-    lijst = retention.run_sweep().lists[0]
+    lijst = run_sweep().lists[0]
     SHOTS.mkdir(parents=True, exist_ok=True)
 
     admin_login(page, "directeur")
@@ -52,9 +53,9 @@ def test_director_approves_a_destruction_list_by_typing_its_name(page, live_serv
 
 def test_a_teacher_does_not_reach_destruction_lists(page, live_server, admin_login, world):
     school = world.schools["a1"]
-    retention.ensure_default_terms(school=school)
+    ensure_default_terms(school=school)
     pupil_with_family(school=school, left=date(2019, 7, 1))
-    lijst = retention.run_sweep().lists[0]
+    lijst = run_sweep().lists[0]
     admin_login(page, "leerkracht")
     response = page.goto(f"{live_server.url}/admin/leerlingen/vernietigingslijst/{lijst.pk}/change/")
     assert response.status in (403, 404)

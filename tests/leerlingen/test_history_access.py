@@ -92,9 +92,11 @@ def test_diff_skips_a_hidden_version_in_between(client, world):
     response = _history_page(client, item)
     page = response.content.decode()
     assert "Rekenen" in page and SHOWN["titel"] in page
-    for text in (*HIDDEN.values(), "2001"):
+    for text in HIDDEN.values():
         assert text not in page, text
-    assert len(response.context["page_obj"].object_list) == 2
+    listed = response.context["page_obj"].object_list
+    # Not even its date: the hidden version of 2001 is not a row ("2001" itself may occur in a token).
+    assert len(listed) == 2 and all(version.history_date.year != 2001 for version in listed)
 
 
 def test_director_sees_every_version_and_reading_a_medical_one_is_logged(client, world):

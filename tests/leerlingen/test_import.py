@@ -12,11 +12,13 @@ from django.utils import timezone, translation
 
 import pytest
 
-from leerlingen import import_formats as formats
-from leerlingen import imports
 from leerlingen.demo import bsn_from
+from leerlingen.imports import formats, reading, services
+from leerlingen.imports.apply import ImportRefused, apply_plan
+from leerlingen.imports.models import Importprofiel, Leerlingimport
+from leerlingen.imports.plan import build_plan, missing_columns
+from leerlingen.imports.progress import StoredProgress
 from leerlingen.models import Gezagsrelatie, Leerling, Ouder, Rol
-from leerlingen.models_import import Importprofiel, Leerlingimport
 from leerlingen.roles import grant_role
 from privacyschool.spreadsheet import safe_cell, safe_row
 
@@ -66,7 +68,7 @@ def vo(po):
 
 
 def run_file(ctx, name, **kwargs):
-    return imports.import_file(school=ctx.school, user=ctx.user, data=data(name), filename=name, **kwargs)
+    return services.import_file(school=ctx.school, user=ctx.user, data=data(name), filename=name, **kwargs)
 
 
 def history_rows() -> int:
@@ -82,10 +84,10 @@ def history_rows() -> int:
      ("somtoday.xlsx", "somtoday"), ("magister.csv", "magister")],
 )
 def test_each_system_is_recognised_by_its_columns(name, system):
-    table = imports.read_table(data(name))
+    table = reading.read_table(data(name))
     detected, mapping = formats.detect(table.headers)
     assert detected == system
-    assert not imports.missing_columns(mapping)
+    assert not missing_columns(mapping)
 
 
 def test_parnassys_csv_creates_pupils_guardians_and_custody(po):
@@ -152,7 +154,7 @@ def test_a_guardian_at_another_school_of_the_board_gets_a_separate_record(po, vo
     run_file(po, "parnassys.csv")
     text = data("magister.csv").decode().replace("marloes.bakker@voorbeeld.nl", "mirjam.jansen@voorbeeld.nl")
     text = text.replace("Marloes\t\tBakker", "Mirjam\t\tJansen")
-    plan, _run = imports.import_file(school=vo.school, user=vo.user, data=text.encode(), filename="m.csv")
+    plan, _run = services.import_file(school=vo.school, user=vo.user, data=text.encode(), filename="m.csv")
     assert plan.ok and plan.counts()["ouders_nieuw"] == 6 and len(plan.guardian_notices) == 1
     at_po, at_vo = Ouder.objects.filter(email="mirjam.jansen@voorbeeld.nl").order_by("pk")
     assert at_po.kinderen.count() == 2
@@ -222,7 +224,7 @@ def test_an_import_never_changes_or_links_a_guardian_of_another_school(client, p
     (own,) = noor.ouders.all()
     assert own.pk != guardian_at_a2.pk and own.telefoon == "0699999999"
     # A second import of the same file finds the A1 record, not G.
-    plan, _run = imports.import_file(school=po.school, user=po.user, data=content, filename="a.csv")
+    plan, _run = services.import_file(school=po.school, user=po.user, data=content, filename="a.csv")
     assert plan.counts()["ouders_ongewijzigd"] == 1
     assert not plan.new_ouders and not plan.guardian_notices
     assert snapshot(guardian_at_a2) == before
@@ -233,7 +235,7 @@ def test_a_guardian_shared_with_another_school_is_kept_but_not_changed(po, guard
     GezagsrelatieFactory(ouder=guardian_at_a2, leerling=noor)
     before = snapshot(guardian_at_a2)
     content = guardian_file("7001;Visser;Noor;01-02-2016;Groep 5;" + SANNE)
-    plan, run = imports.import_file(school=po.school, user=po.user, data=content, filename="a.csv")
+    plan, run = services.import_file(school=po.school, user=po.user, data=content, filename="a.csv")
     assert run.status == Leerlingimport.Status.INGELEZEN
     assert not plan.changed_ouders and not plan.new_ouders and not plan.new_relaties
     (notice,) = plan.guardian_notices
@@ -248,7 +250,7 @@ def test_a_guardian_of_this_school_only_is_still_found_by_email_and_name(po, vo)
         "7002;Jansen;Lars;01-02-2017;Groep 3;"
         "Mirjam;Jansen;mirjam.jansen@voorbeeld.nl;0600000000;Kerkstraat;12;4001 AB;Tiel"
     )
-    plan, _run = imports.import_file(school=po.school, user=po.user, data=content, filename="a.csv")
+    plan, _run = services.import_file(school=po.school, user=po.user, data=content, filename="a.csv")
     assert not plan.new_ouders and not plan.guardian_notices
     assert [c.field for c in plan.changed_ouders[0].changes] == ["telefoon"]
     assert set(mirjam.kinderen.values_list("leerlingnummer", flat=True)) == {"2301", "2302", "7002"}
@@ -286,7 +288,7 @@ def test_changed_file_preview_and_history_only_for_changes(po):
     before = {n: Leerling.history.filter(leerlingnummer=n).count() for n in ("2301", "2303", "2305", "2306", "2307")}
     ouder_history = Ouder.history.count()
 
-    plan, run = imports.import_file(school=po.school, user=other, data=data("parnassys_gewijzigd.csv"), filename="x.csv")
+    plan, run = services.import_file(school=po.school, user=other, data=data("parnassys_gewijzigd.csv"), filename="x.csv")
     c = plan.counts()
     assert (c["leerlingen_nieuw"], c["leerlingen_gewijzigd"], c["leerlingen_ongewijzigd"], c["leerlingen_vertrokken"]) == (1, 2, 5, 1)
     assert (c["ouders_nieuw"], c["ouders_gewijzigd"], c["ouders_ongewijzigd"]) == (1, 3, 7)
@@ -346,11 +348,11 @@ def test_a_changed_bsn_is_masked_in_the_preview(po):
     run_file(po, "parnassys.csv")
     old, new = bsn_from(31_000_017), bsn_from(55_555_555)
     text = data("parnassys.csv").replace(old.encode(), new.encode())
-    plan = imports.build_plan(school=po.school, table=imports.read_table(text), mapping=formats.FORMATS["parnassys"])
+    plan = build_plan(school=po.school, table=reading.read_table(text), mapping=formats.FORMATS["parnassys"])
     (change,) = plan.changed_pupils
     (field,) = change.changes
     assert field.field == "bsn" and field.old == "••••••" + old[-3:] and field.new == "••••••" + new[-3:]
-    imports.import_file(school=po.school, user=po.user, data=text, filename="x.csv")
+    services.import_file(school=po.school, user=po.user, data=text, filename="x.csv")
     pupil = Leerling.objects.get(leerlingnummer="2301")
     assert pupil.bsn == new and pupil.bsn_hash and pupil.bsn_hash != Leerling.history.filter(id=pupil.pk).last().bsn
 
@@ -358,7 +360,7 @@ def test_a_changed_bsn_is_masked_in_the_preview(po):
 def test_guardian_who_changed_surname_is_matched_by_email(po):
     run_file(po, "parnassys.csv")
     text = data("parnassys.csv").decode("cp1252").replace("M.;Mirjam;;Jansen", "M.;Mirjam;;Visser")
-    plan, _run = imports.import_file(school=po.school, user=po.user, data=text.encode("cp1252"), filename="x.csv")
+    plan, _run = services.import_file(school=po.school, user=po.user, data=text.encode("cp1252"), filename="x.csv")
     assert plan.counts()["ouders_nieuw"] == 0 and plan.counts()["ouders_gewijzigd"] == 1
     assert Ouder.objects.get(email="mirjam.jansen@voorbeeld.nl").achternaam == "Visser"
 
@@ -385,8 +387,8 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(po, name
         text = str(error)
         assert f"Row {error.row}, column “{column}”" in text
     assert Leerling.objects.count() == 0 and Ouder.objects.count() == 0 and Leerlingimport.objects.count() == 0
-    with pytest.raises(imports.ImportRefused):
-        imports.apply_plan(plan=plan, run=Leerlingimport(school=po.school), user=po.user)
+    with pytest.raises(ImportRefused):
+        apply_plan(plan=plan, run=Leerlingimport(school=po.school), user=po.user)
 
 
 def test_error_messages_hold_no_bsn_and_no_name(po):
@@ -410,28 +412,28 @@ def test_missing_key_column_is_fatal(po):
     plan, run = run_file(po, "fout_geen_sleutel.csv")
     assert run is None and not plan.importable
     assert "pupil number" in str(plan.fatal[0])
-    with pytest.raises(imports.ImportRefused):
-        imports.apply_plan(plan=plan, run=Leerlingimport(school=po.school), user=po.user, skip_bad_rows=True)
+    with pytest.raises(ImportRefused):
+        apply_plan(plan=plan, run=Leerlingimport(school=po.school), user=po.user, skip_bad_rows=True)
 
 
 @pytest.mark.parametrize("name", ["onleesbaar.csv", "geen_werkmap.xlsx"])
 def test_unreadable_files_are_refused(po, name):
-    with pytest.raises(imports.ImportFileError):
+    with pytest.raises(reading.ImportFileError):
         run_file(po, name)
     assert Leerlingimport.objects.count() == 0
 
 
 def test_text_that_is_not_utf8_or_windows_is_refused():
-    with pytest.raises(imports.ImportFileError, match="UTF-16"):
-        imports.check_upload("Leerlingnummer;Achternaam\r\n".encode("utf-16"))
-    with pytest.raises(imports.ImportFileError):
-        imports.check_upload(b"Leerlingnummer;Achternaam\r\n1;\x81\x8d\x90\r\n")  # undefined in Windows-1252
-    assert imports.check_upload("Leerlingnummer;Achternaam\r\n1;Zoë\r\n".encode("cp1252")) == "csv"
+    with pytest.raises(reading.ImportFileError, match="UTF-16"):
+        reading.check_upload("Leerlingnummer;Achternaam\r\n".encode("utf-16"))
+    with pytest.raises(reading.ImportFileError):
+        reading.check_upload(b"Leerlingnummer;Achternaam\r\n1;\x81\x8d\x90\r\n")  # undefined in Windows-1252
+    assert reading.check_upload("Leerlingnummer;Achternaam\r\n1;Zoë\r\n".encode("cp1252")) == "csv"
 
 
 def test_an_old_xls_file_is_refused_with_advice():
-    with pytest.raises(imports.ImportFileError, match=".xls"):
-        imports.check_upload(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    with pytest.raises(reading.ImportFileError, match=".xls"):
+        reading.check_upload(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
 
 
 def test_xlsx_zip_bomb_is_not_opened():
@@ -441,14 +443,14 @@ def test_xlsx_zip_bomb_is_not_opened():
         archive.writestr("xl/workbook.xml", "<workbook/>")
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
     assert len(buffer.getvalue()) < 200_000
-    with pytest.raises(imports.ImportFileError, match="zip bomb"):
-        imports.check_upload(buffer.getvalue())
+    with pytest.raises(reading.ImportFileError, match="zip bomb"):
+        reading.check_upload(buffer.getvalue())
 
 
 def test_a_file_over_the_size_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_BYTES", 1000)
-    with pytest.raises(imports.ImportFileError, match="too large"):
-        imports.check_upload(data("parnassys.csv"))
+    monkeypatch.setattr(reading, "MAX_BYTES", 1000)
+    with pytest.raises(reading.ImportFileError, match="too large"):
+        reading.check_upload(data("parnassys.csv"))
 
 
 LIMIT_HEADER = ["Leerlingnummer", "Achternaam", "Roepnaam", "Geboortedatum"]
@@ -456,20 +458,20 @@ LIMIT_HEADER = ["Leerlingnummer", "Achternaam", "Roepnaam", "Geboortedatum"]
 
 def test_a_csv_over_the_row_limit_is_refused_while_reading(monkeypatch):
     """Reading stops at the first row over the limit: the unreadable row after it is not reached."""
-    monkeypatch.setattr(imports, "MAX_ROWS", 50)
+    monkeypatch.setattr(reading, "MAX_ROWS", 50)
     rows = [";".join(LIMIT_HEADER)] + [f"{n};Jansen;Daan;01-02-2016" for n in range(1, 52)]
     rows.append("9999;" + "x" * 200_000 + ";Daan;01-02-2016")  # over the csv field size limit
     content = "\r\n".join(rows).encode()
-    with pytest.raises(imports.ImportFileError, match=r"more than 50 rows: .* stopped at row 52\b"):
-        imports.read_table(content)
+    with pytest.raises(reading.ImportFileError, match=r"more than 50 rows: .* stopped at row 52\b"):
+        reading.read_table(content)
     exact = "\r\n".join(rows[:51]).encode()  # exactly the limit is fine
-    assert len(imports.read_table(exact).rows) == 50
+    assert len(reading.read_table(exact).rows) == 50
 
 
 def test_a_workbook_over_the_row_limit_is_refused_while_reading(monkeypatch):
     from openpyxl import Workbook
 
-    monkeypatch.setattr(imports, "MAX_ROWS", 50)
+    monkeypatch.setattr(reading, "MAX_ROWS", 50)
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["Export leerlingen"])  # a title line above the header
@@ -488,11 +490,11 @@ def test_a_workbook_over_the_row_limit_is_refused_while_reading(monkeypatch):
                 assert b"<v>987654321</v>" in content
                 content = content.replace(b"<v>987654321</v>", b"<v>not a number</v>")
             target.writestr(item, content)
-    with pytest.raises(imports.ImportFileError, match=r"more than 50 rows: .* stopped at row 53\b"):
-        imports.read_table(broken.getvalue())
-    monkeypatch.setattr(imports, "MAX_ROWS", 60)
-    with pytest.raises(imports.ImportFileError, match="cannot be read"):
-        imports.read_table(broken.getvalue())
+    with pytest.raises(reading.ImportFileError, match=r"more than 50 rows: .* stopped at row 53\b"):
+        reading.read_table(broken.getvalue())
+    monkeypatch.setattr(reading, "MAX_ROWS", 60)
+    with pytest.raises(reading.ImportFileError, match="cannot be read"):
+        reading.read_table(broken.getvalue())
 
 
 def test_skipping_the_bad_rows_imports_the_rest(po):
@@ -504,12 +506,12 @@ def test_skipping_the_bad_rows_imports_the_rest(po):
 
 
 def test_an_import_is_one_transaction(po):
-    table = imports.read_table(data("parnassys.csv"))
-    plan = imports.build_plan(school=po.school, table=table, mapping=formats.FORMATS["parnassys"])
+    table = reading.read_table(data("parnassys.csv"))
+    plan = build_plan(school=po.school, table=table, mapping=formats.FORMATS["parnassys"])
     LeerlingFactory(groep=po.school.groepen.first(), leerlingnummer="2308")  # appears after the preview
     run = Leerlingimport.objects.create(school=po.school, bestandsnaam="x.csv", bestandstype="csv")
-    with pytest.raises(imports.ImportRefused):
-        imports.apply_plan(plan=plan, run=run, user=po.user)
+    with pytest.raises(ImportRefused):
+        apply_plan(plan=plan, run=run, user=po.user)
     assert Ouder.objects.count() == 0  # written before the failing pupils, rolled back with them
     assert Leerling.objects.count() == 1
     run.refresh_from_db()
@@ -517,14 +519,14 @@ def test_an_import_is_one_transaction(po):
 
 
 def test_confirming_after_the_register_changed_shows_the_preview_again(po):
-    run, _table = imports.start_import(school=po.school, user=po.user, data=data("parnassys.csv"), filename="p.csv")
-    plan = imports.preview_import(run=run)
+    run, _table = services.start_import(school=po.school, user=po.user, data=data("parnassys.csv"), filename="p.csv")
+    plan = services.preview_import(run=run)
     LeerlingFactory(groep=po.school.groepen.first(), leerlingnummer="2301")
-    with pytest.raises(imports.ImportRefused, match="changed since the preview"):
-        imports.confirm_import(run=run, user=po.user, digest=plan.digest)
+    with pytest.raises(ImportRefused, match="changed since the preview"):
+        services.confirm_import(run=run, user=po.user, digest=plan.digest)
     assert Ouder.objects.count() == 0
-    plan = imports.preview_import(run=run)
-    imports.confirm_import(run=run, user=po.user, digest=plan.digest)
+    plan = services.preview_import(run=run)
+    services.confirm_import(run=run, user=po.user, digest=plan.digest)
     assert Leerling.objects.count() == 8
 
 
@@ -550,7 +552,7 @@ def test_a_formula_cell_in_a_workbook_is_read_as_its_text_not_its_value(po):
     workbook.active.append(["5001", "=1+2", "@SUM(A1)", date(2016, 1, 1)])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    plan, _run = imports.import_file(school=po.school, user=po.user, data=buffer.getvalue(), filename="f.xlsx")
+    plan, _run = services.import_file(school=po.school, user=po.user, data=buffer.getvalue(), filename="f.xlsx")
     assert plan.ok
     pupil = Leerling.objects.get(leerlingnummer="5001")
     assert (pupil.achternaam, pupil.roepnaam) == ("=1+2", "@SUM(A1)")
@@ -715,7 +717,7 @@ def test_admin_who_may_import(client, po):
 
 @pytest.fixture
 def background(monkeypatch):
-    monkeypatch.setattr(imports, "BACKGROUND_ROWS", 3)
+    monkeypatch.setattr(services, "BACKGROUND_ROWS", 3)
 
 
 def _job():
@@ -749,9 +751,9 @@ def test_a_large_file_is_imported_in_the_background_with_progress(client, po, ba
     assert run.status == Leerlingimport.Status.INGELEZEN and run.bestand == ""
     assert Leerling.objects.count() == 8
     assert not Leerling.history.exclude(history_user=po.user).exists()
-    assert imports.StoredProgress(run.pk).read() is None  # progress cleared
+    assert StoredProgress(run.pk).read() is None  # progress cleared
     assert outbox.run(job.pk) == "skipped"  # sent twice: done once
-    assert imports.carry_out_confirmed(run_id=run.pk) == "not waiting"
+    assert services.carry_out_confirmed(run_id=run.pk) == "not waiting"
     response = client.get(preview + "?klaar=1")
     assert response.url == reverse("admin:leerlingen_leerlingimport_change", args=[run.pk])
 
@@ -776,7 +778,7 @@ def test_a_background_import_refused_goes_back_to_the_preview_with_the_reason(cl
 
 
 def test_progress_is_kept_in_redis_outside_the_transaction():
-    progress = imports.StoredProgress(987654)
+    progress = StoredProgress(987654)
     rows = list(progress(list(range(1200)), desc="x"))
     assert len(rows) == 1200 and progress.read() == {"phase": "check", "done": 1000, "total": 1200}
     bar = progress(None, total=50)

@@ -20,7 +20,6 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from leerlingen import retention
 from leerlingen.models import (
     DossierItem,
     Gezagsrelatie,
@@ -30,8 +29,12 @@ from leerlingen.models import (
     Vernietigingslijst,
     VernietigingslijstItem,
 )
+from leerlingen.retention.destruction import approve_list, due_lists
+from leerlingen.retention.rules import ensure_default_terms
+from leerlingen.retention.sweep import run_sweep
 from leerlingen.roles import grant_role
 
+from ..drain import drain
 from .factories import SchoolFactory, UserFactory
 from .factories_retention import pupil_with_family
 
@@ -46,6 +49,9 @@ def _worker_env() -> dict:
     env = dict(os.environ)
     env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env["CONN_MAX_AGE"] = "0"
+    mail_dir = ROOT / "var" / "fault-mail"  # the last job of ``drain`` sends a mail
+    mail_dir.mkdir(parents=True, exist_ok=True)
+    env["EMAIL_BACKEND"], env["EMAIL_FILE_PATH"] = "django.core.mail.backends.filebased.EmailBackend", str(mail_dir)
     return env
 
 
@@ -76,6 +82,15 @@ def _wait_for(predicate, *, timeout: float, what: str):
             return value
         time.sleep(0.05)
     pytest.fail(f"timed out after {timeout}s waiting for {what}")
+
+
+def _other_sessions() -> int:
+    """Database sessions on the test database other than this test's own (a worker's)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # the view is a snapshot per transaction
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid()")
+        return cursor.fetchone()[0]
 
 
 def _destroyed(lijst) -> int:
@@ -113,23 +128,23 @@ def _assert_consistent(lijst, pupils: dict[int, str]) -> tuple[int, int]:
 def test_killed_worker_leaves_every_item_whole_and_a_restart_finishes_the_list():
     import redis
 
-    from leerlingen.tasks import DESTRUCTION, enqueue_destruction, start_due_destructions
+    from leerlingen.retention.tasks import DESTRUCTION, enqueue_destruction, start_due_destructions
     from privacyschool import outbox
     from privacyschool.models import Opdracht
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()  # our own Redis database: no stale messages
     school = SchoolFactory(brin="77FK")
-    retention.ensure_default_terms(school=school)
+    ensure_default_terms(school=school)
     directeur = UserFactory(username="fault-directeur")
     grant_role(user=directeur, rol="directeur", container=school)
     pupils = {}
     for n in range(N):
         p = pupil_with_family(school=school, left=date(2018, 7, 1), achternaam=f"Fout{n:04d}", items=("studievoortgang", "medisch"))
         pupils[p.pk] = p.achternaam
-    lijst = retention.run_sweep(today=date(2026, 11, 23)).lists[0]
+    lijst = run_sweep(today=date(2026, 11, 23)).lists[0]
     assert lijst.items.count() == N
-    retention.approve_list(lijst=lijst, user=directeur, bevestiging=lijst.naam, now=timezone.now() - timedelta(days=8))
-    assert retention.due_lists() == [lijst.pk]
+    approve_list(lijst=lijst, user=directeur, bevestiging=lijst.naam, now=timezone.now() - timedelta(days=8))
+    assert due_lists() == [lijst.pk]
 
     worker = _start_worker("first")
     try:
@@ -144,8 +159,11 @@ def test_killed_worker_leaves_every_item_whole_and_a_restart_finishes_the_list()
     assert lijst.status == Vernietigingslijst.Status.IN_UITVOERING
     gone, there = _assert_consistent(lijst, pupils)
     assert gone >= 15 and there > 0, (gone, there)
-    time.sleep(0.5)
-    assert _destroyed(lijst) == gone  # nothing moves while no worker runs
+    # The killed worker's database session ends without a commit: once it is gone, what it was
+    # destroying stayed whole, and nothing moves while no worker runs.
+    _wait_for(lambda: not _other_sessions(), timeout=30, what="the killed worker's database session to end")
+    assert _destroyed(lijst) == gone
+    assert _assert_consistent(lijst, pupils) == (gone, there)
 
     worker = _start_worker("second")
     try:
@@ -160,7 +178,7 @@ def test_killed_worker_leaves_every_item_whole_and_a_restart_finishes_the_list()
             timeout=180, what="the list to be finished",
         )
         outbox.send(job.pk)  # a duplicate message: destroys nothing twice
-        time.sleep(1.0)
+        drain()  # the worker has handled every message sent before this last one: the duplicate too
     finally:
         _stop(worker)
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def _post(client, consent, doel, signed):
     client.force_login(consent.users["directeur"])
     url = reverse("toestemming_staf:papier", args=[consent.pupils["g5"].pk])
-    return client.post(url, {"beslisser": f"ouder-{consent.ouders['gezag'].pk}", "ondertekend_op": signed.isoformat(),
+    return client.post(url, {"beslisser": consent.ouders["gezag"].pk, "ondertekend_op": signed.isoformat(),
                              f"doel_{doel(consent.schools['a1']).pk}": "ja"})
 
 

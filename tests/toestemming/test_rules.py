@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
-from leerlingen.access import sixteen_cutoff
+from leerlingen.custody import is_sixteen_plus, sixteen_cutoff
 from leerlingen.models import Gezagsrelatie
 from toestemming.models import Beslisser, Kanaal, Toestemming
-from toestemming.rules import ConsentRefused, Status, consent_on, conflicts, effective_consents, is_zestien_plus
+from toestemming.rules import ConsentRefused, Status, conflicts, consent_on, effective_consents
 from toestemming.services import (
     ensure_default_doelen,
     give_consent,
@@ -172,7 +172,7 @@ def test_parents_answer_stands_after_16_until_the_pupil_answers(world, doel):
 )
 def test_sixteenth_birthday_including_29_february(born, day, sixteen):
     leerling = LeerlingFactory.build(geboortedatum=born)
-    assert is_zestien_plus(leerling, day) is sixteen
+    assert is_sixteen_plus(leerling, day) is sixteen
     assert (born <= sixteen_cutoff(day)) is sixteen
     assert (leerling.leeftijd(day) >= 16) is sixteen  # the register's own age agrees
 

@@ -92,7 +92,7 @@ def test_erasure_done_after_the_term_through_the_erasure_service(world):
 
 
 def test_a_legal_hold_blocks_erasure(world):
-    from leerlingen.retention import place_hold
+    from leerlingen.retention.rules import place_hold
 
     pupil = world.pupils["g5"]
     pupil.datum_uitschrijving = date(2019, 7, 15)

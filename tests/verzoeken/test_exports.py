@@ -59,7 +59,7 @@ def test_export_has_the_child_and_nothing_of_siblings_or_others(world, sibling):
 
 def test_pdf_lists_purposes_recipients_terms_sources_and_rights(world):
     from delen.services import ensure_default_register
-    from leerlingen.retention import ensure_default_terms
+    from leerlingen.retention.rules import ensure_default_terms
 
     ensure_default_terms(school=world.schools["a1"])
     ensure_default_register(world.schools["a1"])

@@ -103,7 +103,7 @@ def test_staff_record_a_letter_and_take_it_to_the_director(client, world):
     assert response["Location"] == f"/staf/verzoeken/nieuw/{world.pupils['g5'].pk}/"
     received = timezone.localdate() - timedelta(days=5)
     response = client.post(response["Location"], {
-        "indiener": f"ouder-{world.ouders['gezag'].pk}", "soort": "inzage", "kanaal": "brief",
+        "indiener": world.ouders["gezag"].pk, "soort": "inzage", "kanaal": "brief",
         "ontvangen_op": received.isoformat(), "omschrijving": "Per brief",
     })
     v = Verzoek.objects.get()

@@ -3,7 +3,7 @@ from django.core.management import BaseCommand, CommandError
 from tqdm import tqdm
 
 from leerlingen.models import Vernietigingslijst, VernietigingslijstItem
-from leerlingen.retention import carry_out_list, progress_of
+from leerlingen.retention.destruction import carry_out_list, progress_of
 
 
 class Command(BaseCommand):

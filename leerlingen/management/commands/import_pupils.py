@@ -13,10 +13,11 @@ from django.core.management import BaseCommand, CommandError
 
 from tqdm import tqdm
 
-from leerlingen import import_formats as formats
-from leerlingen import imports
+from leerlingen.imports import formats, reading
+from leerlingen.imports.apply import ImportRefused
+from leerlingen.imports.models import Importprofiel
+from leerlingen.imports.services import import_file
 from leerlingen.models import School
-from leerlingen.models_import import Importprofiel
 
 
 class Command(BaseCommand):
@@ -50,8 +51,8 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
-        if path.stat().st_size > imports.MAX_BYTES:
-            raise CommandError(f"The file is larger than {imports.MAX_BYTES // (1024 * 1024)} MB.")
+        if path.stat().st_size > reading.MAX_BYTES:
+            raise CommandError(f"The file is larger than {reading.MAX_BYTES // (1024 * 1024)} MB.")
 
         show = not no_progress and sys.stderr.isatty()
 
@@ -59,11 +60,11 @@ class Command(BaseCommand):
             return tqdm(iterable, disable=not show, file=sys.stderr, leave=False, **kwargs)
 
         try:
-            plan, run = imports.import_file(
+            plan, run = import_file(
                 school=school_obj, user=user_obj, data=path.read_bytes(), filename=path.name,
                 bron=format or "", profiel=profiel, dry_run=dry_run, skip_bad_rows=skip_bad_rows, progress=progress,
             )
-        except (imports.ImportFileError, imports.ImportRefused) as exc:
+        except (reading.ImportFileError, ImportRefused) as exc:
             raise CommandError(str(exc)) from exc
 
         for error in plan.fatal:

@@ -2,7 +2,7 @@ from django.core.management import BaseCommand, CommandError
 from tqdm import tqdm
 
 from leerlingen.models import Bewaarcategorie, School
-from leerlingen.retention import run_sweep
+from leerlingen.retention.sweep import run_sweep
 
 
 class Command(BaseCommand):

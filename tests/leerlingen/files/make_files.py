@@ -1,7 +1,7 @@
 """Writes the made-up export files of the import tests (run: python tests/leerlingen/files/make_files.py).
 
 Every name, address and number is invented; the BSNs pass the eleven-test but belong to nobody.
-The headers are those of leerlingen/import_formats.py plus columns the exports carry that the
+The headers are those of leerlingen/imports/formats.py plus columns the exports carry that the
 import does not use (they are ignored).
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
-from leerlingen.import_formats import FORMATS  # noqa: E402
+from leerlingen.imports.formats import FORMATS  # noqa: E402
 
 
 def bsn(n: int) -> str:

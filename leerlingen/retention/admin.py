@@ -1,6 +1,6 @@
 """Retention in the admin: terms, destruction lists (approve by typing the name, cancel in the
 waiting period, take items off, put a pupil on legal hold, the report PDF), legal holds,
-tombstones and sweep runs. The pages call ``leerlingen/retention.py``; rows come from
+tombstones and sweep runs. The pages call ``rules.py`` and ``destruction.py``; rows come from
 ``visible_to`` (a list out of reach answers 404).
 
 Who may do what follows the role grants: the school's director manages terms, lists and holds;
@@ -22,13 +22,13 @@ from django.utils.translation import gettext_lazy
 
 from privacyschool.admin_base import ScopedAdmin
 
-from . import retention
-from .access import bestuur_ids, school_ids
+from ..access import bestuur_ids, school_ids
+from ..models import Leerling
+from . import destruction, rules
 from .models import (
     Bewaarcontrole,
     Bewaartermijn,
     Blokkade,
-    Leerling,
     VernietigdRecord,
     Vernietigingslijst,
     VernietigingslijstItem,
@@ -82,16 +82,16 @@ class BewaartermijnAdmin(RetentionRoleMixin, ScopedAdmin):
 
     @admin.display(description=gettext_lazy("legal minimum"))
     def wettelijk_minimum(self, obj):
-        return retention.legal_minimum_text(obj.categorie)
+        return rules.legal_minimum_text(obj.categorie)
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
             return _roles(request)[0]
-        return retention.is_director(request.user, obj.school_id)
+        return rules.is_director(request.user, obj.school_id)
 
     def save_model(self, request, obj, form, change):
         # The form has validated the legal bounds (Bewaartermijn.clean); the service records who.
-        retention.set_term(
+        rules.set_term(
             termijn=obj, jaren=obj.jaren, maanden=obj.maanden, toelichting=obj.toelichting, changed_by=request.user
         )
 
@@ -117,7 +117,7 @@ class BlokkadeAdmin(RetentionRoleMixin, ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         try:
-            saved = retention.place_hold(
+            saved = rules.place_hold(
                 leerling=obj.leerling, reden=obj.reden, toelichting=obj.toelichting, user=request.user
             )
         except PermissionDenied as exc:
@@ -129,7 +129,7 @@ class BlokkadeAdmin(RetentionRoleMixin, ScopedAdmin):
         lifted = 0
         for blokkade in queryset.filter(opgeheven_op__isnull=True).select_related("leerling"):
             try:
-                retention.lift_hold(blokkade=blokkade, user=request.user)
+                rules.lift_hold(blokkade=blokkade, user=request.user)
                 lifted += 1
             except PermissionDenied:
                 continue
@@ -196,7 +196,7 @@ class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
     def voortgang(self, obj):
         total, pending = getattr(obj, "items_totaal", None), getattr(obj, "items_te_vernietigen", None)
         if total is None or pending is None:
-            p = retention.progress_of(obj)
+            p = destruction.progress_of(obj)
             total, pending = p["total"], p["pending"]
         return f"{total - pending} / {total}"
 
@@ -297,8 +297,8 @@ class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
             }
             for i in page_items
         ]
-        is_director = retention.is_director(request.user, lijst.school_id)
-        progress = retention.progress_of(lijst)
+        is_director = rules.is_director(request.user, lijst.school_id)
+        progress = destruction.progress_of(lijst)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Destruction list %(naam)s") % {"naam": lijst.naam},
@@ -316,7 +316,7 @@ class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
             "can_cancel": is_director and lijst.status in (Vernietigingslijst.Status.OPEN, Vernietigingslijst.Status.GOEDGEKEURD),
             "approve_form": ApproveForm(),
             "cancel_form": CancelForm(),
-            "waiting_days": retention.waiting_days(),
+            "waiting_days": destruction.waiting_days(),
             "running": lijst.status == Vernietigingslijst.Status.IN_UITVOERING,
             "now": timezone.now(),
         }
@@ -346,21 +346,21 @@ class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
         lijst = self._lijst(request, pk)
         return self._post_only(
             request, lijst, ApproveForm,
-            lambda data: retention.approve_list(lijst=lijst, user=request.user, bevestiging=data["bevestiging"]),
+            lambda data: destruction.approve_list(lijst=lijst, user=request.user, bevestiging=data["bevestiging"]),
             _("The list is approved. Destruction begins after the waiting period of %(days)d days; until then you can cancel it.")
-            % {"days": retention.waiting_days()},
+            % {"days": destruction.waiting_days()},
         )
 
     def cancel_view(self, request, pk):
         lijst = self._lijst(request, pk)
         return self._post_only(
             request, lijst, CancelForm,
-            lambda data: retention.cancel_list(lijst=lijst, user=request.user, reden=data["reden"]),
+            lambda data: destruction.cancel_list(lijst=lijst, user=request.user, reden=data["reden"]),
             _("The list is cancelled. Nothing on it will be destroyed."),
         )
 
     def report_view(self, request, pk):
-        from .retention_report import render_report
+        from .report import render_report
 
         lijst = self._lijst(request, pk)
         pdf, _html = render_report(lijst)
@@ -371,7 +371,7 @@ class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
     def _item_form_view(self, request, item_id, form_class, title, action, success):
         item = self._item(request, item_id)
         lijst = item.lijst
-        if not retention.is_director(request.user, lijst.school_id):
+        if not rules.is_director(request.user, lijst.school_id):
             raise Http404
         form = form_class(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -403,7 +403,7 @@ class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
     def take_off_view(self, request, item_id):
         return self._item_form_view(
             request, item_id, TakeOffForm, _("Take a record off the list"),
-            lambda item, data: retention.take_off_item(
+            lambda item, data: destruction.take_off_item(
                 item=item, user=request.user, reden=data["reden"], nieuwe_datum=data["nieuwe_datum"]
             ),
             _("The record is taken off the list."),
@@ -416,7 +416,7 @@ class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
             leerling = Leerling.objects.visible_to(request.user).filter(pk=item.leerling_id_ref).first()
             if leerling is None:
                 raise ValidationError(_("The pupil's record no longer exists."))
-            retention.place_hold(leerling=leerling, reden=data["reden"], toelichting=data["toelichting"], user=request.user)
+            rules.place_hold(leerling=leerling, reden=data["reden"], toelichting=data["toelichting"], user=request.user)
 
         return self._item_form_view(
             request, item_id, HoldForm, _("Put the pupil's records on legal hold"), place,

@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .erasure import HISTORY_KEY
+from ..erasure import HISTORY_KEY
 from .models import Bewaarcategorie, VernietigdRecord, Vernietigingslijst, VernietigingslijstItem
 
 

@@ -1,4 +1,5 @@
-"""Hooks the erasure service (leerlingen/erasure.py) calls in every app.
+"""The hooks this app plugs into the erasure service (leerlingen/erasure.py), registered in
+``VerzoekenConfig.ready``.
 
 - ``anonymise_for_erasure``: a request outlives the pupil in the request register (accountability,
   AVG art. 5(2)), detached from the pupil and without personal data: kind, dates, roles, outcome.
@@ -6,8 +7,6 @@
   restrictions and warnings hang from the pupil or are deleted here, and go with the pupil.
 - ``retention_candidates``: requests closed longer ago than the school's term for requests.
 """
-
-from leerlingen.retention import RetentionCandidate
 
 
 def anonymise_for_erasure(leerling) -> None:
@@ -34,7 +33,8 @@ def anonymise_for_erasure(leerling) -> None:
 
 def retention_candidates(*, school, termijnen, today):
     from leerlingen.models import Bewaarcategorie
-    from leerlingen.retention import expiry_date
+    from leerlingen.retention.rules import expiry_date
+    from leerlingen.retention.sweep import RetentionCandidate
 
     from .models import Status, Verzoek
 

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from privacyschool.crypto import EncryptedTextField
 
-from .access_import import ImportprofielQuerySet, LeerlingimportQuerySet
+from .access import ImportprofielQuerySet, LeerlingimportQuerySet
 
 __all__ = ["Bronsysteem", "Importprofiel", "Leerlingimport"]
 

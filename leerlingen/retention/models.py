@@ -1,6 +1,6 @@
 """Retention: terms as data, destruction lists the director approves, legal holds, tombstones.
 
-The rules (term arithmetic, the sweep, approval) live in ``leerlingen/retention.py``; the one
+The rules live in ``rules.py`` (terms), ``sweep.py`` and ``destruction.py``; the one
 erasure service in ``leerlingen/erasure.py`` (DESIGN.md §4). Nothing here holds personal data
 of its own: a list item points at a record by content type and id, and once the record is gone
 only its kind, its term and a tombstone remain.
@@ -15,9 +15,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
 from simple_history.models import HistoricalRecords
 
-from .access_retention import (
+from .access import (
     BewaarcontroleQuerySet,
     BewaartermijnQuerySet,
     BlokkadeQuerySet,
@@ -65,7 +66,7 @@ class Gebeurtenis(models.TextChoices):
 
 class Bewaartermijn(models.Model):
     """How long a school keeps one kind of record after an event. Loaded from DOMAIN.md for a
-    new school (``retention.ensure_default_terms``); the director may set another duration, never
+    new school (``rules.ensure_default_terms``); the director may set another duration, never
     shorter than a legal minimum. Every change is in the history."""
 
     school = models.ForeignKey(
@@ -115,7 +116,7 @@ class Bewaartermijn(models.Model):
         }
 
     def clean(self):
-        from .retention import term_errors
+        from .rules import term_errors
 
         errors = term_errors(self)
         if errors:

@@ -13,7 +13,7 @@ KIND = "leerlingen.pupil_import"
 
 @outbox.handler(KIND)
 def import_confirmed(*, run_id: int) -> None:
-    from .imports import carry_out_confirmed
+    from .services import carry_out_confirmed
 
     carry_out_confirmed(run_id=run_id)
 

@@ -7,14 +7,14 @@ staff. The board's data protection officer sees the import runs (not the files) 
 from django.db import models
 from django.db.models import Q
 
-from .access import _is_anonymous, bestuur_ids, school_ids
+from ..access import _is_anonymous, bestuur_ids, school_ids
 
 IMPORT_ROLES = ("rol_directeur", "rol_administratie")
 
 
 def schools_for_import(user) -> models.QuerySet:
     """The schools whose register ``user`` may load from a file."""
-    from .models import School
+    from ..models import School
 
     if _is_anonymous(user):
         return School.objects.none()

@@ -9,7 +9,7 @@
 from django.db import models
 from django.db.models import Q
 
-from .access import _is_anonymous, bestuur_ids, school_ids
+from ..access import _is_anonymous, bestuur_ids, school_ids
 
 
 def _director_or_fg(user, school_path: str) -> Q:
@@ -34,7 +34,7 @@ class _Scoped(models.QuerySet):
 
 class BewaartermijnQuerySet(_Scoped):
     def _rule(self, user) -> Q:
-        from .models import School
+        from ..models import School
 
         return Q(school__in=School.objects.visible_to(user))
 

@@ -1,6 +1,6 @@
 """Pupil import in the admin: upload an export, adjust the column mapping, see the preview,
-confirm (or cancel). The pages call ``leerlingen/imports.py``; which runs and schools a user
-reaches comes from ``leerlingen/access_import.py`` (a run out of reach answers 404).
+confirm (or cancel). The pages call ``services.py``; which runs and schools a user reaches comes
+from ``access.py`` (a run out of reach answers 404).
 """
 
 from django import forms
@@ -16,13 +16,12 @@ from django.utils.translation import gettext_lazy
 
 from privacyschool.admin_base import ScopedAdmin
 
-from . import import_formats as formats
-from . import (
-    imports,
-    tasks_import,  # noqa: F401  (registers the outbox handler wherever the admin loads)
-)
-from .access_import import may_import, may_see_imports, schools_for_import
-from .models_import import Importprofiel, Leerlingimport
+from . import formats, reading, services
+from .access import may_import, may_see_imports, schools_for_import
+from .apply import ImportRefused
+from .models import Importprofiel, Leerlingimport
+from .plan import Plan, missing_columns
+from .progress import StoredProgress
 
 LIST_LIMIT = 200  # records listed per section of the preview; the counts are always complete
 
@@ -42,7 +41,7 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["bestand"].help_text = _(
             "One row per pupil, with the column names in the first row. At most %(mb)s MB."
-        ) % {"mb": imports.MAX_BYTES // (1024 * 1024)}
+        ) % {"mb": reading.MAX_BYTES // (1024 * 1024)}
         schools = schools_for_import(user).order_by("naam")
         self.fields["school"].queryset = schools
         if schools.count() == 1:
@@ -58,10 +57,10 @@ class UploadForm(forms.Form):
 
     def clean_bestand(self):
         upload = self.cleaned_data["bestand"]
-        if upload.size > imports.MAX_BYTES:
+        if upload.size > reading.MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is too large: at most %(mb)s MB. Split the export per school or per year group.")
-                % {"mb": imports.MAX_BYTES // (1024 * 1024)}
+                % {"mb": reading.MAX_BYTES // (1024 * 1024)}
             )
         return upload
 
@@ -83,7 +82,7 @@ class MappingForm(forms.Form):
     def __init__(self, *args, headers: list[str], initial_mapping: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", _("— not in this file —"))] + [
-            (h, f"{h} ({imports.column_letter(i)})") for i, h in enumerate(headers) if h
+            (h, f"{h} ({reading.column_letter(i)})") for i, h in enumerate(headers) if h
         ]
         for f in formats.FIELDS:
             self.fields[f"veld_{f.key}"] = forms.ChoiceField(
@@ -202,14 +201,14 @@ class LeerlingimportAdmin(ScopedAdmin):
             upload = form.cleaned_data["bestand"]
             profiel = form.cleaned_data["profiel"]
             try:
-                run, _table = imports.start_import(
+                run, _table = services.start_import(
                     school=form.cleaned_data["school"], user=request.user, data=upload.read(), filename=upload.name,
                     bron="" if profiel else form.cleaned_data["bron"], profiel=profiel,
                 )
-            except imports.ImportFileError as exc:
+            except reading.ImportFileError as exc:
                 form.add_error("bestand", str(exc))
             else:
-                if imports.missing_columns(run.kolommen):
+                if missing_columns(run.kolommen):
                     messages.warning(request, _("Not every required column was recognised. Choose the columns, then continue to the preview."))
                     return redirect("admin:leerlingen_leerlingimport_kolommen", run.pk)
                 return redirect("admin:leerlingen_leerlingimport_voorbeeld", run.pk)
@@ -223,17 +222,17 @@ class LeerlingimportAdmin(ScopedAdmin):
         if run.status != Leerlingimport.Status.VOORBEELD:
             return redirect("admin:leerlingen_leerlingimport_voorbeeld", run.pk)
         try:
-            table = imports.table_of(run)
-        except imports.ImportFileError as exc:
+            table = services.table_of(run)
+        except reading.ImportFileError as exc:
             messages.error(request, str(exc))
             return redirect("admin:leerlingen_leerlingimport_upload")
         form = MappingForm(request.POST or None, headers=table.headers, initial_mapping=run.kolommen)
         if request.method == "POST" and form.is_valid():
-            imports.save_mapping(run=run, user=request.user, kolommen=form.mapping(), profiel_naam=form.cleaned_data["profiel_naam"])
+            services.save_mapping(run=run, user=request.user, kolommen=form.mapping(), profiel_naam=form.cleaned_data["profiel_naam"])
             if form.cleaned_data["profiel_naam"]:
                 messages.success(request, _("The column mapping was saved."))
             return redirect("admin:leerlingen_leerlingimport_voorbeeld", run.pk)
-        missing = [f.verbose for f in imports.missing_columns(run.kolommen)]
+        missing = [f.verbose for f in missing_columns(run.kolommen)]
         return TemplateResponse(
             request, "admin/leerlingen/leerlingimport/kolommen.html",
             self._context(request, _("Columns of the file"), run=run, form=form, missing=missing, original=run),
@@ -242,7 +241,7 @@ class LeerlingimportAdmin(ScopedAdmin):
     def preview_view(self, request, pk):
         run = self._run(request, pk)
         if run.status == Leerlingimport.Status.BEZIG:
-            progress = imports.StoredProgress(run.pk).read() or {}
+            progress = StoredProgress(run.pk).read() or {}
             total = progress.get("total") or 0
             return TemplateResponse(
                 request, "admin/leerlingen/leerlingimport/voortgang.html",
@@ -258,8 +257,8 @@ class LeerlingimportAdmin(ScopedAdmin):
         if run.melding:
             messages.error(request, run.melding)
         try:
-            plan = imports.preview_import(run=run)
-        except imports.ImportFileError as exc:
+            plan = services.preview_import(run=run)
+        except reading.ImportFileError as exc:
             messages.error(request, str(exc))
             return redirect("admin:leerlingen_leerlingimport_upload")
         groepen = dict(run.school.groepen.values_list("pk", "naam"))
@@ -284,11 +283,11 @@ class LeerlingimportAdmin(ScopedAdmin):
             return redirect("admin:leerlingen_leerlingimport_voorbeeld", run.pk)
         skip = request.POST.get("skip_bad_rows") == "1"
         try:
-            done = imports.request_import(run=run, user=request.user, digest=request.POST.get("digest", ""), skip_bad_rows=skip)
-        except imports.ImportRefused as exc:
+            done = services.request_import(run=run, user=request.user, digest=request.POST.get("digest", ""), skip_bad_rows=skip)
+        except ImportRefused as exc:
             messages.error(request, str(exc))
             return redirect("admin:leerlingen_leerlingimport_voorbeeld", run.pk)
-        except imports.ImportFileError as exc:
+        except reading.ImportFileError as exc:
             messages.error(request, str(exc))
             return redirect("admin:leerlingen_leerlingimport_upload")
         if not done:
@@ -301,7 +300,7 @@ class LeerlingimportAdmin(ScopedAdmin):
     def cancel_view(self, request, pk):
         run = self._run(request, pk)
         if request.method == "POST":
-            imports.cancel_import(run=run, user=request.user)
+            services.cancel_import(run=run, user=request.user)
             messages.info(request, _("The import was cancelled; the file was removed and nothing was changed."))
         return redirect("admin:leerlingen_leerlingimport_changelist")
 
@@ -316,7 +315,7 @@ def imported_message(run: Leerlingimport) -> str:
     }
 
 
-def _count_rows(plan: imports.Plan) -> list[tuple[str, int, int, int, int | str]]:
+def _count_rows(plan: Plan) -> list[tuple[str, int, int, int, int | str]]:
     """The summary table: (what, created, changed, unchanged, left)."""
     return [
         (_("Pupils"), len(plan.new_pupils), len(plan.changed_pupils), plan.unchanged_pupils, len(plan.leavers)),
