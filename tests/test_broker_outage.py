@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from django.core import mail
@@ -92,6 +93,28 @@ def read_mails(mail_dir: Path) -> list:
     return [m for m in messages if m["To"] != DRAIN_ADDRESS]
 
 
+
+def recover_and_work_off(port, url, tmp_path, *, pending: int):
+    """Start Redis again, send every pending job twice and let a real worker handle them all.
+
+    Returns the worker's mail folder and the drain job sent behind every earlier message."""
+    redis = start_redis(port, tmp_path)  # the broker is back
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    try:
+        assert outbox.dispatch_pending(older_than=timedelta(0)) == pending
+        assert outbox.dispatch_pending(older_than=timedelta(0)) == pending  # sent twice
+        worker = start_worker(url, mail_dir, tmp_path / "worker.log")
+        try:
+            last = drain()  # every message, the duplicates too, has been handled
+        finally:
+            worker.terminate()
+            worker.wait(timeout=20)
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
+    return mail_dir, last
+
 def test_jobs_survive_a_broker_outage_and_run_exactly_once(own_broker, tmp_path):
     url, port = own_broker
     redis = start_redis(port, tmp_path)
@@ -105,21 +128,7 @@ def test_jobs_survive_a_broker_outage_and_run_exactly_once(own_broker, tmp_path)
     assert time.monotonic() - started < 30  # the web kept answering (publishing does not hang)
     assert Opdracht.objects.filter(status=Opdracht.Status.WACHT).count() == 5
 
-    redis = start_redis(port, tmp_path)  # the broker is back
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
-    try:
-        assert outbox.dispatch_pending(older_than=__import__("datetime").timedelta(0)) == 5
-        assert outbox.dispatch_pending(older_than=__import__("datetime").timedelta(0)) == 5  # sent twice
-        worker = start_worker(url, mail_dir, tmp_path / "worker.log")
-        try:
-            last = drain()  # every message, the duplicates too, has been handled
-        finally:
-            worker.terminate()
-            worker.wait(timeout=20)
-    finally:
-        redis.terminate()
-        redis.wait(timeout=10)
+    mail_dir, last = recover_and_work_off(port, url, tmp_path, pending=5)
 
     jobs = list(Opdracht.objects.exclude(pk=last.pk).order_by("pk"))
     assert [j.status for j in jobs] == [Opdracht.Status.KLAAR] * 5
@@ -169,21 +178,7 @@ def test_reminder_and_login_link_wait_out_a_broker_outage_and_arrive_once(own_br
     assert ouder.email not in stored and ouder.achternaam not in stored  # ids only
     assert not mail.outbox  # nothing sent yet
 
-    redis = start_redis(port, tmp_path)  # the broker is back
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
-    try:
-        assert outbox.dispatch_pending(older_than=__import__("datetime").timedelta(0)) == 2
-        assert outbox.dispatch_pending(older_than=__import__("datetime").timedelta(0)) == 2  # sent twice
-        worker = start_worker(url, mail_dir, tmp_path / "worker.log")
-        try:
-            last = drain()  # every message, the duplicates too, has been handled
-        finally:
-            worker.terminate()
-            worker.wait(timeout=20)
-    finally:
-        redis.terminate()
-        redis.wait(timeout=10)
+    mail_dir, last = recover_and_work_off(port, url, tmp_path, pending=2)
 
     jobs = Opdracht.objects.exclude(pk=last.pk).order_by("pk")
     assert [(j.status, j.pogingen) for j in jobs] == [(Opdracht.Status.KLAAR, 1)] * 2, (

@@ -33,12 +33,8 @@ def requires_mfa(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    from ..models import BestuurGrant, SchoolGrant
-
-    return (
-        SchoolGrant.objects.filter(user=user, permission__codename__in=MFA_SCHOOL_ROLES).exists()
-        or BestuurGrant.objects.filter(user=user, permission__codename__in=BESTUUR_ROLES).exists()
-    )
+    # From the request's scope (one query for all grants, shared with every visible_to).
+    return bool(school_ids(user, MFA_SCHOOL_ROLES) or bestuur_ids(user, BESTUUR_ROLES))
 
 
 def has_confirmed_device(user) -> bool:
