@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from privacyschool.admin_base import ScopedAdmin, ScopedInline
+from core.admin_base import ScopedAdmin, ScopedInline
 
 from .forms import OntvangerAdminForm, VerwerkerAdminForm, VorderingAdminForm
 from .models import (

@@ -52,7 +52,7 @@ SYSTEMS_VO = [
 
 
 def _agreement_pdf(product: str) -> bytes:
-    from privacyschool.pdf import render_pdf_from_string
+    from core.pdf import render_pdf_from_string
 
     return render_pdf_from_string(
         f"<html lang='nl'><head><title>Verwerkersovereenkomst {product}</title></head><body>"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leerlingen.models import DossierItem, Gezagsrelatie, Leerling
-from privacyschool.crypto import keyed_hash
+from core.crypto import keyed_hash
 
 from .rules import Aanvraag, velden_for_groups
 from .velden import DOSSIER_VELDEN, VELDEN, sort_codes
@@ -153,7 +153,7 @@ def parse_csv(content: bytes) -> tuple[list[str], list[list[str]]]:
 
 
 def render_export_pdf(*, tabel: Tabel, aanvraag: Aanvraag, kenmerk: str, user) -> tuple[bytes, str]:
-    from privacyschool.pdf import render_pdf
+    from core.pdf import render_pdf
 
     ontvanger = aanvraag.ontvanger
     blokken = any(c in DOSSIER_VELDEN or c == "ouders_contact" for c in tabel.kolommen) or len(tabel.kolommen) > 12

@@ -288,7 +288,7 @@ def render_statement(inhoud: dict, *, versie: int, gegenereerd_op: datetime, lan
     """The PDF and the HTML body of a statement from its stored contents."""
     from django.utils.formats import date_format
 
-    from privacyschool.pdf import render_pdf
+    from core.pdf import render_pdf
 
     context = _render_context(inhoud, versie=versie, gegenereerd_op=gegenereerd_op)
     with translation.override(language):
@@ -311,7 +311,7 @@ def generate_statement(*, school: School, user=None, language: str | None = None
     ``if_missing``: only when the school has no current statement yet, checked again once the
     school's row is locked, so visitors asking at the same moment get one version, not one each.
     """
-    from privacyschool.pdf import page_count
+    from core.pdf import page_count
 
     language = language or settings.LANGUAGE_CODE
     now = now or timezone.now()

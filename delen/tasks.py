@@ -1,9 +1,9 @@
 """Background work of the disclosure register. Tasks take ids and are idempotent (DESIGN.md §5);
-every e-mail is an outbox job (privacyschool/outbox.py)."""
+every e-mail is an outbox job (core/outbox.py)."""
 
 from celery import shared_task
 
-from privacyschool import outbox
+from core import outbox
 
 EXPIRY_WARNING = "delen.verloopwaarschuwing"
 

@@ -202,7 +202,7 @@ def _register_file(request, school, snapshot, formaat, *, label, versie=None):
     if formaat == "csv":
         response = HttpResponse(register_csv(snapshot), content_type="text/csv; charset=utf-8")
     else:
-        from privacyschool.pdf import render_pdf
+        from core.pdf import render_pdf
 
         content, _html = render_pdf(
             "pdf/delen/register.html",

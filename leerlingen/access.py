@@ -20,11 +20,12 @@ for staff holding a per-item grant.
 """
 
 from dataclasses import dataclass, field
-from functools import cache, reduce
-from operator import or_
+from functools import cache
 
 from django.db import connection, models
 from django.db.models import Q
+
+from core.access import RuleQuerySet, any_of as _any_of, history_rule, is_anonymous as _is_anonymous, visible_history, within as _in
 
 SCHOOL_ROLES = ("rol_directeur", "rol_ib", "rol_administratie")
 BESTUUR_ROLES = ("rol_fg", "rol_bestuur")
@@ -129,62 +130,6 @@ def bestuur_ids(user, codenames=BESTUUR_ROLES) -> frozenset[int]:
 def board_school_ids(user, codenames=BESTUUR_ROLES) -> frozenset[int]:
     """The schools of the boards on which ``user`` holds one of ``codenames``."""
     return _union(scope(user).board_schools, codenames)
-
-
-def _any_of(*conditions: Q) -> Q | None:
-    """OR the conditions that can match; None when none can (an empty id list)."""
-    kept = [c for c in conditions if c is not None]
-    return reduce(or_, kept) if kept else None
-
-
-def _in(field_name: str, ids) -> Q | None:
-    return Q(**{f"{field_name}__in": sorted(ids)}) if ids else None
-
-
-def _is_anonymous(user) -> bool:
-    return user is None or not user.is_authenticated or not user.is_active
-
-
-class RuleQuerySet(models.QuerySet):
-    """A model whose access rule is a ``Q`` on its own concrete fields (and related rows reached
-    through them), so that the same rule decides over each past version in its history too: a
-    version the user could not see as it was then stays hidden (``visible_history``)."""
-
-    def rule(self, user) -> Q | None:
-        """What ``user`` may see as a condition; None when nothing."""
-        raise NotImplementedError
-
-    def visible_to(self, user):
-        condition = self.rule(user)
-        return self.filter(condition) if condition is not None else self.none()
-
-
-def history_rule(model, user, current=None) -> Q | None:
-    """Which past versions of ``model`` ``user`` may read, as a condition on its historical model.
-
-    A model with a ``rule`` (its visibility depends on fields that change, such as a dossier item's
-    category) has that rule applied to every version; any other model shows every version of a
-    record the user may see now: in ``current`` (by default the model's ``visible_to``; a model
-    without one, such as a role grant, passes the queryset its admin is scoped to).
-    None when nothing.
-    """
-    manager = model._default_manager
-    if isinstance(manager.all(), RuleQuerySet):
-        return manager.rule(user)
-    if _is_anonymous(user):
-        return None
-    if user.is_superuser:
-        return Q()
-    pk = model._meta.pk.attname
-    current = manager.visible_to(user) if current is None else current
-    return Q(**{f"{pk}__in": current.values(pk)})
-
-
-def visible_history(model, user, current=None):
-    """The history rows of ``model`` that ``user`` may read (``history_rule``)."""
-    history = getattr(model, model._meta.simple_history_manager_attribute)
-    condition = history_rule(model, user, current)
-    return history.filter(condition) if condition is not None else history.none()
 
 
 class BestuurQuerySet(models.QuerySet):

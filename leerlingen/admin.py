@@ -8,8 +8,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from privacyschool.admin_base import ScopedAdmin, ScopedInline
-from privacyschool.crypto import keyed_hash
+from core.admin_base import ScopedAdmin, ScopedInline
+from core.crypto import keyed_hash
 
 from . import audit
 from .models import (

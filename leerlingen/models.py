@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
-from privacyschool.crypto import EncryptedCharField, EncryptedTextField, keyed_hash
+from core.crypto import EncryptedCharField, EncryptedTextField, keyed_hash
 
 from .access import (
     BestuurQuerySet,

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from privacyschool.spreadsheet import safe_cell
+from core.spreadsheet import safe_cell
 
 from . import access_review, audit
 from .forms import AccessReviewFilter

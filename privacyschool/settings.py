@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "privacyschool",
+    "core",
     "leerlingen",
     "toestemming",
     "verzoeken",
@@ -90,15 +90,15 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "privacyschool.middleware.DutchFirstLocaleMiddleware",
-    "privacyschool.middleware.reject_nul_in_query",
+    "core.middleware.DutchFirstLocaleMiddleware",
+    "core.middleware.reject_nul_in_query",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "leerlingen.mfa.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "privacyschool.middleware.AdminAbsentNotForbiddenMiddleware",
+    "core.middleware.AdminAbsentNotForbiddenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
@@ -118,8 +118,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "privacyschool.context_processors.security",
-                "privacyschool.context_processors.staff_pages",
+                "core.context_processors.security",
+                "leerlingen.context_processors.staff_pages",
             ],
         },
     },
@@ -189,7 +189,7 @@ AXES_VERBOSE = False
 # client-address helper takes the address the trusted proxy appended to X-Forwarded-For.
 # 0 = no proxy, the header is ignored (anyone can write it).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "privacyschool.client.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client.client_ip"
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -298,7 +298,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # Scheduled work; every entry is checked by tests/test_celery_beat.py.
 CELERY_BEAT_SCHEDULE: dict = {
     # The outbox: send jobs still pending (broker outage, killed worker) once a minute.
-    "dispatch-pending-jobs": {"task": "privacyschool.tasks.dispatch_pending", "schedule": 60.0},
+    "dispatch-pending-jobs": {"task": "core.tasks.dispatch_pending", "schedule": 60.0},
     # From 16 the pupil decides on consent: hand over and invite (toestemming, DOMAIN.md § Consent).
     "toestemming-overdracht-zestien": {
         "task": "toestemming.tasks.overdracht_zestien",

@@ -13,8 +13,8 @@ def drain(timeout: float = 150):
     mail goes to ``DRAIN_ADDRESS``: leave it out when counting mails. Returns the job. For tests
     marked ``django_db(transaction=True)`` (the worker must see the rows, and the job is sent on commit).
     """
-    from privacyschool import outbox
-    from privacyschool.models import Opdracht
+    from core import outbox
+    from core.models import Opdracht
 
     last = outbox.enqueue("mail.send", recipients=[DRAIN_ADDRESS], subject="drain", body="drain")
     deadline = time.monotonic() + timeout

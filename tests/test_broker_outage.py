@@ -19,9 +19,9 @@ from django.urls import reverse
 
 import pytest
 
-from privacyschool import outbox
+from core import outbox
 from privacyschool.celery import app as celery_app
-from privacyschool.models import Opdracht
+from core.models import Opdracht
 
 from .drain import DRAIN_ADDRESS, drain
 

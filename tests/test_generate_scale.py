@@ -24,7 +24,7 @@ from leerlingen.models import (
     SchoolGrant,
 )
 from leerlingen.validators import bsn_is_valid
-from privacyschool.crypto import keyed_hash
+from core.crypto import keyed_hash
 from toestemming.models import Toestemming
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("devtools")]

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from leerlingen.models import DossierItem, Leerling
-from privacyschool import crypto
-from privacyschool.management.commands.rotate_encryption_key import encrypted_columns
+from core import crypto
+from core.management.commands.rotate_encryption_key import encrypted_columns
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from leerlingen.mfa.enrolment import issue_token_for_operator
 from leerlingen.models import MFAInschrijving
-from privacyschool import outbox
-from privacyschool.crypto import keyed_hash
-from privacyschool.models import Opdracht
+from core import outbox
+from core.crypto import keyed_hash
+from core.models import Opdracht
 
 from .conftest import PASSWORD
 

@@ -176,7 +176,7 @@ def test_forwarded_for_is_ignored_without_a_trusted_proxy(client, world, setting
     (2, "203.0.113.5", PROXY),  # fewer hops than trusted proxies
 ])
 def test_client_ip(rf, settings, count, forwarded, expected):
-    from privacyschool.client import client_ip
+    from core.client import client_ip
 
     settings.TRUSTED_PROXY_COUNT = count
     request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from leerlingen.schooljaar import current_schooljaar
-from privacyschool.admin_base import ScopedAdmin
+from core.admin_base import ScopedAdmin
 
 from .models import Doel, Formulier, FormulierTekst, Herinnering, Overdracht, Toestemming
 from .services import publish_form

@@ -1,6 +1,6 @@
 """Counters for the parent portal's log-in limits, on Django's cache (Redis in production).
 
-- ``ADDRESS``: failures from one client address (``privacyschool.client.client_ip``): a wrong, used
+- ``ADDRESS``: failures from one client address (``core.client.client_ip``): a wrong, used
   or expired code or link, a link asked for an unknown e-mail address. A successful log-in never
   counts. Wrong passwords are counted by django-axes, per account and per address.
 - ``EMAIL`` and ``FAMILY``: log-in links sent to one e-mail address and to one family, so nobody
@@ -13,7 +13,7 @@ import logging
 
 from django.core.cache import cache
 
-from privacyschool.crypto import keyed_hash
+from core.crypto import keyed_hash
 
 ADDRESS, EMAIL, FAMILY = "address", "email", "family"
 # kind -> (count allowed, within this many seconds)

@@ -5,7 +5,7 @@
 - A code is an invitation: it only makes the account of a parent (or a pupil of 16+) who has none
   yet, and never opens an existing account, so the staff who printed it cannot log in as the
   parent later. The parent is told by e-mail when a code has made their account.
-- Failures are limited per client address (``privacyschool.client.client_ip``) and link mails per
+- Failures are limited per client address (``core.client.client_ip``) and link mails per
   e-mail address and per family (``limits.py``); wrong passwords are counted by django-axes.
   Successful log-ins never count.
 - The answer never tells whether an e-mail address or a code exists: a request for a link always
@@ -25,7 +25,7 @@ from django.utils import timezone
 from leerlingen.custody import sixteen_cutoff
 from leerlingen.models import Leerling, Ouder
 from leerlingen.schooljaar import schooljaar_start
-from privacyschool.crypto import keyed_hash
+from core.crypto import keyed_hash
 
 from . import limits
 from .models import Inloglink, Toegangscode

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from leerlingen import audit, custody
 from leerlingen.models import Gegevenscategorie, Groep, Leerling, Ouder
 from leerlingen.schooljaar import current_schooljaar
-from privacyschool.pdf import render_pdf
+from core.pdf import render_pdf
 
 from .access import recordable_pupils
 from .forms import PaperForm

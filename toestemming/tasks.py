@@ -1,4 +1,4 @@
-"""Background work of the consent app. Every e-mail is an outbox job (privacyschool/outbox.py)
+"""Background work of the consent app. Every e-mail is an outbox job (core/outbox.py)
 that takes ids and works off a row written first (a log-in link, a reminder, a 16+ handover),
 so nothing is lost when the broker or a worker is down, and a retry does not repeat what was
 already done. The ``enqueue_*`` functions are what the services call."""
@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 
 from leerlingen.custody import sixteen_cutoff
 from leerlingen.models import Leerling
-from privacyschool import outbox
+from core import outbox
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leerlingen import custody
-from privacyschool.client import client_ip
+from core.client import client_ip
 
 from . import portal_auth
 from .forms import CodeForm, EmailForm, PasswordForm

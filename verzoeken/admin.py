@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from privacyschool.admin_base import ScopedAdmin
+from core.admin_base import ScopedAdmin
 
 from .models import Beperking, Rectificatiemelding, Termijnsignaal, Verzoek, VerzoekInstellingen
 

@@ -249,7 +249,7 @@ def collect(*, verzoek, now: datetime | None = None) -> Inzage:
 
 
 def render_pdf(inzage: Inzage, *, language: str | None = None) -> tuple[bytes, str]:
-    from privacyschool.pdf import render_pdf as render
+    from core.pdf import render_pdf as render
 
     return render("pdf/inzage.html", {"inzage": inzage}, language=language or settings.LANGUAGE_CODE)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from privacyschool.crypto import EncryptedTextField
+from core.crypto import EncryptedTextField
 
 from .access import (
     BeperkingQuerySet,

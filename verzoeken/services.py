@@ -286,7 +286,7 @@ def requester_address(verzoek: Verzoek) -> dict:
 
 def render_besluit(verzoek: Verzoek, *, now: datetime | None = None) -> tuple[bytes, str]:
     """The decision letter, in Dutch (the school's language), as PDF and HTML."""
-    from privacyschool.pdf import render_pdf
+    from core.pdf import render_pdf
 
     docs = list(verzoek.documenten.filter(soort__startswith="afschrift_", definitief=True))
     kopie_pdf = next((d for d in docs if d.soort == Document.Soort.AFSCHRIFT_PDF), None)

@@ -1,13 +1,13 @@
 """Background work of the requests app (DESIGN.md §5): the daily deadline check.
 
-The warning is a database row (``Termijnsignaal``) before it is an outbox job (privacyschool/outbox.py);
+The warning is a database row (``Termijnsignaal``) before it is an outbox job (core/outbox.py);
 the mail handler takes its id and does nothing the second time, so a lost message, a broker outage or
 a retry loses or repeats nothing.
 """
 
 from celery import shared_task
 
-from privacyschool import outbox
+from core import outbox
 
 DEADLINE_WARNING = "verzoeken.termijnsignaal"
 

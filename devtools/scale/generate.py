@@ -56,7 +56,7 @@ from leerlingen.retention.models import (
 from leerlingen.retention.rules import DEFAULT_TERMS, expiry_date
 from leerlingen.roles import ROLE_CONTAINER, group_name, sync_all_role_groups
 from leerlingen.schooljaar import current_schooljaar
-from privacyschool.crypto import encrypt, keyed_hash
+from core.crypto import encrypt, keyed_hash
 from toestemming.models import Beslisser, Doel, Formulier, FormulierTekst, Kanaal, Toestemming
 from toestemming.services import DEFAULT_DOELEN
 from verzoeken.models import IndienerRol, Status, Verzoek, VerzoekInstellingen

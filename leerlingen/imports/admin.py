@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from privacyschool.admin_base import ScopedAdmin
+from core.admin_base import ScopedAdmin
 
 from . import formats, reading, services
 from .access import may_import, may_see_imports, schools_for_import

@@ -20,7 +20,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from privacyschool.crypto import keyed_hash
+from core.crypto import keyed_hash
 
 from ..models import Geslacht, Gezagsrelatie, Groep, Leerling, Ouder, School
 from ..schooljaar import current_schooljaar

@@ -1,4 +1,4 @@
-"""Background work of the pupil import (DESIGN.md §5), through the outbox (privacyschool/outbox.py).
+"""Background work of the pupil import (DESIGN.md §5), through the outbox (core/outbox.py).
 
 The confirmation is a database row first (``Leerlingimport`` with status ``bezig``, and an
 ``Opdracht`` row); the outbox sends it, resends it after a broker outage or a killed worker, and
@@ -6,7 +6,7 @@ runs it exactly once. The import is one transaction, so a half-done run left not
 This module must be imported by the worker: ``leerlingen/tasks.py`` imports it.
 """
 
-from privacyschool import outbox
+from core import outbox
 
 KIND = "leerlingen.pupil_import"
 

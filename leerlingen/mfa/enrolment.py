@@ -14,7 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from privacyschool.crypto import keyed_hash
+from core.crypto import keyed_hash
 
 from .models import LINK_HOURS, MFAInschrijving
 

@@ -1,4 +1,4 @@
-"""The mails of two-step log-in, as outbox jobs that take ids (privacyschool/outbox.py).
+"""The mails of two-step log-in, as outbox jobs that take ids (core/outbox.py).
 
 The enrolment link's token is made when the mail is sent, so it is never in the outbox row.
 Imported by ``leerlingen.tasks`` (the worker) and by the views (in-process runs).
@@ -12,7 +12,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from privacyschool import outbox
+from core import outbox
 
 from .enrolment import LINK_HOURS, link_url, new_token
 from .models import MFAInschrijving

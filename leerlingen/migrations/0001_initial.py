@@ -5,7 +5,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import leerlingen.validators
-import privacyschool.crypto
+import core.crypto
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('categorie', models.CharField(choices=[('contact', 'contact data'), ('leerlingnummer', 'pupil number'), ('nationaliteit', 'nationality and place of birth'), ('ouders', "parents' contact data"), ('medisch', 'medical data'), ('religie', 'religion'), ('studievoortgang', 'study progress'), ('begeleiding', 'guidance and care (OPP, action plan)'), ('organisatie', 'organisation of education'), ('financieel', 'finance'), ('beeld', 'images (photo, video)'), ('bsn', 'BSN / PGN'), ('eck_id', 'ECK iD')], max_length=20, verbose_name='data category')),
                 ('titel', models.CharField(max_length=200, verbose_name='title')),
-                ('inhoud', privacyschool.crypto.EncryptedTextField(blank=True, help_text='Stored encrypted.', verbose_name='contents')),
+                ('inhoud', core.crypto.EncryptedTextField(blank=True, help_text='Stored encrypted.', verbose_name='contents')),
                 ('bron', models.CharField(blank=True, help_text='Where the information comes from, if not from the parents.', max_length=200, verbose_name='source')),
                 ('datum', models.DateField(default=django.utils.timezone.localdate, verbose_name='date')),
                 ('zeer_vertrouwelijk', models.BooleanField(default=False, help_text='Only the director and the staff the director names may see this item.', verbose_name='very confidential')),
@@ -252,7 +252,7 @@ class Migration(migrations.Migration):
                 ('achternaam', models.CharField(max_length=200, verbose_name='surname')),
                 ('geboortedatum', models.DateField(verbose_name='date of birth')),
                 ('geslacht', models.CharField(choices=[('m', 'male'), ('v', 'female'), ('o', 'unknown / other')], default='o', max_length=1, verbose_name='sex')),
-                ('bsn', privacyschool.crypto.EncryptedCharField(blank=True, help_text='Citizen service number or education number; stored encrypted.', validators=[leerlingen.validators.validate_bsn], verbose_name='BSN / PGN')),
+                ('bsn', core.crypto.EncryptedCharField(blank=True, help_text='Citizen service number or education number; stored encrypted.', validators=[leerlingen.validators.validate_bsn], verbose_name='BSN / PGN')),
                 ('bsn_hash', models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
                 ('nationaliteit', models.CharField(blank=True, max_length=100, verbose_name='nationality')),
                 ('geboorteplaats', models.CharField(blank=True, max_length=100, verbose_name='place of birth')),
@@ -280,7 +280,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('categorie', models.CharField(choices=[('contact', 'contact data'), ('leerlingnummer', 'pupil number'), ('nationaliteit', 'nationality and place of birth'), ('ouders', "parents' contact data"), ('medisch', 'medical data'), ('religie', 'religion'), ('studievoortgang', 'study progress'), ('begeleiding', 'guidance and care (OPP, action plan)'), ('organisatie', 'organisation of education'), ('financieel', 'finance'), ('beeld', 'images (photo, video)'), ('bsn', 'BSN / PGN'), ('eck_id', 'ECK iD')], max_length=20, verbose_name='data category')),
                 ('titel', models.CharField(max_length=200, verbose_name='title')),
-                ('inhoud', privacyschool.crypto.EncryptedTextField(blank=True, help_text='Stored encrypted.', verbose_name='contents')),
+                ('inhoud', core.crypto.EncryptedTextField(blank=True, help_text='Stored encrypted.', verbose_name='contents')),
                 ('bron', models.CharField(blank=True, help_text='Where the information comes from, if not from the parents.', max_length=200, verbose_name='source')),
                 ('datum', models.DateField(default=django.utils.timezone.localdate, verbose_name='date')),
                 ('zeer_vertrouwelijk', models.BooleanField(default=False, help_text='Only the director and the staff the director names may see this item.', verbose_name='very confidential')),
@@ -424,7 +424,7 @@ class Migration(migrations.Migration):
                 ('achternaam', models.CharField(max_length=200, verbose_name='surname')),
                 ('geboortedatum', models.DateField(verbose_name='date of birth')),
                 ('geslacht', models.CharField(choices=[('m', 'male'), ('v', 'female'), ('o', 'unknown / other')], default='o', max_length=1, verbose_name='sex')),
-                ('bsn', privacyschool.crypto.EncryptedCharField(blank=True, help_text='Citizen service number or education number; stored encrypted.', validators=[leerlingen.validators.validate_bsn], verbose_name='BSN / PGN')),
+                ('bsn', core.crypto.EncryptedCharField(blank=True, help_text='Citizen service number or education number; stored encrypted.', validators=[leerlingen.validators.validate_bsn], verbose_name='BSN / PGN')),
                 ('nationaliteit', models.CharField(blank=True, max_length=100, verbose_name='nationality')),
                 ('geboorteplaats', models.CharField(blank=True, max_length=100, verbose_name='place of birth')),
                 ('straat', models.CharField(blank=True, max_length=200, verbose_name='street')),

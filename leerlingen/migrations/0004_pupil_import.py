@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import privacyschool.crypto
+import core.crypto
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
                 ('bestandsnaam', models.CharField(max_length=255, verbose_name='file name')),
                 ('bestandstype', models.CharField(choices=[('csv', 'CSV'), ('xlsx', 'XLSX (Excel)')], max_length=4, verbose_name='file type')),
                 ('bestand_sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the file')),
-                ('bestand', privacyschool.crypto.EncryptedTextField(blank=True, help_text='Kept encrypted until the import is confirmed or cancelled, then removed.', verbose_name='file')),
+                ('bestand', core.crypto.EncryptedTextField(blank=True, help_text='Kept encrypted until the import is confirmed or cancelled, then removed.', verbose_name='file')),
                 ('aantal_rijen', models.PositiveIntegerField(default=0, verbose_name='rows')),
                 ('aantal_fouten', models.PositiveIntegerField(default=0, verbose_name='rows with errors')),
                 ('overgeslagen_rijen', models.PositiveIntegerField(default=0, verbose_name='rows skipped')),

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from privacyschool.admin_base import ScopedAdmin
+from core.admin_base import ScopedAdmin
 
 from ..access import bestuur_ids, school_ids
 from ..models import Leerling

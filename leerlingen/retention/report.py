@@ -78,6 +78,6 @@ def report_context(lijst: Vernietigingslijst) -> dict:
 
 
 def render_report(lijst: Vernietigingslijst, *, language: str | None = None) -> tuple[bytes, str]:
-    from privacyschool.pdf import render_pdf
+    from core.pdf import render_pdf
 
     return render_pdf("pdf/vernietigingsverslag.html", report_context(lijst), language=language)

@@ -1,7 +1,7 @@
 """Background work of retention: the sweep and destruction (DESIGN.md §5).
 
 Tasks take ids and are idempotent. The pending destruction is a database row (an approved
-``Vernietigingslijst`` and its items) and an outbox job (privacyschool/outbox.py) before it is a
+``Vernietigingslijst`` and its items) and an outbox job (core/outbox.py) before it is a
 Celery message: a lost message, a Redis outage or a killed worker delays destruction but loses
 none of it. The job commits item by item; a killed worker's job is sent again when its claim
 (``outbox.LEASE``) runs out, and ``start_due_destructions`` (Celery beat, every quarter of an
@@ -15,8 +15,8 @@ import logging
 
 from celery import shared_task
 
-from privacyschool import outbox
-from privacyschool.models import Opdracht
+from core import outbox
+from core.models import Opdracht
 
 logger = logging.getLogger(__name__)
 DESTRUCTION = "leerlingen.destruction"

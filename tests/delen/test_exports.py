@@ -12,7 +12,7 @@ from delen.rules import DisclosureRefused
 from delen.services import disclose, verstrekkingen_van_leerling
 from delen.standaard import LEGAL
 from leerlingen.models import Toegangslog
-from privacyschool.crypto import keyed_hash
+from core.crypto import keyed_hash
 
 from .factories import VerwerkerFactory, VerwerkersovereenkomstFactory
 from .test_rules import with_processor

@@ -9,7 +9,7 @@ from django.core import mail
 from delen.models import Verloopwaarschuwing
 from delen.services import create_expiry_warnings, send_expiry_warning
 from delen.tasks import warn_expiring_agreements
-from privacyschool.models import Opdracht
+from core.models import Opdracht
 
 from .factories import VerwerkerFactory, VerwerkersovereenkomstFactory, today
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from leerlingen.models import Toegangslog
-from privacyschool.crypto import keyed_hash
+from core.crypto import keyed_hash
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/leerlingen/leerling/"

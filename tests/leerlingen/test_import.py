@@ -20,7 +20,7 @@ from leerlingen.imports.plan import build_plan, missing_columns
 from leerlingen.imports.progress import StoredProgress
 from leerlingen.models import Gezagsrelatie, Leerling, Ouder, Rol
 from leerlingen.roles import grant_role
-from privacyschool.spreadsheet import safe_cell, safe_row
+from core.spreadsheet import safe_cell, safe_row
 
 from .factories import (
     BestuurFactory,
@@ -721,13 +721,13 @@ def background(monkeypatch):
 
 
 def _job():
-    from privacyschool.models import Opdracht
+    from core.models import Opdracht
 
     return Opdracht.objects.get(soort="leerlingen.pupil_import")
 
 
 def test_a_large_file_is_imported_in_the_background_with_progress(client, po, background):
-    from privacyschool import outbox
+    from core import outbox
 
     client.force_login(po.user)
     upload(client, po.school, "parnassys.csv")
@@ -759,7 +759,7 @@ def test_a_large_file_is_imported_in_the_background_with_progress(client, po, ba
 
 
 def test_a_background_import_refused_goes_back_to_the_preview_with_the_reason(client, po, background):
-    from privacyschool import outbox
+    from core import outbox
 
     client.force_login(po.user)
     upload(client, po.school, "parnassys.csv")

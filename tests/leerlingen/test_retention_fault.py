@@ -129,8 +129,8 @@ def test_killed_worker_leaves_every_item_whole_and_a_restart_finishes_the_list()
     import redis
 
     from leerlingen.retention.tasks import DESTRUCTION, enqueue_destruction, start_due_destructions
-    from privacyschool import outbox
-    from privacyschool.models import Opdracht
+    from core import outbox
+    from core.models import Opdracht
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()  # our own Redis database: no stale messages
     school = SchoolFactory(brin="77FK")

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from leerlingen.schooljaar import current_schooljaar
-from privacyschool import outbox
-from privacyschool.models import Opdracht
+from core import outbox
+from core.models import Opdracht
 from toestemming import limits, portal_auth
 from toestemming.models import Inloglink, Toegangscode, Toestemming
 

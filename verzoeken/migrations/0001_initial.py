@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import privacyschool.crypto
+import core.crypto
 import simple_history.models
 from decimal import Decimal
 from django.conf import settings
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('ontvangen', 'received'), ('id_gecontroleerd', 'identity checked'), ('ter_beoordeling', "awaiting the director's review"), ('besloten', 'decided'), ('afgehandeld', 'answered'), ('ingetrokken', 'withdrawn')], default='ontvangen', max_length=20, verbose_name='status')),
                 ('indiener_rol', models.CharField(choices=[('ouder', 'parent with parental authority'), ('leerling', 'pupil aged 16 or older')], max_length=10, verbose_name='requester')),
                 ('kanaal', models.CharField(choices=[('portaal', 'parent portal'), ('brief', 'letter'), ('email', 'e-mail'), ('balie', 'in person')], max_length=10, verbose_name='received through')),
-                ('omschrijving', privacyschool.crypto.EncryptedTextField(blank=True, help_text='What is asked; for a rectification what is wrong, for an objection the grounds. Stored encrypted.', verbose_name="the request in the requester's words")),
+                ('omschrijving', core.crypto.EncryptedTextField(blank=True, help_text='What is asked; for a rectification what is wrong, for an objection the grounds. Stored encrypted.', verbose_name="the request in the requester's words")),
                 ('ontvangen_op', models.DateField(help_text='The date the school received the request (Europe/Amsterdam); the deadline counts from it.', verbose_name='received on')),
                 ('vastgelegd_op', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
                 ('eerste_termijn', models.DateField(help_text="Four weeks after receipt (the school's promise).", verbose_name='first deadline')),
@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('ontvangen', 'received'), ('id_gecontroleerd', 'identity checked'), ('ter_beoordeling', "awaiting the director's review"), ('besloten', 'decided'), ('afgehandeld', 'answered'), ('ingetrokken', 'withdrawn')], default='ontvangen', max_length=20, verbose_name='status')),
                 ('indiener_rol', models.CharField(choices=[('ouder', 'parent with parental authority'), ('leerling', 'pupil aged 16 or older')], max_length=10, verbose_name='requester')),
                 ('kanaal', models.CharField(choices=[('portaal', 'parent portal'), ('brief', 'letter'), ('email', 'e-mail'), ('balie', 'in person')], max_length=10, verbose_name='received through')),
-                ('omschrijving', privacyschool.crypto.EncryptedTextField(blank=True, help_text='What is asked; for a rectification what is wrong, for an objection the grounds. Stored encrypted.', verbose_name="the request in the requester's words")),
+                ('omschrijving', core.crypto.EncryptedTextField(blank=True, help_text='What is asked; for a rectification what is wrong, for an objection the grounds. Stored encrypted.', verbose_name="the request in the requester's words")),
                 ('ontvangen_op', models.DateField(help_text='The date the school received the request (Europe/Amsterdam); the deadline counts from it.', verbose_name='received on')),
                 ('vastgelegd_op', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
                 ('eerste_termijn', models.DateField(help_text="Four weeks after receipt (the school's promise).", verbose_name='first deadline')),
@@ -325,7 +325,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('soort', models.CharField(choices=[('afschrift_pdf', 'copy of the data (PDF)'), ('afschrift_json', 'data for transfer (JSON)'), ('afschrift_csv', 'data for transfer (CSV)'), ('besluit', 'decision letter (PDF)')], max_length=20, verbose_name='kind')),
                 ('bestandsnaam', models.CharField(max_length=200, verbose_name='file name')),
-                ('inhoud', privacyschool.crypto.EncryptedTextField(verbose_name='contents (base64, encrypted)')),
+                ('inhoud', core.crypto.EncryptedTextField(verbose_name='contents (base64, encrypted)')),
                 ('paginas', models.PositiveIntegerField(blank=True, null=True, verbose_name='pages')),
                 ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
                 ('grootte', models.PositiveIntegerField(verbose_name='size in bytes')),

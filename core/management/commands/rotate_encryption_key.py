@@ -12,7 +12,7 @@ from django.core.management import BaseCommand
 from django.db import connection, transaction
 from tqdm import tqdm
 
-from privacyschool import crypto
+from core import crypto
 
 
 def encrypted_columns():

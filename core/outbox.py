@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from .models import Opdracht
 
-logger = logging.getLogger("privacyschool.outbox")
+logger = logging.getLogger("core.outbox")
 HANDLERS: dict[str, Callable] = {}
 OWN_TRANSACTIONS: set[str] = set()
 MAX_ATTEMPTS = 5

@@ -108,7 +108,7 @@ class ScopedAdmin(VisibleOnlyMixin, SimpleHistoryAdmin):
     def _visible_history(self, request):
         """The past versions the user may read, each judged by the model's own rule as it was then
         (a dossier item that was medical is not the teacher's), from the access kernel."""
-        from leerlingen.access import visible_history
+        from .access import visible_history
 
         return visible_history(self.model, request.user, current=self.get_queryset(request))
 

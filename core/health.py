@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -51,5 +50,3 @@ def live(request):
     return JsonResponse({"status": "ok"})
 
 
-def home(request):
-    return redirect("admin:index")

@@ -1,8 +1,4 @@
-from django.conf import settings
-
-
-def security(request):
-    return {"mfa_required": settings.MFA_REQUIRED}
+"""The staff navigation on admin pages, from the user's scope."""
 
 
 def staff_pages(request):

@@ -10,7 +10,7 @@ class Opdracht(models.Model):
 
     Not a record of the school but the queue's durable half: rows hold ids, not personal data,
     and have no history. A Redis outage or a killed worker leaves the row pending; the beat task
-    `privacyschool.tasks.dispatch_pending` sends it again, and the worker runs it exactly once.
+    `core.tasks.dispatch_pending` sends it again, and the worker runs it exactly once.
     """
 
     class Status(models.TextChoices):

@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def security(request):
+    return {"mfa_required": settings.MFA_REQUIRED}
