@@ -8,7 +8,7 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir --require-hashes -r requirements.txt
 COPY . .
-RUN useradd --system --home /app privacyschool && mkdir -p /app/var && chown privacyschool /app/var
+RUN useradd --system --home /app privacyschool && mkdir -p /app/var/media && chown -R privacyschool /app/var
 USER privacyschool
 # collectstatic needs settings but no database or real secrets
 RUN DATABASE_URL=sqlite:////tmp/build.sqlite3 SECRET_KEY=build FIELD_ENCRYPTION_KEY=ZmFrZS1idWlsZC1rZXktMzItYnl0ZXMtbG9uZy0tLS0= \

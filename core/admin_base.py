@@ -4,12 +4,16 @@ A record outside the user's reach answers 404 (never a redirect or a 403), on th
 delete and history pages alike, so ids cannot be probed (DESIGN.md §3).
 """
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
+
 from simple_history.admin import SimpleHistoryAdmin
 
 from .crypto import EncryptedCharField
@@ -31,7 +35,9 @@ class PreloadedAutocompleteSelect(AutocompleteSelect):
             return super().optgroups(name, value, attr)
         options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
         for choice in sorted(selected):
-            options.append(self.create_option(name, choice, self.preloaded[choice], selected, len(options)))
+            options.append(
+                self.create_option(name, choice, self.preloaded[choice], True, len(options))
+            )
         return [(None, options, 0)]
 
 
@@ -43,15 +49,44 @@ class PreloadedLabelsForm(forms.ModelForm):
         cache = self.instance._state.fields_cache
         for name, field in self.fields.items():
             widget = getattr(field.widget, "widget", field.widget)
-            if isinstance(widget, PreloadedAutocompleteSelect) and (related := cache.get(name)) is not None:
+            if (
+                isinstance(field, forms.ModelChoiceField)
+                and isinstance(widget, PreloadedAutocompleteSelect)
+                and (related := cache.get(name)) is not None
+            ):
                 widget.preloaded = {str(related.pk): field.label_from_instance(related)}
 
 
-class VisibleOnlyMixin:
+class ReadOnlyAdminMixin:
+    """For ModelAdmin and inlines: records made by the act itself (a decision, a disclosure, a log
+    line, a published form) are read, never added, changed or deleted in the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+if TYPE_CHECKING:  # the mixin is only ever mixed into a ModelAdmin or an inline
+    from django.contrib.admin.options import BaseModelAdmin
+    from django.db.models import Field
+
+    _AdminBase = BaseModelAdmin[Any]
+else:
+    _AdminBase = object
+
+
+class VisibleOnlyMixin(_AdminBase):
     """For ModelAdmin and inlines: scope rows and foreign-key choices to ``visible_to``."""
 
     list_select_related: tuple = ()
-    formfield_overrides = {EncryptedCharField: {"widget": forms.TextInput(attrs={"autocomplete": "off"})}}
+    formfield_overrides: "ClassVar[Mapping[type[Field[Any, Any]], Mapping[str, Any]]]" = {
+        EncryptedCharField: {"widget": forms.TextInput(attrs={"autocomplete": "off"})}
+    }
 
     def get_queryset(self, request):
         qs = self.model.objects.visible_to(request.user)
@@ -64,7 +99,9 @@ class VisibleOnlyMixin:
         if hasattr(manager, "visible_to"):
             kwargs["queryset"] = manager.visible_to(request.user)
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
-            kwargs["widget"] = PreloadedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs["widget"] = PreloadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -72,7 +109,9 @@ class ScopedAdmin(VisibleOnlyMixin, SimpleHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False  # no COUNT(*) over the whole table on every list page
     paginator = BoundedCountPaginator  # and a bounded count of the filtered rows
-    show_facets = admin.ShowFacets.NEVER  # "show counts" would count every filter choice over all rows
+    show_facets = (
+        admin.ShowFacets.NEVER
+    )  # "show counts" would count every filter choice over all rows
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404
@@ -148,9 +187,13 @@ class ScopedAdmin(VisibleOnlyMixin, SimpleHistoryAdmin):
         if self.history_hidden_fields(request):
             raise Http404
         try:
-            visible = self._visible_history(request).filter(
-                **{self.model._meta.pk.attname: unquote(object_id), "history_id": version_id}
-            ).exists()
+            visible = (
+                self._visible_history(request)
+                .filter(
+                    **{self.model._meta.pk.attname: unquote(object_id), "history_id": version_id}
+                )
+                .exists()
+            )
         except (ValueError, TypeError, ValidationError):
             visible = False
         if not visible:

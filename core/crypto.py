@@ -10,9 +10,10 @@ import hashlib
 import hmac
 from functools import cache
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 PREFIX = "fernet:"
 

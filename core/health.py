@@ -15,13 +15,15 @@ def _database_ok() -> bool:
 
 
 def _broker_status() -> str:
-    """"degraded" when Redis is down: background work waits in the outbox, the web keeps working."""
+    """ "degraded" when Redis is down: background work waits in the outbox, the web keeps working."""
     if not settings.REDIS_URL:
         return "eager"  # embedded mode: tasks run in-process, there is no broker
     import redis
 
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
+        )
         return "ok" if client.ping() else "degraded"
     except redis.RedisError:
         return "degraded"
@@ -39,7 +41,8 @@ def health(request):
     broker = _broker_status()
     status = "error" if database != "ok" else "degraded" if broker == "degraded" else "ok"
     return JsonResponse(
-        {"status": status, "database": database, "broker": broker}, status=503 if status == "error" else 200
+        {"status": status, "database": database, "broker": broker},
+        status=503 if status == "error" else 200,
     )
 
 
@@ -48,5 +51,3 @@ def health(request):
 def live(request):
     """Liveness: the process answers. Touches neither database nor broker (restart only when this fails)."""
     return JsonResponse({"status": "ok"})
-
-

@@ -21,10 +21,16 @@ class Opdracht(models.Model):
     soort = models.CharField(_("kind"), max_length=100)
     argumenten = models.JSONField(_("arguments"), default=dict, blank=True)
     sleutel = models.CharField(
-        _("idempotency key"), max_length=200, unique=True, null=True, blank=True,
+        _("idempotency key"),
+        max_length=200,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("The same work enqueued twice with one key is done once."),
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WACHT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WACHT
+    )
     pogingen = models.PositiveIntegerField(_("attempts"), default=0)
     laatste_fout = models.CharField(_("last error"), max_length=300, blank=True)
     aangemaakt = models.DateTimeField(_("created"), default=timezone.now)

@@ -10,11 +10,15 @@ even at once (a killed worker's job is sent again when the lease ends).
 """
 
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from .models import Opdracht
 
@@ -49,6 +53,55 @@ def enqueue(kind: str, *, key: str | None = None, not_before=None, **arguments) 
     if opdracht.status == Opdracht.Status.WACHT and opdracht.niet_voor <= timezone.now():
         transaction.on_commit(lambda: send(opdracht.pk))
     return opdracht
+
+
+# --- notifications: the one road for product e-mail ---------------------------------------------
+
+CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")  # a role or kind code, never a name or an address
+
+
+def notify(kind: str, *, once: bool = True, **ids: int | str) -> Opdracht:
+    """Enqueue the e-mail ``kind`` about the rows named by ``ids``; its handler reads the rows and
+    the addresses when it sends, so the outbox row holds ids (and codes such as a role), never an
+    address, a name, a text or a token. ``once``: one job per kind and ids, however often asked."""
+    for name, value in ids.items():
+        if not (isinstance(value, int) and not isinstance(value, bool)) and not (
+            isinstance(value, str) and CODE.fullmatch(value)
+        ):
+            kind_of = type(value).__name__
+            raise TypeError(f"A notification takes ids and codes only, not {name}={kind_of}.")
+    key = ":".join([kind, *(str(v) for v in ids.values())]) if once else None
+    return enqueue(kind, key=key, **ids)
+
+
+def render_email(template: str, context: dict) -> tuple[str, str]:
+    """Subject (``<template>_subject.txt``) and body (``<template>.txt``), school language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}.txt", context)
+    return subject, body
+
+
+def send_email(
+    to: str | Iterable[str],
+    subject: str,
+    body: str,
+    *,
+    attachments: Iterable[tuple[str, bytes, str]] = (),
+) -> None:
+    """The one sender of product e-mail, called by a notification's handler inside its job.
+    ``attachments``: (file name, content, MIME type), made by the handler when it sends."""
+    recipients = [to] if isinstance(to, str) else list(to)
+    if not recipients:
+        return
+    files = list(attachments)
+    if not files:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        return
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    for name, content, mimetype in files:
+        message.attach(name, content, mimetype)
+    message.send()
 
 
 def send(pk: int) -> bool:

@@ -10,6 +10,7 @@ import json
 
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 EXACT_UP_TO = 5_000
@@ -29,14 +30,15 @@ def planner_estimate(queryset) -> int | None:
 
 
 class BoundedCountPaginator(Paginator):
-    """Exact up to ``EXACT_UP_TO`` rows, the planner's estimate beyond (``is_estimate`` says which)."""
+    """Exact up to ``EXACT_UP_TO`` rows, the planner's estimate beyond (``is_estimate`` says
+    which)."""
 
     is_estimate = False
 
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
-        if not hasattr(queryset, "query"):
+        if not isinstance(queryset, QuerySet):
             return super().count
         capped = queryset.order_by()[: EXACT_UP_TO + 1].count()
         if capped <= EXACT_UP_TO:
@@ -46,3 +48,9 @@ class BoundedCountPaginator(Paginator):
             return super().count
         self.is_estimate = True
         return max(estimate, capped)
+
+
+def paginate(request, object_list, per_page: int = 50, *, param: str = "pagina"):
+    """The page a list page shows (``?pagina=``), from the one paginator: a bounded count, and a
+    number out of range or not a number gives the nearest page, never an error."""
+    return BoundedCountPaginator(object_list, per_page).get_page(request.GET.get(param))

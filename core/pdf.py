@@ -2,7 +2,9 @@
 
 Renders a template under templates/pdf/ with WeasyPrint in the requested language, resolves
 static files from disk (never over HTTP), writes an accessible PDF/UA-1 document, and returns the
-HTML too so tests can read what the PDF says. WeasyPrint is imported here, never at module level.
+HTML too so tests can read what the PDF says. The page count is WeasyPrint's own (the laid-out
+document), not read back from the file. Every template extends ``pdf/base.html``, the one ``@page``
+base. WeasyPrint is imported here, never at module level.
 """
 
 from pathlib import Path
@@ -10,6 +12,8 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+
+VARIANT = "pdf/ua-1"  # accessible: tagged, with its language and title
 
 
 def _local_only_fetcher(url: str, *args, **kwargs):
@@ -20,26 +24,25 @@ def _local_only_fetcher(url: str, *args, **kwargs):
     return default_url_fetcher(url, *args, **kwargs)
 
 
-def render_pdf(template_name: str, context: dict, *, language: str | None = None) -> tuple[bytes, str]:
+class Pdf(bytes):
+    """The bytes of a PDF, with ``pages``: the number of pages WeasyPrint laid out."""
+
+    pages: int
+
+    def __new__(cls, content: bytes, pages: int):
+        pdf = super().__new__(cls, content)
+        pdf.pages = pages
+        return pdf
+
+
+def render_pdf(
+    template_name: str, context: dict, *, language: str | None = None
+) -> tuple[Pdf, str]:
     from weasyprint import HTML
 
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         html = render_to_string(template_name, context)
     base = Path(settings.BASE_DIR) / "static"
-    document = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=_local_only_fetcher)
-    return document.write_pdf(pdf_variant="pdf/ua-1"), html
-
-
-def page_count(pdf: bytes) -> int:
-    import io
-
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def render_pdf_from_string(html: str) -> bytes:
-    """A PDF from ready HTML (e.g. a demo document), with the same local-only resources."""
-    from weasyprint import HTML
-
-    return HTML(string=html, url_fetcher=_local_only_fetcher).write_pdf()
+    source = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=_local_only_fetcher)
+    document = source.render(pdf_variant=VARIANT)
+    return Pdf(document.write_pdf(pdf_variant=VARIANT), len(document.pages)), html

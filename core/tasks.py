@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from celery import shared_task
-from django.core.mail import send_mail
 
 from . import outbox
 
@@ -15,8 +14,3 @@ def run_opdracht(pk: int) -> str:
 def dispatch_pending(older_than_seconds: int = 30) -> int:
     """Beat: send every job still pending (the broker was down, or a worker died)."""
     return outbox.dispatch_pending(timedelta(seconds=older_than_seconds))
-
-
-@outbox.handler("mail.send")
-def send_mail_job(*, recipients: list[str], subject: str, body: str) -> None:
-    send_mail(subject, body, None, recipients)

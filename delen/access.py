@@ -13,12 +13,13 @@ Built on the helpers of ``leerlingen/access.py``; nothing else in this app decid
 - Adopted register versions: director, FG and board staff; board staff adopt.
 """
 
-from django.db import models
 from django.db.models import Q
 
-from leerlingen.access import _is_anonymous, bestuur_ids, school_ids
+from core.access import ScopedQuerySet
+from leerlingen.access import bestuur_ids, school_ids
+from leerlingen.rol import Rol
 
-DISCLOSING_ROLES = ("rol_directeur", "rol_ib")
+DISCLOSING_ROLES = (Rol.DIRECTEUR, Rol.IB)
 # What administrative staff may disclose: the administrative exports of the pupil administration.
 ADMIN_SOORTEN = ("duo", "leerplicht")
 
@@ -29,36 +30,33 @@ def _school_scope(user, prefix: str = "") -> Q:
     )
 
 
-class OntvangerQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(_school_scope(user))
+class OntvangerQuerySet(ScopedQuerySet):
+    def rule(self, user) -> Q | None:
+        return _school_scope(user)
 
     def disclosable_by(self, user):
         """The recipients ``user`` may disclose pupil data to."""
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(
-            Q(school_id__in=school_ids(user, DISCLOSING_ROLES))
-            | (Q(school_id__in=school_ids(user, ("rol_administratie",))) & Q(soort__in=ADMIN_SOORTEN))
+        return self.by_rule(
+            user,
+            lambda u: (
+                Q(school_id__in=school_ids(u, DISCLOSING_ROLES))
+                | (
+                    Q(school_id__in=school_ids(u, (Rol.ADMINISTRATIE,)))
+                    & Q(soort__in=ADMIN_SOORTEN)
+                )
+            ),
         )
 
 
-class VerstrekkingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(
+class VerstrekkingQuerySet(ScopedQuerySet):
+    def rule(self, user) -> Q | None:
+        return (
             Q(school_id__in=school_ids(user, DISCLOSING_ROLES))
-            | (Q(school_id__in=school_ids(user, ("rol_administratie",))) & Q(ontvanger__soort__in=ADMIN_SOORTEN))
-            | Q(school__bestuur_id__in=bestuur_ids(user, ("rol_fg",)))
+            | (
+                Q(school_id__in=school_ids(user, (Rol.ADMINISTRATIE,)))
+                & Q(ontvanger__soort__in=ADMIN_SOORTEN)
+            )
+            | Q(school__bestuur_id__in=bestuur_ids(user, (Rol.FG,)))
         )
 
     def for_leerling(self, leerling):
@@ -66,54 +64,32 @@ class VerstrekkingQuerySet(models.QuerySet):
         return self.filter(leerlingen=leerling)
 
 
-class VorderingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(
-            Q(school_id__in=school_ids(user, DISCLOSING_ROLES))
-            | Q(school__bestuur_id__in=bestuur_ids(user, ("rol_fg",)))
+class VorderingQuerySet(ScopedQuerySet):
+    def rule(self, user) -> Q | None:
+        return Q(school_id__in=school_ids(user, DISCLOSING_ROLES)) | Q(
+            school__bestuur_id__in=bestuur_ids(user, (Rol.FG,))
         )
 
 
-class VerwerkerQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(_school_scope(user))
+class VerwerkerQuerySet(ScopedQuerySet):
+    def rule(self, user) -> Q | None:
+        return _school_scope(user)
 
 
-class VerwerkersovereenkomstQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(_school_scope(user, "verwerker__"))
+class VerwerkersovereenkomstQuerySet(ScopedQuerySet):
+    def rule(self, user) -> Q | None:
+        return _school_scope(user, "verwerker__")
 
 
-class VerloopwaarschuwingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(_school_scope(user, "overeenkomst__verwerker__"))
+class VerloopwaarschuwingQuerySet(ScopedQuerySet):
+    def rule(self, user) -> Q | None:
+        return _school_scope(user, "overeenkomst__verwerker__")
 
 
-class RegisterVersieQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(
-            Q(school_id__in=school_ids(user, ("rol_directeur",)))
-            | Q(school__bestuur_id__in=bestuur_ids(user, ("rol_fg", "rol_bestuur")))
+class RegisterVersieQuerySet(ScopedQuerySet):
+    def rule(self, user) -> Q | None:
+        return Q(school_id__in=school_ids(user, (Rol.DIRECTEUR,))) | Q(
+            school__bestuur_id__in=bestuur_ids(user, (Rol.FG, Rol.BESTUUR))
         )
 
 
@@ -121,13 +97,12 @@ def register_schools(user):
     """Schools whose register of processing ``user`` may view and export: director and FG (and board staff)."""
     from leerlingen.models import School
 
-    if _is_anonymous(user):
-        return School.objects.none()
-    if user.is_superuser:
-        return School.objects.all()
-    return School.objects.filter(
-        Q(id__in=school_ids(user, ("rol_directeur",)))
-        | Q(bestuur_id__in=bestuur_ids(user, ("rol_fg", "rol_bestuur")))
+    return School.objects.by_rule(
+        user,
+        lambda u: (
+            Q(id__in=school_ids(u, (Rol.DIRECTEUR,)))
+            | Q(bestuur_id__in=bestuur_ids(u, (Rol.FG, Rol.BESTUUR)))
+        ),
     )
 
 
@@ -135,11 +110,7 @@ def adoptable_schools(user):
     """Schools whose register ``user`` may adopt on behalf of the board: board staff."""
     from leerlingen.models import School
 
-    if _is_anonymous(user):
-        return School.objects.none()
-    if user.is_superuser:
-        return School.objects.all()
-    return School.objects.filter(bestuur_id__in=bestuur_ids(user, ("rol_bestuur",)))
+    return School.objects.by_rule(user, lambda u: Q(bestuur_id__in=bestuur_ids(u, (Rol.BESTUUR,))))
 
 
 def may_disclose_care_data(user, school) -> bool:
@@ -153,4 +124,4 @@ def may_read_bsn(user, school) -> bool:
     """The same roles as ``Leerling.objects.with_bsn_access``: the director and the administration."""
     if user.is_superuser:
         return True
-    return school.pk in school_ids(user, ("rol_directeur", "rol_administratie"))
+    return school.pk in school_ids(user, (Rol.DIRECTEUR, Rol.ADMINISTRATIE))

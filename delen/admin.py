@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_base import ScopedAdmin, ScopedInline
+from core.admin_base import ReadOnlyAdminMixin, ScopedAdmin, ScopedInline
 
 from .forms import OntvangerAdminForm, VerwerkerAdminForm, VorderingAdminForm
 from .models import (
@@ -17,19 +17,6 @@ from .models import (
 )
 
 
-class ReadOnlyMixin:
-    """Records made by the act itself (a disclosure, an adoption, a warning): never typed or edited."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Ontvanger)
 class OntvangerAdmin(ScopedAdmin):
     form = OntvangerAdminForm
@@ -37,8 +24,20 @@ class OntvangerAdmin(ScopedAdmin):
     list_filter = ("soort", "grondslag", "actief", ("school", admin.RelatedOnlyFieldListFilter))
     search_fields = ("naam",)
     list_select_related = ("school",)
-    fields = ("school", "naam", "soort", "grondslag", "velden", "formaat", "toelichting", "toestemming_doel",
-              "verwerker", "licentie", "actief", "disclose_link")
+    fields = (
+        "school",
+        "naam",
+        "soort",
+        "grondslag",
+        "velden",
+        "formaat",
+        "toelichting",
+        "toestemming_doel",
+        "verwerker",
+        "licentie",
+        "actief",
+        "disclose_link",
+    )
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ["soort", "disclose_link"]
@@ -52,18 +51,42 @@ class OntvangerAdmin(ScopedAdmin):
     def disclose_link(self, obj):
         if obj is None or obj.pk is None:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("delen:nieuw", args=[obj.pk]), _("Prepare a disclosure"))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("delen:nieuw", args=[obj.pk]), _("Prepare a disclosure")
+        )
 
 
 @admin.register(Vordering)
 class VorderingAdmin(ScopedAdmin):
     form = VorderingAdminForm
-    list_display = ("__str__", "school", "ontvangen_op", "termijn")
-    list_filter = (("school", admin.RelatedOnlyFieldListFilter),)
+    list_display = ("__str__", "school", "ontvangen_op", "termijn", "ontvangstwijze", "geweigerd")
+    list_filter = (("school", admin.RelatedOnlyFieldListFilter), "geweigerd")
     list_select_related = ("school",)
     autocomplete_fields = ("leerling",)
-    fields = ("school", "leerling", "gevraagde_gegevens", "termijn", "wijze_van_verstrekking", "titel",
-              "ontvangen_op", "kenmerk_politie")
+    fields = (
+        "school",
+        "ontvangstwijze",
+        "leerling",
+        "gevraagde_gegevens",
+        "termijn",
+        "wijze_van_verstrekking",
+        "titel",
+        "ontvangen_op",
+        "kenmerk_politie",
+        "geweigerd",
+        "reply_letter",
+    )
+    readonly_fields = ("reply_letter",)
+
+    @admin.display(description=_("reply letter"))
+    def reply_letter(self, obj):
+        if obj is None or obj.pk is None or not obj.geweigerd:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("delen:vordering-brief", args=[obj.pk]),
+            _("Download the reply letter (PDF)"),
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -72,9 +95,21 @@ class VorderingAdmin(ScopedAdmin):
 
 
 @admin.register(Verstrekking)
-class VerstrekkingAdmin(ReadOnlyMixin, ScopedAdmin):
-    list_display = ("kenmerk", "tijdstip", "ontvanger_naam", "grondslag", "aantal_leerlingen", "school", "opgesteld_door")
-    list_filter = ("grondslag", ("school", admin.RelatedOnlyFieldListFilter), ("tijdstip", admin.DateFieldListFilter))
+class VerstrekkingAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = (
+        "kenmerk",
+        "tijdstip",
+        "ontvanger_naam",
+        "grondslag",
+        "aantal_leerlingen",
+        "school",
+        "opgesteld_door",
+    )
+    list_filter = (
+        "grondslag",
+        ("school", admin.RelatedOnlyFieldListFilter),
+        ("tijdstip", admin.DateFieldListFilter),
+    )
     search_fields = ("=kenmerk", "ontvanger_naam")
     date_hierarchy = "tijdstip"
     list_select_related = ("school", "opgesteld_door")
@@ -83,12 +118,21 @@ class VerstrekkingAdmin(ReadOnlyMixin, ScopedAdmin):
 
     @admin.display(description=_("details and pupils"))
     def page_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("delen:verstrekking", args=[obj.pk]), obj.kenmerk)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("delen:verstrekking", args=[obj.pk]), obj.kenmerk
+        )
 
 
 class OvereenkomstInline(ScopedInline):
     model = Verwerkersovereenkomst
-    fields = ("datum", "einddatum", "document", "model_privacyconvenant", "convenant_versie", "privacybijsluiter")
+    fields = (
+        "datum",
+        "einddatum",
+        "document",
+        "model_privacyconvenant",
+        "convenant_versie",
+        "privacybijsluiter",
+    )
 
 
 @admin.register(Verwerker)
@@ -103,7 +147,14 @@ class VerwerkerAdmin(ScopedAdmin):
 
 @admin.register(Verwerkersovereenkomst)
 class VerwerkersovereenkomstAdmin(ScopedAdmin):
-    list_display = ("verwerker", "datum", "einddatum", "model_privacyconvenant", "privacybijsluiter", "document_link")
+    list_display = (
+        "verwerker",
+        "datum",
+        "einddatum",
+        "model_privacyconvenant",
+        "privacybijsluiter",
+        "document_link",
+    )
     list_filter = ("model_privacyconvenant", "privacybijsluiter")
     list_select_related = ("verwerker",)
     date_hierarchy = "einddatum"
@@ -112,21 +163,25 @@ class VerwerkersovereenkomstAdmin(ScopedAdmin):
     def document_link(self, obj):
         if not obj.document:
             return "—"
-        return format_html('<a href="{}">{}</a>', reverse("delen:document", args=[obj.pk]), _("PDF"))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("delen:document", args=[obj.pk]), _("PDF")
+        )
 
 
 @admin.register(Verloopwaarschuwing)
-class VerloopwaarschuwingAdmin(ReadOnlyMixin, ScopedAdmin):
+class VerloopwaarschuwingAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ("overeenkomst", "einddatum", "aangemaakt", "verzonden_op", "aantal_ontvangers")
     list_select_related = ("overeenkomst__verwerker",)
 
 
 @admin.register(RegisterVersie)
-class RegisterVersieAdmin(ReadOnlyMixin, ScopedAdmin):
+class RegisterVersieAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ("school", "versie", "vastgesteld_op", "vastgesteld_door", "page_link")
     list_select_related = ("school", "vastgesteld_door")
     exclude = ("inhoud",)
 
     @admin.display(description=_("register"))
     def page_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("delen:registerversie", args=[obj.pk]), _("Show"))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("delen:registerversie", args=[obj.pk]), _("Show")
+        )

@@ -6,28 +6,21 @@ here decides whether a disclosure may happen: that is ``delen.rules``; nothing h
 that is ``delen.services``.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from leerlingen.models import DossierItem, Gezagsrelatie, Leerling
 from core.crypto import keyed_hash
+from core.spreadsheet import csv_bytes
+from leerlingen.models import DossierItem, Gezagsrelatie, Leerling
+from leerlingen.velden import DOSSIER_VELDEN, VELDEN, sort_codes
 
 from .rules import Aanvraag, velden_for_groups
-from .velden import DOSSIER_VELDEN, VELDEN, sort_codes
 
-# A cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-CSV_DELIMITER = ";"  # what Dutch spreadsheet programs open without asking
 MASK = "•••••••••"
-
-
-def neutralise(value: str) -> str:
-    """Prefix a quote to a cell a spreadsheet would run as a formula (CSV injection)."""
-    return "'" + value if value and value.startswith(FORMULA_PREFIXES) else value
+# The fields that name or key a group: for a survey bureau, only a unit of the minimum size.
+GROUP_CODES = ("groep_naam", "jaargroep", "groepkey")
 
 
 @dataclass
@@ -44,10 +37,16 @@ def brin6(school) -> str:
 
 def _dossier_text(items, *, mask: bool, sep: str) -> str:
     if mask:
-        return _("%(count)d item(s), not shown in the preview") % {"count": len(items)} if items else ""
+        return (
+            _("%(count)d item(s), not shown in the preview") % {"count": len(items)}
+            if items
+            else ""
+        )
     parts = []
     for item in items:
-        source = _("source: %(source)s") % {"source": item.bron} if item.bron else _("source: school")
+        source = (
+            _("source: %(source)s") % {"source": item.bron} if item.bron else _("source: school")
+        )
         parts.append(f"{item.titel} ({item.datum.isoformat()}; {source}): {item.inhoud}")
     return sep.join(parts)
 
@@ -71,7 +70,9 @@ def build_table(*, user, aanvraag: Aanvraag, mask: bool = False, sep: str = " | 
     labels = ([_("case")] if anoniem else []) + [str(VELDEN[c].label) for c in codes]
     ids = [p.pk for p in aanvraag.leerlingen]
     pupils = list(
-        Leerling.objects.filter(pk__in=ids).select_related("school", "groep").order_by("achternaam", "roepnaam", "id")
+        Leerling.objects.filter(pk__in=ids)
+        .select_related("school", "groep")
+        .order_by("achternaam", "roepnaam", "id")
     )
     dossier_cats = {DOSSIER_VELDEN[c] for c in codes if c in DOSSIER_VELDEN}
     items: dict[tuple[int, str], list] = {}
@@ -85,15 +86,28 @@ def build_table(*, user, aanvraag: Aanvraag, mask: bool = False, sep: str = " | 
             items.setdefault((item.leerling_id, item.categorie), []).append(item)
     ouders: dict[int, list] = {}
     if "ouders_contact" in codes:
-        for rel in Gezagsrelatie.objects.filter(leerling_id__in=ids, heeft_gezag=True).select_related("ouder").order_by("id"):
+        for rel in (
+            Gezagsrelatie.objects.filter(leerling_id__in=ids, heeft_gezag=True)
+            .select_related("ouder")
+            .order_by("id")
+        ):
             ouders.setdefault(rel.leerling_id, []).append(rel)
-    big_enough = velden_for_groups(pupils) if "rapportage_eenheid" in codes else {}
+    # A survey bureau reports per unit: a group with fewer respondents (the pupils in this
+    # disclosure) than the minimum is merged, and then neither its name nor its key leaves.
+    survey = aanvraag.ontvanger.soort == Soort.ONDERZOEK
+    big_enough = velden_for_groups(pupils) if survey or "rapportage_eenheid" in codes else {}
 
     tabel = Tabel(kolommen=kolommen, labels=labels)
     for number, p in enumerate(pupils, start=1):
         row = [_("Case %(number)d") % {"number": number}] if anoniem else []
         for code in codes:
-            row.append(_value(code, p, items=items, ouders=ouders, big_enough=big_enough, mask=mask, sep=sep))
+            if survey and code in GROUP_CODES and not (p.groep_id and big_enough.get(p.groep_id)):
+                code = "rapportage_eenheid"  # the merged unit, never the small group itself
+            row.append(
+                _value(
+                    code, p, items=items, ouders=ouders, big_enough=big_enough, mask=mask, sep=sep
+                )
+            )
         tabel.rijen.append(row)
         tabel.leerling_ids.append(p.pk)
     return tabel
@@ -138,25 +152,17 @@ def _value(code, p: Leerling, *, items, ouders, big_enough, mask, sep) -> str:
 
 
 def render_csv(tabel: Tabel) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow(tabel.kolommen)
-    for row in tabel.rijen:
-        writer.writerow([neutralise(cell) for cell in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def parse_csv(content: bytes) -> tuple[list[str], list[list[str]]]:
-    """Read an export back (tests, and an FG checking a file against its record)."""
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=CSV_DELIMITER))
-    return rows[0], rows[1:]
+    return csv_bytes(tabel.kolommen, tabel.rijen)
 
 
 def render_export_pdf(*, tabel: Tabel, aanvraag: Aanvraag, kenmerk: str, user) -> tuple[bytes, str]:
     from core.pdf import render_pdf
 
     ontvanger = aanvraag.ontvanger
-    blokken = any(c in DOSSIER_VELDEN or c == "ouders_contact" for c in tabel.kolommen) or len(tabel.kolommen) > 12
+    blokken = (
+        any(c in DOSSIER_VELDEN or c == "ouders_contact" for c in tabel.kolommen)
+        or len(tabel.kolommen) > 12
+    )
     records = [list(zip(tabel.labels, row, strict=True)) for row in tabel.rijen]
     context = {
         "kenmerk": kenmerk,

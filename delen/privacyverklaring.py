@@ -19,12 +19,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from leerlingen.models import DossierItem, Gegevenscategorie as Cat, Rol, School
+from core.pdf import Pdf
+from leerlingen import registry
+from leerlingen.models import DossierItem, Leerling, Rol, School
+from leerlingen.models import Gegevenscategorie as Cat
 from leerlingen.retention.models import Bewaarcategorie, Bewaartermijn, Gebeurtenis, duration_text
+from leerlingen.velden import VELDEN, categorieen
 
 from .models import Grondslag, Ontvanger, RegisterVersie, Soort, SysteemSoort, Verwerker
 from .models_verklaring import Privacyverklaring
-from .velden import VELDEN, categorieen
 
 TEMPLATE = "pdf/privacyverklaring.html"
 BODY_TEMPLATE = "pdf/_privacyverklaring_inhoud.html"
@@ -32,63 +35,134 @@ BODY_TEMPLATE = "pdf/_privacyverklaring_inhoud.html"
 # What each kind of data is, in plain words (seed 003's closing list).
 CATEGORIE_UITLEG = {
     Cat.CONTACT: gettext_lazy("name, date of birth, sex, address, phone number and e-mail address"),
-    Cat.LEERLINGNUMMER: gettext_lazy("an administration number that says nothing else about your child"),
+    Cat.LEERLINGNUMMER: gettext_lazy(
+        "an administration number that says nothing else about your child"
+    ),
     Cat.NATIONALITEIT: gettext_lazy("nationality and place of birth"),
-    Cat.OUDERS: gettext_lazy("names, address, phone numbers and e-mail addresses of parents and guardians"),
+    Cat.OUDERS: gettext_lazy(
+        "names, address, phone numbers and e-mail addresses of parents and guardians"
+    ),
     Cat.MEDISCH: gettext_lazy(
         "only what is needed for education or for acting well in an emergency, for example dyslexia, ADHD or epilepsy"
     ),
-    Cat.RELIGIE: gettext_lazy("only where it matters for the education, for example a day off for a religious holiday"),
+    Cat.RELIGIE: gettext_lazy(
+        "only where it matters for the education, for example a day off for a religious holiday"
+    ),
     Cat.STUDIEVOORTGANG: gettext_lazy("results, tests, attendance, group or class and year"),
-    Cat.BEGELEIDING: gettext_lazy("guidance and extra support, such as a development plan (OPP) or action plan"),
-    Cat.ORGANISATIE: gettext_lazy("timetables, book lists, school passes and log-ins for learning material"),
-    Cat.FINANCIEEL: gettext_lazy("what is needed to collect contributions, such as a bank account number"),
-    Cat.BEELD: gettext_lazy("photos and videos of school activities, only with consent; an ID photo for the school pass needs no consent"),
-    Cat.BSN: gettext_lazy("in education the BSN is called the PGN or education number; schools must use it in their administration"),
-    Cat.ECK_ID: gettext_lazy("a chain number with which digital learning material can be used without being traceable to your child"),
+    Cat.BEGELEIDING: gettext_lazy(
+        "guidance and extra support, such as a development plan (OPP) or action plan"
+    ),
+    Cat.ORGANISATIE: gettext_lazy(
+        "timetables, book lists, school passes and log-ins for learning material"
+    ),
+    Cat.FINANCIEEL: gettext_lazy(
+        "what is needed to collect contributions, such as a bank account number"
+    ),
+    Cat.BEELD: gettext_lazy(
+        "photos and videos of school activities, only with consent; an ID photo for the school pass needs no consent"
+    ),
+    Cat.BSN: gettext_lazy(
+        "in education the BSN is called the PGN or education number; schools must use it in their administration"
+    ),
+    Cat.ECK_ID: gettext_lazy(
+        "a chain number with which digital learning material can be used without being traceable to your child"
+    ),
 }
 
 # What a legal basis means, in plain words (AVG art. 6(1)).
 GRONDSLAG_UITLEG = {
-    Grondslag.WETTELIJKE_PLICHT: gettext_lazy("The law obliges the school to process or pass on these data."),
-    Grondslag.WETTELIJKE_TAAK: gettext_lazy("The data are needed for the task the law gives the school: giving education and guiding pupils."),
-    Grondslag.ALGEMEEN_BELANG: gettext_lazy("There is no legal duty, but passing on a small set of data serves an important public interest."),
-    Grondslag.VITAAL_BELANG: gettext_lazy("The data are needed to protect the life or health of your child or someone else."),
-    Grondslag.VERWERKERSOVEREENKOMST: gettext_lazy("An organisation does work for the school, on its instructions and under a processor agreement."),
-    Grondslag.TOESTEMMING: gettext_lazy("Only with your consent, which you may withdraw at any time."),
+    Grondslag.WETTELIJKE_PLICHT: gettext_lazy(
+        "The law obliges the school to process or pass on these data."
+    ),
+    Grondslag.WETTELIJKE_TAAK: gettext_lazy(
+        "The data are needed for the task the law gives the school: giving education and guiding pupils."
+    ),
+    Grondslag.ALGEMEEN_BELANG: gettext_lazy(
+        "There is no legal duty, but passing on a small set of data serves an important public interest."
+    ),
+    Grondslag.VITAAL_BELANG: gettext_lazy(
+        "The data are needed to protect the life or health of your child or someone else."
+    ),
+    Grondslag.VERWERKERSOVEREENKOMST: gettext_lazy(
+        "An organisation does work for the school, on its instructions and under a processor agreement."
+    ),
+    Grondslag.TOESTEMMING: gettext_lazy(
+        "Only with your consent, which you may withdraw at any time."
+    ),
 }
-WETTELIJK = (Grondslag.WETTELIJKE_PLICHT, Grondslag.WETTELIJKE_TAAK, Grondslag.ALGEMEEN_BELANG, Grondslag.VITAAL_BELANG)
+WETTELIJK = (
+    Grondslag.WETTELIJKE_PLICHT,
+    Grondslag.WETTELIJKE_TAAK,
+    Grondslag.ALGEMEEN_BELANG,
+    Grondslag.VITAAL_BELANG,
+)
 
 # What applies to each kind of recipient, in plain words (DOMAIN.md § Disclosures, seed 004).
 SOORT_UITLEG = {
-    Soort.DUO: gettext_lazy("DUO keeps the basic register of education (BRON). Every school must supply pupil data, including the PGN; DUO uses them for the funding of schools and for education policy."),
-    Soort.LEERPLICHT: gettext_lazy("The school attendance officer of your municipality checks that the Compulsory Education Act is kept. The school reports unauthorised absence and gives only what is needed for that."),
-    Soort.INSPECTIE: gettext_lazy("The Inspectorate supervises the quality of education. During a visit an inspector may look at pupil files; the school shows no more than necessary."),
-    Soort.JGZ: gettext_lazy("Youth health care invites pupils for health checks. The school gives only the data listed here, never the PGN or BSN. Anything else, such as frequent sick leave, only with your consent."),
-    Soort.VEILIG_THUIS: gettext_lazy("If the school is worried about a child's safety at home it follows the reporting code and may ask Veilig Thuis for advice or make a report, without consent. The school informs you beforehand, unless that would endanger the safety of your child or someone else."),
-    Soort.POLITIE: gettext_lazy("The police receive data only with a written demand (article 126nc of the Code of Criminal Procedure) that names the person, the data asked, the term and manner of delivery and its legal title, and then only identifying data."),
-    Soort.ZORGTEAM: gettext_lazy("When there are concerns about a pupil, the care team discusses them: anonymously where possible. If not, you are informed. If the family's own care providers join, your consent is asked. The source of every piece of information is stated."),
-    Soort.SWV: gettext_lazy("To arrange extra support, the school may enrol a pupil with the regional partnership for special needs. You are informed."),
-    Soort.BESTUUR: gettext_lazy("The board has limited access for the common administration, accountability and admission policy."),
-    Soort.ACCOUNTANT: gettext_lazy("The accountant checks the pupil counts on which the funding is based, with pupil numbers instead of names."),
-    Soort.BASISPOORT: gettext_lazy("Basispoort gives pupils one log-in for digital learning material. It receives exactly the data listed here and no learning or test results."),
-    Soort.UITGEVER: gettext_lazy("Publishers receive data through Basispoort, only for material the school holds a licence for, and may not pass them on to anyone."),
-    Soort.ONDERZOEK: gettext_lazy("A survey bureau runs the satisfaction surveys. It never reports who gave which answer, nor on groups that are too small."),
-    Soort.DRUKKER: gettext_lazy("The printer makes the paper school guide and year book and sees the photos in them."),
+    Soort.DUO: gettext_lazy(
+        "DUO keeps the basic register of education (BRON). Every school must supply pupil data, including the PGN; DUO uses them for the funding of schools and for education policy."
+    ),
+    Soort.LEERPLICHT: gettext_lazy(
+        "The school attendance officer of your municipality checks that the Compulsory Education Act is kept. The school reports unauthorised absence and gives only what is needed for that."
+    ),
+    Soort.INSPECTIE: gettext_lazy(
+        "The Inspectorate supervises the quality of education. During a visit an inspector may look at pupil files; the school shows no more than necessary."
+    ),
+    Soort.JGZ: gettext_lazy(
+        "Youth health care invites pupils for health checks. The school gives only the data listed here, never the PGN or BSN. Anything else, such as frequent sick leave, only with your consent."
+    ),
+    Soort.VEILIG_THUIS: gettext_lazy(
+        "If the school is worried about a child's safety at home it follows the reporting code and may ask Veilig Thuis for advice or make a report, without consent. The school informs you beforehand, unless that would endanger the safety of your child or someone else."
+    ),
+    Soort.POLITIE: gettext_lazy(
+        "The police receive data only with a written demand (article 126nc of the Code of Criminal Procedure) that names the person, the data asked, the term and manner of delivery and its legal title, and then only identifying data."
+    ),
+    Soort.ZORGTEAM: gettext_lazy(
+        "When there are concerns about a pupil, the care team discusses them: anonymously where possible. If not, you are informed. If the family's own care providers join, your consent is asked. The source of every piece of information is stated."
+    ),
+    Soort.SWV: gettext_lazy(
+        "To arrange extra support, the school may enrol a pupil with the regional partnership for special needs. You are informed."
+    ),
+    Soort.BESTUUR: gettext_lazy(
+        "The board has limited access for the common administration, accountability and admission policy."
+    ),
+    Soort.ACCOUNTANT: gettext_lazy(
+        "The accountant checks the pupil counts on which the funding is based, with pupil numbers instead of names."
+    ),
+    Soort.BASISPOORT: gettext_lazy(
+        "Basispoort gives pupils one log-in for digital learning material. It receives exactly the data listed here and no learning or test results."
+    ),
+    Soort.UITGEVER: gettext_lazy(
+        "Publishers receive data through Basispoort, only for material the school holds a licence for, and may not pass them on to anyone."
+    ),
+    Soort.ONDERZOEK: gettext_lazy(
+        "A survey bureau runs the satisfaction surveys. It never reports who gave which answer, nor on groups that are too small."
+    ),
+    Soort.DRUKKER: gettext_lazy(
+        "The printer makes the paper school guide and year book and sees the photos in them."
+    ),
     Soort.WEBSITE: gettext_lazy("The host of the school website keeps the photos published there."),
 }
 
 # Where unauthorised absence is reported depends on the type of school (Leerplichtwet, seed 004).
-VERZUIM_VO = gettext_lazy("Unauthorised absence of more than 16 hours in 4 consecutive school weeks is reported to DUO's absence desk (verzuimloket).")
-VERZUIM_PO = gettext_lazy("Unauthorised absence of more than 16 hours in 4 consecutive school weeks is reported to the municipality.")
+VERZUIM_VO = gettext_lazy(
+    "Unauthorised absence of more than 16 hours in 4 consecutive school weeks is reported to DUO's absence desk (verzuimloket)."
+)
+VERZUIM_PO = gettext_lazy(
+    "Unauthorised absence of more than 16 hours in 4 consecutive school weeks is reported to the municipality."
+)
 
 # Who at school sees what (leerlingen.roles, DESIGN.md §3).
 ROL_BEREIK = {
     Rol.LEERKRACHT: gettext_lazy("the pupils of their own group or class"),
     Rol.IB: gettext_lazy("the pupils of the school, including care data"),
-    Rol.DIRECTEUR: gettext_lazy("the pupils of the school; decides who may see very confidential data"),
+    Rol.DIRECTEUR: gettext_lazy(
+        "the pupils of the school; decides who may see very confidential data"
+    ),
     Rol.ADMINISTRATIE: gettext_lazy("only the administrative module, never care data"),
-    Rol.FG: gettext_lazy("oversight across the board's schools: registers, requests and who looked at what"),
+    Rol.FG: gettext_lazy(
+        "oversight across the board's schools: registers, requests and who looked at what"
+    ),
     Rol.BESTUUR: gettext_lazy("limited access for the common administration and oversight"),
 }
 ROL_CATEGORIEEN = {
@@ -144,28 +218,45 @@ def statement_context(school: School, *, today: date | None = None) -> dict:
 
     Call under the statement's language: labels are translated here.
     """
-    from toestemming.models import Doel
-    from verzoeken.models import VerzoekInstellingen
-
     from leerlingen.retention.rules import DEFAULT_TERMS
 
     today = today or timezone.localdate()
     school = School.objects.select_related("bestuur").get(pk=school.pk)
     bestuur = school.bestuur
 
-    doelen = list(Doel.objects.filter(school=school, actief=True).order_by("volgorde", "id"))
-    doel_namen = {d.code: d.naam for d in Doel.objects.filter(school=school)}
-    order = {soort: i for i, soort in enumerate(Soort.values)}  # the order of DOMAIN.md's table: DUO first
+    doelen = list(registry.consent_purposes(school, active_only=True))
+    doel_namen = {d.code: d.naam for d in registry.consent_purposes(school)}
+    order = {
+        soort: i for i, soort in enumerate(Soort.values)
+    }  # the order of DOMAIN.md's table: DUO first
     ontvangers = sorted(
         Ontvanger.objects.filter(school=school, actief=True).select_related("verwerker"),
         key=lambda o: (order.get(o.soort, len(order)), o.naam, o.pk),
     )
-    verwerkers = list(Verwerker.objects.filter(school=school).prefetch_related("overeenkomsten").order_by("product", "id"))
+    verwerkers = list(
+        Verwerker.objects.filter(school=school)
+        .prefetch_related("overeenkomsten")
+        .order_by("product", "id")
+    )
     termijnen = {t.categorie: t for t in Bewaartermijn.objects.filter(school=school)}
-    instellingen = VerzoekInstellingen.objects.filter(school=school).first() or VerzoekInstellingen(school=school)
-    dossier_cats = set(DossierItem.objects.filter(leerling__school=school).values_list("categorie", flat=True).distinct())
+    instellingen = registry.request_terms(school)
+    dossier_cats = set(
+        DossierItem.objects.filter(leerling__school=school)
+        .values_list("categorie", flat=True)
+        .distinct()
+    )
     register = RegisterVersie.objects.filter(school=school).order_by("-versie").first()
 
+    # A secondary school lists Basispoort and the publishers only where it registered its digital
+    # learning material (Basispoort serves primary schools): no promise without a system.
+    leermiddelen = school.onderwijssoort != "vo" or any(
+        v.soort == SysteemSoort.LEERMIDDELEN for v in verwerkers
+    )
+    ontvangers = [
+        o
+        for o in ontvangers
+        if o.soort not in (Soort.BASISPOORT, Soort.UITGEVER) or o.verwerker_id or leermiddelen
+    ]
     wet, toestemming, verwerker_ontvangers = [], [], []
     for o in ontvangers:
         entry = _ontvanger(o, doel_namen, school)
@@ -184,19 +275,35 @@ def statement_context(school: School, *, today: date | None = None) -> dict:
         cats.update(categorieen(o.velden))
     if doelen:
         cats.add(Cat.BEELD)
+    if Leerling.objects.filter(school=school).exclude(eck_id="").exists():
+        cats.add(Cat.ECK_ID)  # the school uses the ECK iD (a chain id for learning material)
     labels = dict(Cat.choices)
     categorie_rijen = [
-        {"code": c, "label": str(labels[c]), "uitleg": str(CATEGORIE_UITLEG.get(c, "")), "bijzonder": c in Cat.bijzonder()}
-        for c in Cat.values if c in cats
+        {
+            "code": c,
+            "label": str(labels[c]),
+            "uitleg": str(CATEGORIE_UITLEG.get(c, "")),
+            "bijzonder": c in Cat.bijzonder(),
+        }
+        for c in Cat.values
+        if c in cats
     ]
 
     systemen = []
     for v in verwerkers:
-        systemen.append({
-            "product": v.product, "naam": v.naam, "soort": v.soort, "soort_label": str(SysteemSoort(v.soort).label),
-            "doel": v.doel, "gegevens": _cat_labels(v.gegevens), "buiten_eer": v.buiten_eer,
-            "opslag": v.soort in OPSLAG_SOORTEN, "overeenkomst": _overeenkomst(v, today),
-        })
+        systemen.append(
+            {
+                "product": v.product,
+                "naam": v.naam,
+                "soort": v.soort,
+                "soort_label": str(SysteemSoort(v.soort).label),
+                "doel": v.doel,
+                "gegevens": _cat_labels(v.gegevens),
+                "buiten_eer": v.buiten_eer,
+                "opslag": v.soort in OPSLAG_SOORTEN,
+                "overeenkomst": _overeenkomst(v, today),
+            }
+        )
 
     grondslagen = []
     used = {o.grondslag for o in ontvangers} | {Grondslag.WETTELIJKE_TAAK}
@@ -206,10 +313,14 @@ def statement_context(school: School, *, today: date | None = None) -> dict:
         used.add(Grondslag.TOESTEMMING)
     for g in Grondslag.values:
         if g in used:
-            grondslagen.append({
-                "code": g, "label": str(Grondslag(g).label), "uitleg": str(GRONDSLAG_UITLEG[g]),
-                "ontvangers": [o.naam for o in ontvangers if o.grondslag == g],
-            })
+            grondslagen.append(
+                {
+                    "code": g,
+                    "label": str(Grondslag(g).label),
+                    "uitleg": str(GRONDSLAG_UITLEG[g]),
+                    "ontvangers": [o.naam for o in ontvangers if o.grondslag == g],
+                }
+            )
 
     bewaar = []
     for categorie in Bewaarcategorie.values:
@@ -221,28 +332,53 @@ def statement_context(school: School, *, today: date | None = None) -> dict:
             jaren, maanden, gebeurtenis = rule.jaren, rule.maanden, rule.gebeurtenis
         else:
             jaren, maanden, gebeurtenis = t.jaren, t.maanden, t.gebeurtenis
-        bewaar.append({
-            "categorie": str(Bewaarcategorie(categorie).label),
-            "duur": duration_text(jaren, maanden),
-            "na": str(Gebeurtenis(gebeurtenis).label),
-            "direct": not (jaren or maanden),
-        })
+        bewaar.append(
+            {
+                "categorie": str(Bewaarcategorie(categorie).label),
+                "duur": duration_text(jaren, maanden),
+                "na": str(Gebeurtenis(gebeurtenis).label),
+                "direct": not (jaren or maanden),
+            }
+        )
+
+    wat, jaren, na = registry.breach_register_term()  # the breach register's own term (issue 19)
+    bewaar.append(
+        {"categorie": str(wat), "duur": duration_text(jaren, 0), "na": str(na), "direct": False}
+    )
 
     rollen = [
-        {"rol": str(Rol(r).label), "bereik": str(ROL_BEREIK[r]), "gegevens": _cat_labels(ROL_CATEGORIEEN[r]),
-         "bijzonder": bool(ROL_CATEGORIEEN[r] & Cat.bijzonder())}
+        {
+            "rol": str(Rol(r).label),
+            "bereik": str(ROL_BEREIK[r]),
+            "gegevens": _cat_labels(ROL_CATEGORIEEN[r]),
+            "bijzonder": bool(ROL_CATEGORIEEN[r] & Cat.bijzonder()),
+        }
         for r in (Rol.LEERKRACHT, Rol.IB, Rol.DIRECTEUR, Rol.ADMINISTRATIE, Rol.FG, Rol.BESTUUR)
     ]
 
     return {
         "school": {
-            "naam": school.naam, "brin": school.brin, "adres": school.adres, "email": school.email,
-            "telefoon": school.telefoon, "onderwijssoort": str(school.get_onderwijssoort_display()),
+            "naam": school.naam,
+            "brin": school.brin,
+            "adres": school.adres,
+            "email": school.email,
+            "telefoon": school.telefoon,
+            "onderwijssoort": str(school.get_onderwijssoort_display()),
             "zestien_plus": school.onderwijssoort == "vo",
         },
-        "bestuur": {"naam": bestuur.naam, "adres": bestuur.adres, "kvk": bestuur.kvk_nummer,
-                    "fg_naam": bestuur.fg_naam, "fg_email": bestuur.fg_email},
-        "register": {"versie": register.versie, "vastgesteld_op": register.vastgesteld_op.isoformat()} if register else None,
+        "bestuur": {
+            "naam": bestuur.naam,
+            "adres": bestuur.adres,
+            "kvk": bestuur.kvk_nummer,
+            "fg_naam": bestuur.fg_naam,
+            "fg_email": bestuur.fg_email,
+        },
+        "register": {
+            "versie": register.versie,
+            "vastgesteld_op": register.vastgesteld_op.isoformat(),
+        }
+        if register
+        else None,
         "grondslagen": grondslagen,
         "categorieen": categorie_rijen,
         "bijzonder": [c for c in categorie_rijen if c["bijzonder"]],
@@ -252,8 +388,11 @@ def statement_context(school: School, *, today: date | None = None) -> dict:
         "ontvangers_wet": wet,
         "ontvangers_toestemming": toestemming,
         "ontvangers_verwerker": verwerker_ontvangers,
-        "doelen": [{"code": d.code, "naam": d.naam, "omschrijving": d.omschrijving} for d in doelen],
+        "doelen": [
+            {"code": d.code, "naam": d.naam, "omschrijving": d.omschrijving} for d in doelen
+        ],
         "bewaartermijnen": bewaar,
+        "datalekregister": True,
         "verzoek": {
             "termijn_weken": instellingen.termijn_weken,
             "prijs_per_pagina": str(instellingen.prijs_per_pagina),
@@ -261,8 +400,19 @@ def statement_context(school: School, *, today: date | None = None) -> dict:
             "drempel_paginas": instellingen.drempel_paginas,
             "maximum_boven_drempel": str(instellingen.maximum_boven_drempel),
         },
-        "portaal_url": f"{settings.SITE_URL}/portaal/",
+        "portaal_url": portal_url(),
     }
+
+
+def portal_url() -> str:
+    """The parent portal's address from the configured site URL; empty while that is a local
+    address (a published statement never sends parents to 127.0.0.1)."""
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(settings.SITE_URL).hostname or "").lower()
+    if not host or host in ("localhost", "0.0.0.0", "::1") or host.startswith("127."):
+        return ""
+    return f"{settings.SITE_URL}/portaal/"
 
 
 def _css_string(text: str) -> str:
@@ -276,16 +426,24 @@ def _render_context(inhoud: dict, *, versie: int, gegenereerd_op: datetime) -> d
     context = dict(inhoud)
     context["verzoek"] = {
         **inhoud["verzoek"],
-        **{k: Decimal(inhoud["verzoek"][k]) for k in ("prijs_per_pagina", "maximum", "maximum_boven_drempel")},
+        **{
+            k: Decimal(inhoud["verzoek"][k])
+            for k in ("prijs_per_pagina", "maximum", "maximum_boven_drempel")
+        },
     }
     if inhoud.get("register"):
-        context["register"] = {**inhoud["register"], "vastgesteld_op": date.fromisoformat(inhoud["register"]["vastgesteld_op"])}
+        context["register"] = {
+            **inhoud["register"],
+            "vastgesteld_op": date.fromisoformat(inhoud["register"]["vastgesteld_op"]),
+        }
     context.update(versie=versie, gegenereerd_op=timezone.localtime(gegenereerd_op))
     return context
 
 
-def render_statement(inhoud: dict, *, versie: int, gegenereerd_op: datetime, language: str) -> tuple[bytes, str]:
-    """The PDF and the HTML body of a statement from its stored contents."""
+def render_statement(
+    inhoud: dict, *, versie: int, gegenereerd_op: datetime, language: str
+) -> tuple[Pdf, str]:
+    """The PDF (with its page count) and the HTML body of a statement from its stored contents."""
     from django.utils.formats import date_format
 
     from core.pdf import render_pdf
@@ -304,34 +462,50 @@ def render_statement(inhoud: dict, *, versie: int, gegenereerd_op: datetime, lan
 
 
 @transaction.atomic
-def generate_statement(*, school: School, user=None, language: str | None = None,
-                       now: datetime | None = None, if_missing: bool = False) -> Privacyverklaring:
+def generate_statement(
+    *,
+    school: School,
+    user=None,
+    language: str | None = None,
+    now: datetime | None = None,
+    if_missing: bool = False,
+) -> Privacyverklaring:
     """Render the school's statement from its register as it is now and store it as a new version.
 
     ``if_missing``: only when the school has no current statement yet, checked again once the
     school's row is locked, so visitors asking at the same moment get one version, not one each.
     """
-    from core.pdf import page_count
-
     language = language or settings.LANGUAGE_CODE
     now = now or timezone.now()
     School.objects.select_for_update().filter(pk=school.pk).first()  # one version number at a time
     if if_missing and (current := statement_on(school=school, language=language)) is not None:
         return current
-    versie = (Privacyverklaring.objects.filter(school=school).aggregate(m=Max("versie"))["m"] or 0) + 1
+    versie = (
+        Privacyverklaring.objects.filter(school=school).aggregate(m=Max("versie"))["m"] or 0
+    ) + 1
     with translation.override(language):
         inhoud = statement_context(school, today=timezone.localtime(now).date())
     pdf, body = render_statement(inhoud, versie=versie, gegenereerd_op=now, language=language)
     verklaring = Privacyverklaring(
-        school=school, versie=versie, taal=language, gegenereerd_op=now, gegenereerd_door=user,
-        inhoud=inhoud, html=body, paginas=page_count(pdf),
+        school=school,
+        versie=versie,
+        taal=language,
+        gegenereerd_op=now,
+        gegenereerd_door=user,
+        inhoud=inhoud,
+        html=body,
+        paginas=pdf.pages,
     )
-    verklaring.pdf.save(f"privacyverklaring-{school.brin}-v{versie}-{language}.pdf", ContentFile(pdf), save=False)
+    verklaring.pdf.save(
+        f"privacyverklaring-{school.brin}-v{versie}-{language}.pdf", ContentFile(pdf), save=False
+    )
     verklaring.save()
     return verklaring
 
 
-def statement_on(*, school: School, day: date | None = None, language: str | None = None) -> Privacyverklaring | None:
+def statement_on(
+    *, school: School, day: date | None = None, language: str | None = None
+) -> Privacyverklaring | None:
     """The statement that applied on ``day`` (today by default): the last one generated by then,
     in the language if there is one in it."""
     day = day or timezone.localdate()

@@ -2,17 +2,17 @@
 since, and its display and CSV form. Reads only; adopting is ``services.adopt_register``.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.spreadsheet import csv_bytes
 from leerlingen.models import Gegevenscategorie, School
+from leerlingen.velden import VELDEN
 
 from .models import Grondslag, Ontvanger, Soort, SysteemSoort, Verwerker
-from .velden import VELDEN
+
 
 def register_snapshot(school: School) -> dict:
     """The register as data: what is adopted and compared. Stable keys, display-ready values."""
@@ -30,10 +30,16 @@ def register_snapshot(school: School) -> dict:
             "actief": o.actief,
             "toelichting": o.toelichting,
         }
-        for o in Ontvanger.objects.filter(school=school).select_related("verwerker").order_by("naam", "id")
+        for o in Ontvanger.objects.filter(school=school)
+        .select_related("verwerker")
+        .order_by("naam", "id")
     ]
     verwerkers = []
-    for v in Verwerker.objects.filter(school=school).prefetch_related("overeenkomsten").order_by("product", "id"):
+    for v in (
+        Verwerker.objects.filter(school=school)
+        .prefetch_related("overeenkomsten")
+        .order_by("product", "id")
+    ):
         verwerkers.append(
             {
                 "key": f"verwerker:{v.pk}",
@@ -60,8 +66,13 @@ def register_snapshot(school: School) -> dict:
         )
     bestuur = school.bestuur
     return {
-        "school": {"naam": school.naam, "brin": school.brin, "bestuur": bestuur.naam,
-                   "fg_naam": bestuur.fg_naam, "fg_email": bestuur.fg_email},
+        "school": {
+            "naam": school.naam,
+            "brin": school.brin,
+            "bestuur": bestuur.naam,
+            "fg_naam": bestuur.fg_naam,
+            "fg_email": bestuur.fg_email,
+        },
         "ontvangers": ontvangers,
         "verwerkers": verwerkers,
     }
@@ -102,7 +113,11 @@ def register_changes(old: dict | None, new: dict) -> list[Wijziging]:
     return out
 
 
-CHANGE_LABELS = {"added": gettext_lazy("added"), "removed": gettext_lazy("removed"), "changed": gettext_lazy("changed")}
+CHANGE_LABELS = {
+    "added": gettext_lazy("added"),
+    "removed": gettext_lazy("removed"),
+    "changed": gettext_lazy("changed"),
+}
 
 
 def _label(choices, value) -> str:
@@ -117,20 +132,28 @@ def display(snapshot: dict) -> dict:
     cats = dict(Gegevenscategorie.choices)
     ontvangers = []
     for e in snapshot.get("ontvangers", []):
-        ontvangers.append({
-            **e,
-            "soort_label": _label(Soort, e["soort"]),
-            "grondslag_label": _label(Grondslag, e["grondslag"]),
-            "velden_labels": [str(VELDEN[c].label) if c in VELDEN else c for c in e["velden"]],
-        })
+        ontvangers.append(
+            {
+                **e,
+                "soort_label": _label(Soort, e["soort"]),
+                "grondslag_label": _label(Grondslag, e["grondslag"]),
+                "velden_labels": [str(VELDEN[c].label) if c in VELDEN else c for c in e["velden"]],
+            }
+        )
     verwerkers = []
     for e in snapshot.get("verwerkers", []):
-        verwerkers.append({
-            **e,
-            "soort_label": _label(SysteemSoort, e["soort"]),
-            "gegevens_labels": [str(cats.get(c, c)) for c in e["gegevens"]],
-        })
-    return {"school": snapshot.get("school", {}), "ontvangers": ontvangers, "verwerkers": verwerkers}
+        verwerkers.append(
+            {
+                **e,
+                "soort_label": _label(SysteemSoort, e["soort"]),
+                "gegevens_labels": [str(cats.get(c, c)) for c in e["gegevens"]],
+            }
+        )
+    return {
+        "school": snapshot.get("school", {}),
+        "ontvangers": ontvangers,
+        "verwerkers": verwerkers,
+    }
 
 
 def yes_no(value: bool) -> str:
@@ -138,27 +161,60 @@ def yes_no(value: bool) -> str:
 
 
 def register_csv(snapshot: dict) -> bytes:
-    from .exports import CSV_DELIMITER, neutralise
-
     data = display(snapshot)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow([_("section"), _("name"), _("kind"), _("legal basis / purpose"), _("data"),
-                     _("consent / agreement"), _("DPIA"), _("outside the EEA"), _("active")])
+    header = [
+        _("section"),
+        _("name"),
+        _("kind"),
+        _("legal basis / purpose"),
+        _("data"),
+        _("consent / agreement"),
+        _("DPIA"),
+        _("outside the EEA"),
+        _("active"),
+    ]
+    rows = []
     for e in data["ontvangers"]:
-        writer.writerow([neutralise(str(x)) for x in (
-            _("recipient"), e["naam"], e["soort_label"], e["grondslag_label"], ", ".join(e["velden_labels"]),
-            e["toestemming_doel"] or e["verwerker"], "", "", yes_no(e["actief"]),
-        )])
+        rows.append(
+            [
+                str(x)
+                for x in (
+                    _("recipient"),
+                    e["naam"],
+                    e["soort_label"],
+                    e["grondslag_label"],
+                    ", ".join(e["velden_labels"]),
+                    e["toestemming_doel"] or e["verwerker"],
+                    "",
+                    "",
+                    yes_no(e["actief"]),
+                )
+            ]
+        )
     for e in data["verwerkers"]:
         agreements = "; ".join(
             f"{o['datum']}–{o['einddatum'] or _('open')}"
-            + (f" ({_('model agreement')} {o['convenant_versie']})" if o["model_privacyconvenant"] else "")
+            + (
+                f" ({_('model agreement')} {o['convenant_versie']})"
+                if o["model_privacyconvenant"]
+                else ""
+            )
             for o in e["overeenkomsten"]
         ) or _("no agreement")
-        writer.writerow([neutralise(str(x)) for x in (
-            _("processor"), f"{e['product']} ({e['naam']})", e["soort_label"], e["doel"],
-            ", ".join(e["gegevens_labels"]), agreements,
-            e["dpia_datum"] if e["dpia_uitgevoerd"] else _("no"), yes_no(e["buiten_eer"]), "",
-        )])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        rows.append(
+            [
+                str(x)
+                for x in (
+                    _("processor"),
+                    f"{e['product']} ({e['naam']})",
+                    e["soort_label"],
+                    e["doel"],
+                    ", ".join(e["gegevens_labels"]),
+                    agreements,
+                    e["dpia_datum"] if e["dpia_uitgevoerd"] else _("no"),
+                    yes_no(e["buiten_eer"]),
+                    "",
+                )
+            ]
+        )
+    return csv_bytes(header, rows)

@@ -12,20 +12,43 @@ EDIT = ("view", "add", "change", "delete")
 
 DELEN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Rol.DIRECTEUR: {
-        "ontvanger": ("view", "add", "change"), "vordering": EDIT, "verstrekking": VIEW, "verwerker": EDIT,
-        "verwerkersovereenkomst": EDIT, "verloopwaarschuwing": VIEW, "registerversie": VIEW,
+        "ontvanger": ("view", "add", "change"),
+        "vordering": EDIT,
+        "verstrekking": VIEW,
+        "verwerker": EDIT,
+        "verwerkersovereenkomst": EDIT,
+        "verloopwaarschuwing": VIEW,
+        "registerversie": VIEW,
     },
     Rol.IB: {
-        "ontvanger": VIEW, "vordering": ("view", "add", "change"), "verstrekking": VIEW, "verwerker": VIEW,
+        "ontvanger": VIEW,
+        "vordering": ("view", "add", "change"),
+        "verstrekking": VIEW,
+        "verwerker": VIEW,
         "verwerkersovereenkomst": VIEW,
     },
-    Rol.ADMINISTRATIE: {"ontvanger": VIEW, "verstrekking": VIEW, "verwerker": VIEW, "verwerkersovereenkomst": VIEW},
+    Rol.ADMINISTRATIE: {
+        "ontvanger": VIEW,
+        "verstrekking": VIEW,
+        "verwerker": VIEW,
+        "verwerkersovereenkomst": VIEW,
+    },
     Rol.LEERKRACHT: {},
     Rol.FG: {
-        "ontvanger": VIEW, "vordering": VIEW, "verstrekking": VIEW, "verwerker": VIEW, "verwerkersovereenkomst": VIEW,
-        "verloopwaarschuwing": VIEW, "registerversie": VIEW,
+        "ontvanger": VIEW,
+        "vordering": VIEW,
+        "verstrekking": VIEW,
+        "verwerker": VIEW,
+        "verwerkersovereenkomst": VIEW,
+        "verloopwaarschuwing": VIEW,
+        "registerversie": VIEW,
     },
-    Rol.BESTUUR: {"ontvanger": VIEW, "verwerker": VIEW, "verwerkersovereenkomst": VIEW, "registerversie": VIEW},
+    Rol.BESTUUR: {
+        "ontvanger": VIEW,
+        "verwerker": VIEW,
+        "verwerkersovereenkomst": VIEW,
+        "registerversie": VIEW,
+    },
 }
 
 

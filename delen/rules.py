@@ -8,18 +8,23 @@ that moment, so a register edited around the admin's validation still cannot wid
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from leerlingen import registry, restriction
 from leerlingen.models import Gegevenscategorie, Leerling
-from toestemming.models import Doel
-from toestemming.rules import effective_consents
+from leerlingen.velden import IDENTIFICERENDE_VELDEN, VELDEN, sort_codes
 
-from .models import Grondslag, Soort
-from .standaard import DOEL_ZORGVERLENERS, LEGAL
-from .velden import IDENTIFICERENDE_VELDEN, VELDEN, sort_codes
+from .models import Grondslag, Ontvanger, Ontvangstwijze, Soort, Vordering
+from .standaard import LEGAL
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from leerlingen.custody import Decider
 
 RULES = {
     "toegang": _("who may disclose"),
@@ -45,7 +50,7 @@ class Weigering:
     """A refusal: which rule, and why. ``leerling_ids`` lets a page show whom it concerns."""
 
     regel: str
-    bericht: str
+    bericht: "StrOrPromise"
     leerling_ids: list[int] = field(default_factory=list)
 
     @property
@@ -53,7 +58,10 @@ class Weigering:
         return str(RULES[self.regel])
 
     def __str__(self):
-        return _("Refused under the rule “%(rule)s”: %(message)s") % {"rule": self.regel_naam, "message": self.bericht}
+        return _("Refused under the rule “%(rule)s”: %(message)s") % {
+            "rule": self.regel_naam,
+            "message": self.bericht,
+        }
 
 
 class DisclosureRefused(Exception):
@@ -70,7 +78,7 @@ class DisclosureRefused(Exception):
 class Aanvraag:
     """What is about to be disclosed, as the person disclosing put it together."""
 
-    ontvanger: object
+    ontvanger: Ontvanger
     leerlingen: list
     velden: list[str]
     formaat: str = "csv"
@@ -80,7 +88,12 @@ class Aanvraag:
     reden_niet_informeren: str = ""
     anoniem: bool = False
     eigen_zorgverleners: bool = False
-    vordering: object | None = None
+    vordering: Vordering | None = None
+    # The consent for this case when the family's own care providers join: when and who gave it
+    # (a ``leerlingen.custody.Decider``), with the id of the pupil it was given for.
+    zorgverleners_toestemming_op: date | None = None
+    zorgverleners_toestemming_door: "Decider | None" = None
+    zorgverleners_toestemming_leerling_id: int | None = None
 
 
 def _labels(codes) -> str:
@@ -97,14 +110,11 @@ def survey_min_group_size() -> int:
 def is_restricted(leerling: Leerling) -> bool:
     """Whether processing of this pupil's data is restricted (AVG art. 18): never disclosed then.
 
-    Answered by the granted restriction (beperking) requests of the requests app. A pupil loaded
-    through ``verzoeken.rules.with_restriction_flag`` (the export form's pupils) answers from its
+    The register answers (``leerlingen.restriction``); a pupil loaded through
+    ``leerlingen.restriction.with_restriction_flag`` (the export form's pupils) answers from its
     annotation, so checking a whole group costs no query per pupil.
     """
-    flag = getattr(leerling, "beperking_actief", None)
-    if flag is not None:
-        return flag
-    return __import__("verzoeken.rules", fromlist=["is_restricted"]).is_restricted(leerling)
+    return restriction.is_restricted(leerling)
 
 
 # --- Consent (consent issue) --------------------------------------------------------------
@@ -116,25 +126,19 @@ def consent_valid(leerling: Leerling, doel_code: str, on_date: date) -> bool:
 
 
 def consent_missing(leerlingen, doel_code: str, on_date: date) -> set[int]:
-    """Ids of the pupils without a consent valid on ``on_date`` for ``doel_code`` (one query per school)."""
-    leerlingen = list(leerlingen)
-    missing = set()
-    by_school: dict[int, list] = {}
-    for leerling in leerlingen:
-        by_school.setdefault(leerling.school_id, []).append(leerling)
-    for school_id, pupils in by_school.items():
-        doel = Doel.objects.filter(school_id=school_id, code=doel_code).first()
-        if doel is None:
-            missing.update(p.pk for p in pupils)
-            continue
-        answers = effective_consents(leerlingen=pupils, doel_ids=[doel.id], on=on_date)
-        missing.update(p.pk for p in pupils if not answers[(p.pk, doel.id)].toestemming)
-    return missing
+    """Ids of the pupils without a consent valid on ``on_date`` for ``doel_code``: the consent
+    app answers (``toestemming.rules.consent_missing``, through ``leerlingen.registry``)."""
+    return registry.consent_missing(leerlingen, doel_code, on_date)
 
 
 def _consent_refusals(leerlingen, doel_code: str, on_date: date, *, why: str) -> list[Weigering]:
     if not doel_code:
-        return [Weigering("toestemming", _("This recipient needs consent, but no consent purpose is set for it."))]
+        return [
+            Weigering(
+                "toestemming",
+                _("This recipient needs consent, but no consent purpose is set for it."),
+            )
+        ]
     missing = consent_missing(leerlingen, doel_code, on_date)
     if not missing:
         return []
@@ -150,13 +154,15 @@ def _consent_refusals(leerlingen, doel_code: str, on_date: date, *, why: str) ->
 # --- The recipient's field set ------------------------------------------------------------
 
 
-def recipient_field_errors(*, soort: str, grondslag: str, velden, toestemming_doel: str = "") -> list[str]:
+def recipient_field_errors(
+    *, soort: str, grondslag: str, velden, toestemming_doel: str = ""
+) -> "list[StrOrPromise]":
     """Why a recipient's field set, basis or consent purpose is not allowed (empty: allowed).
 
     The standard recipients may be narrowed, never widened past their legal set; a new
     recipient never receives the BSN/PGN, and care data only on consent or vital interest.
     """
-    errors: list[str] = []
+    errors: list[StrOrPromise] = []
     velden = list(velden or [])
     unknown = [c for c in velden if c not in VELDEN]
     if unknown:
@@ -165,11 +171,17 @@ def recipient_field_errors(*, soort: str, grondslag: str, velden, toestemming_do
     legal = LEGAL.get(soort)
     if legal is not None:
         if soort == Soort.JGZ and "bsn" in known:
-            errors.append(_("The BSN/PGN may never go to the GGD/JGZ: that is unlawful (seed 004)."))
-        too_wide = [c for c in known if c not in legal.velden and not (soort == Soort.JGZ and c == "bsn")]
+            errors.append(
+                _("The BSN/PGN may never go to the GGD/JGZ: that is unlawful (seed 004).")
+            )
+        too_wide = [
+            c for c in known if c not in legal.velden and not (soort == Soort.JGZ and c == "bsn")
+        ]
         if too_wide:
             errors.append(
-                _("Not in the legal set of this recipient: %(fields)s. A field set can be narrowed, never widened.")
+                _(
+                    "Not in the legal set of this recipient: %(fields)s. A field set can be narrowed, never widened."
+                )
                 % {"fields": _labels(too_wide)}
             )
         if grondslag != legal.grondslag:
@@ -184,7 +196,11 @@ def recipient_field_errors(*, soort: str, grondslag: str, velden, toestemming_do
             )
         return errors
     if "bsn" in known:
-        errors.append(_("The BSN/PGN only goes where the law requires it (DUO, the school attendance officer)."))
+        errors.append(
+            _(
+                "The BSN/PGN only goes where the law requires it (DUO, the school attendance officer)."
+            )
+        )
     care = [c for c in known if VELDEN[c].is_zorg]
     if care and grondslag not in (Grondslag.TOESTEMMING, Grondslag.VITAAL_BELANG):
         errors.append(
@@ -199,9 +215,9 @@ def recipient_field_errors(*, soort: str, grondslag: str, velden, toestemming_do
 # --- The police demand --------------------------------------------------------------------
 
 
-def police_demand_errors(vordering) -> dict[str, str]:
+def police_demand_errors(vordering) -> "dict[str, StrOrPromise]":
     """The four parts of a written demand (art. 126nc Sv) that are missing or wrong."""
-    errors: dict[str, str] = {}
+    errors: dict[str, StrOrPromise] = {}
     if not getattr(vordering, "leerling_id", None):
         errors["leerling"] = _("(a) The demand must name the person concerned.")
     asked = list(vordering.gevraagde_gegevens or [])
@@ -222,38 +238,80 @@ def police_demand_errors(vordering) -> dict[str, str]:
     return errors
 
 
+def demand_refusal_reasons(vordering) -> list[str]:
+    """Why no data may go on this demand: it came by phone, or what a written demand lacks."""
+    reasons = []
+    if vordering.ontvangstwijze == Ontvangstwijze.TELEFONISCH:
+        reasons.append(
+            str(
+                _(
+                    "A request by phone is not a written demand (art. 126nc Sv): no data are given on it."
+                )
+            )
+        )
+    return reasons + [str(m) for m in police_demand_errors(vordering).values()]
+
+
+def demand_record_errors(vordering) -> "dict[str, StrOrPromise]":
+    """What stops recording a demand as it is: a demand that may not be answered is recorded as
+    received and refused (the reply letter names why); a refusal needs a ground."""
+    if vordering.geweigerd:
+        if demand_refusal_reasons(vordering):
+            return {}
+        return {
+            "geweigerd": _(
+                "Nothing is missing from this written demand: it is answered, not refused."
+            )
+        }
+    if vordering.ontvangstwijze == Ontvangstwijze.TELEFONISCH:
+        return {
+            "geweigerd": _(
+                "A request by phone is never a written demand: record it as received and refused."
+            )
+        }
+    errors = police_demand_errors(vordering)
+    if errors:
+        errors["geweigerd"] = _(
+            "Record an incomplete demand as received and refused; the reply letter names what is missing."
+        )
+    return errors
+
+
 def _police_refusals(aanvraag: Aanvraag) -> list[Weigering]:
-    medical = [c for c in aanvraag.velden if c in VELDEN and VELDEN[c].categorie == Gegevenscategorie.MEDISCH]
-    if medical:
-        return [Weigering("politie", _("Medical data are never given to the police."))]
+    """The demand's own rules; which fields the police may get at all is ``field_refusals``."""
     vordering = aanvraag.vordering
     if vordering is None:
-        return [Weigering("politie", _("The police receive data only against a recorded written demand (vordering)."))]
+        return [
+            Weigering(
+                "politie",
+                _("The police receive data only against a recorded written demand (vordering)."),
+            )
+        ]
+    if vordering.geweigerd:
+        return [Weigering("politie", _("This demand was recorded as received and refused."))]
     out = []
     missing = police_demand_errors(vordering)
     if missing:
         out.append(
             Weigering(
                 "politie",
-                _("The written demand is incomplete: %(parts)s") % {"parts": " ".join(str(m) for m in missing.values())},
+                _("The written demand is incomplete: %(parts)s")
+                % {"parts": " ".join(str(m) for m in missing.values())},
             )
         )
     if vordering.school_id != aanvraag.ontvanger.school_id:
         out.append(Weigering("politie", _("The demand was recorded for another school.")))
     if {p.pk for p in aanvraag.leerlingen} != {vordering.leerling_id}:
-        out.append(Weigering("politie", _("Only the data of the person named in the demand may be given.")))
-    not_identifying = [c for c in aanvraag.velden if c not in IDENTIFICERENDE_VELDEN]
-    if not_identifying:
         out.append(
-            Weigering(
-                "politie",
-                _("The police receive identifying data only, not: %(fields)s.") % {"fields": _labels(not_identifying)},
-            )
+            Weigering("politie", _("Only the data of the person named in the demand may be given."))
         )
     not_asked = [c for c in aanvraag.velden if c not in (vordering.gevraagde_gegevens or [])]
     if not_asked:
         out.append(
-            Weigering("politie", _("Not asked in the demand: %(fields)s.") % {"fields": _labels(not_asked)})
+            Weigering(
+                "politie",
+                _("Not asked in the demand: %(fields)s.") % {"fields": _labels(not_asked)},
+            )
         )
     return out
 
@@ -262,12 +320,19 @@ def _police_refusals(aanvraag: Aanvraag) -> list[Weigering]:
 
 
 def _informed_beforehand(aanvraag: Aanvraag, on_date: date) -> bool:
-    return aanvraag.ouders_geinformeerd_op is not None and aanvraag.ouders_geinformeerd_op <= on_date
+    return (
+        aanvraag.ouders_geinformeerd_op is not None and aanvraag.ouders_geinformeerd_op <= on_date
+    )
 
 
 def _veilig_thuis_refusals(aanvraag: Aanvraag, on_date: date) -> list[Weigering]:
     if aanvraag.ouders_geinformeerd_op and aanvraag.ouders_geinformeerd_op > on_date:
-        return [Weigering("veilig_thuis", _("Parents are informed beforehand: the date cannot lie in the future."))]
+        return [
+            Weigering(
+                "veilig_thuis",
+                _("Parents are informed beforehand: the date cannot lie in the future."),
+            )
+        ]
     if _informed_beforehand(aanvraag, on_date):
         return []
     if aanvraag.veiligheid_in_geding:
@@ -276,14 +341,18 @@ def _veilig_thuis_refusals(aanvraag: Aanvraag, on_date: date) -> list[Weigering]
         return [
             Weigering(
                 "veilig_thuis",
-                _("Record the reason why informing the parents would put the safety of the child or another at stake."),
+                _(
+                    "Record the reason why informing the parents would put the safety of the child or another at stake."
+                ),
             )
         ]
     return [
         Weigering(
             "veilig_thuis",
-            _("The parents must be informed beforehand. Record the date they were informed, or that the safety "
-              "of the child or another is at stake, with the reason."),
+            _(
+                "The parents must be informed beforehand. Record the date they were informed, or that the safety "
+                "of the child or another is at stake, with the reason."
+            ),
         )
     ]
 
@@ -296,21 +365,161 @@ def _zorgteam_refusals(aanvraag: Aanvraag, on_date: date) -> list[Weigering]:
             out.append(
                 Weigering(
                     "zorgteam",
-                    _("An anonymous case carries no data that identify the pupil: %(fields)s. Leave them out, or "
-                      "discuss the case by name after informing the parents.") % {"fields": _labels(identifying)},
+                    _(
+                        "An anonymous case carries no data that identify the pupil: %(fields)s. Leave them out, or "
+                        "discuss the case by name after informing the parents."
+                    )
+                    % {"fields": _labels(identifying)},
                 )
             )
     elif not _informed_beforehand(aanvraag, on_date):
         out.append(
             Weigering(
                 "zorgteam",
-                _("A case discussed by name requires that the parents were informed: record the date."),
+                _(
+                    "A case discussed by name requires that the parents were informed: record the date."
+                ),
             )
         )
     if aanvraag.eigen_zorgverleners:
-        out += _consent_refusals(
-            aanvraag.leerlingen, DOEL_ZORGVERLENERS, on_date, why=_("the family's own care providers join")
-        )
+        out += _care_provider_consent_refusals(aanvraag, on_date)
+    return out
+
+
+def anonymous_default_fields(ontvanger) -> list[str]:
+    """What an anonymous care-team case starts with: no medical data, nothing that identifies the
+    pupil, and no quasi-identifiers (sex, date of birth, school, group) that do so together."""
+    return [
+        c
+        for c in ontvanger.velden
+        if c in VELDEN
+        and not VELDEN[c].herleidbaar
+        and not VELDEN[c].identificerend
+        and VELDEN[c].categorie != Gegevenscategorie.MEDISCH
+    ]
+
+
+def _care_provider_consent_refusals(aanvraag: Aanvraag, on_date: date) -> list[Weigering]:
+    """The family's own care providers (e.g. the GP) join only on a consent given for this case,
+    by who decides for the pupil (``leerlingen.custody``), on a recorded date: no yearly blanket."""
+    from leerlingen.custody import deciders
+
+    if len(aanvraag.leerlingen) != 1:
+        return [
+            Weigering(
+                "zorgteam", _("The family's own care providers join the case of one pupil only.")
+            )
+        ]
+    pupil = aanvraag.leerlingen[0]
+    given_on, door = aanvraag.zorgverleners_toestemming_op, aanvraag.zorgverleners_toestemming_door
+    if (
+        given_on is None
+        or door is None
+        or aanvraag.zorgverleners_toestemming_leerling_id != pupil.pk
+    ):
+        return [
+            Weigering(
+                "zorgteam",
+                _(
+                    "The family's own care providers join only with a consent for this case: record the date "
+                    "and who gave it."
+                ),
+            )
+        ]
+    if given_on > on_date:
+        return [
+            Weigering("zorgteam", _("The consent for this case cannot be dated in the future."))
+        ]
+    if door.key not in {d.key for d in deciders(pupil, given_on)}:
+        return [
+            Weigering(
+                "zorgteam",
+                _(
+                    "The consent for this case must be given by who decides for the pupil: a parent with "
+                    "parental authority, or the pupil from 16."
+                ),
+            )
+        ]
+    return []
+
+
+# --- The fields a recipient may not get ---------------------------------------------------
+
+# Why a field is refused, per kind of refusal: the message of one field on the disclosure page,
+# and the message naming all chosen fields of that kind when a disclosure is refused.
+_FIELD_RULES = {
+    "jgz_bsn": (
+        "velden",
+        _("The BSN/PGN is never given to the GGD/JGZ: that is unlawful (seed 004)."),
+    ),
+    "politie_medisch": ("politie", _("Medical data are never given to the police.")),
+    "politie_identificerend": (
+        "politie",
+        _("The police receive identifying data only (art. 126nc(2) Sv)."),
+    ),
+    "buiten_set": ("velden", _("Not in the allowed field set of this recipient.")),
+}
+
+
+@dataclass(frozen=True)
+class VeldWeigering:
+    """Why one field may not go to a recipient: the rule and its reason."""
+
+    soort: str
+
+    @property
+    def regel(self) -> str:
+        return _FIELD_RULES[self.soort][0]
+
+    @property
+    def regel_naam(self) -> str:
+        return str(RULES[self.regel])
+
+    @property
+    def reden(self) -> str:
+        return str(_FIELD_RULES[self.soort][1])
+
+
+def field_refusals(ontvanger) -> dict[str, VeldWeigering]:
+    """Every field the school holds that ``ontvanger`` may not get, with the rule that forbids it."""
+    allowed = set(ontvanger.velden or [])
+    out = {}
+    for code, veld in VELDEN.items():
+        if ontvanger.soort == Soort.JGZ and code == "bsn":
+            out[code] = VeldWeigering("jgz_bsn")
+        elif ontvanger.soort == Soort.POLITIE and veld.categorie == Gegevenscategorie.MEDISCH:
+            out[code] = VeldWeigering("politie_medisch")
+        elif ontvanger.soort == Soort.POLITIE and code not in IDENTIFICERENDE_VELDEN:
+            out[code] = VeldWeigering("politie_identificerend")
+        elif code not in allowed:
+            out[code] = VeldWeigering("buiten_set")
+    return out
+
+
+def _field_set_refusals(ontvanger, velden) -> list[Weigering]:
+    """The chosen fields this recipient may not get, one refusal per rule naming the fields."""
+    forbidden = field_refusals(ontvanger)
+    by_kind: dict[str, list[str]] = {}
+    for code in velden:
+        if code in forbidden:
+            by_kind.setdefault(forbidden[code].soort, []).append(code)
+        elif code not in VELDEN:
+            by_kind.setdefault("buiten_set", []).append(code)
+    out = []
+    for kind, codes in by_kind.items():
+        fields = _labels(codes)
+        if kind in ("jgz_bsn", "politie_medisch"):
+            message = str(_FIELD_RULES[kind][1])
+        elif kind == "politie_identificerend":
+            message = _("The police receive identifying data only, not: %(fields)s.") % {
+                "fields": fields
+            }
+        else:
+            message = _("Not in the allowed field set of %(recipient)s: %(fields)s.") % {
+                "recipient": ontvanger.naam,
+                "fields": fields,
+            }
+        out.append(Weigering(_FIELD_RULES[kind][0], message))
     return out
 
 
@@ -331,11 +540,17 @@ def check_disclosure(*, user, aanvraag: Aanvraag, on_date: date) -> list[Weigeri
     if not Ontvanger.objects.disclosable_by(user).filter(pk=ontvanger.pk).exists():
         return [Weigering("toegang", _("You may not disclose pupil data to this recipient."))]
     visible = set(
-        Leerling.objects.visible_to(user).filter(pk__in=[p.pk for p in leerlingen], school=school).values_list("pk", flat=True)
+        Leerling.objects.visible_to(user)
+        .filter(pk__in=[p.pk for p in leerlingen], school=school)
+        .values_list("pk", flat=True)
     )
     outside = [p.pk for p in leerlingen if p.pk not in visible]
     if outside:
-        out.append(Weigering("toegang", _("Some pupils are not pupils of this school that you may see."), outside))
+        out.append(
+            Weigering(
+                "toegang", _("Some pupils are not pupils of this school that you may see."), outside
+            )
+        )
     if not ontvanger.actief:
         out.append(Weigering("actief", _("This recipient is no longer active in the register.")))
     if not leerlingen or not velden:
@@ -345,19 +560,11 @@ def check_disclosure(*, user, aanvraag: Aanvraag, on_date: date) -> list[Weigeri
     police = ontvanger.soort == Soort.POLITIE
     if police:
         out += _police_refusals(aanvraag)
-    if ontvanger.soort == Soort.JGZ and "bsn" in velden:
-        out.append(Weigering("velden", _("The BSN/PGN is never given to the GGD/JGZ: that is unlawful (seed 004).")))
-    outside_set = [c for c in velden if c not in (ontvanger.velden or []) and not (ontvanger.soort == Soort.JGZ and c == "bsn")]
-    if outside_set:
-        out.append(
-            Weigering(
-                "velden",
-                _("Not in the allowed field set of %(recipient)s: %(fields)s.")
-                % {"recipient": ontvanger.naam, "fields": _labels(outside_set)},
-            )
-        )
+    out += _field_set_refusals(ontvanger, velden)
     register_errors = recipient_field_errors(
-        soort=ontvanger.soort, grondslag=ontvanger.grondslag, velden=ontvanger.velden,
+        soort=ontvanger.soort,
+        grondslag=ontvanger.grondslag,
+        velden=ontvanger.velden,
         toestemming_doel=ontvanger.toestemming_doel,
     )
     if register_errors:
@@ -375,7 +582,11 @@ def check_disclosure(*, user, aanvraag: Aanvraag, on_date: date) -> list[Weigeri
     care = [c for c in velden if c in VELDEN and VELDEN[c].is_zorg]
     if care and not access.may_disclose_care_data(user, school):
         out.append(
-            Weigering("zorgdata", _("Administrative staff never handle care data: %(fields)s.") % {"fields": _labels(care)})
+            Weigering(
+                "zorgdata",
+                _("Administrative staff never handle care data: %(fields)s.")
+                % {"fields": _labels(care)},
+            )
         )
 
     restricted = [p.pk for p in leerlingen if is_restricted(p)]
@@ -387,7 +598,8 @@ def check_disclosure(*, user, aanvraag: Aanvraag, on_date: date) -> list[Weigeri
                     "%(count)d pupil's data are restricted (AVG art. 18) and are never disclosed.",
                     "%(count)d pupils' data are restricted (AVG art. 18) and are never disclosed.",
                     len(restricted),
-                ) % {"count": len(restricted)},
+                )
+                % {"count": len(restricted)},
                 restricted,
             )
         )
@@ -398,30 +610,52 @@ def check_disclosure(*, user, aanvraag: Aanvraag, on_date: date) -> list[Weigeri
     if ontvanger.soort == Soort.ZORGTEAM:
         out += _zorgteam_refusals(aanvraag, on_date)
     if ontvanger.soort == Soort.SWV and not _informed_beforehand(aanvraag, on_date):
-        out.append(Weigering("swv", _("The parents must be informed of the enrolment with the partnership: record the date.")))
+        out.append(
+            Weigering(
+                "swv",
+                _(
+                    "The parents must be informed of the enrolment with the partnership: record the date."
+                ),
+            )
+        )
     if ontvanger.soort == Soort.UITGEVER and not ontvanger.licentie:
-        out.append(Weigering("licentie", _("Publishers receive data only while the school holds a licence for their material.")))
+        out.append(
+            Weigering(
+                "licentie",
+                _(
+                    "Publishers receive data only while the school holds a licence for their material."
+                ),
+            )
+        )
     if ontvanger.soort == Soort.ONDERZOEK and len(leerlingen) < survey_min_group_size():
         out.append(
             Weigering(
                 "groepsgrootte",
-                _("Fewer than %(min)d pupils: group figures are never reported below the minimum group size.")
+                _(
+                    "Fewer than %(min)d pupils: group figures are never reported below the minimum group size."
+                )
                 % {"min": survey_min_group_size()},
             )
         )
     if ontvanger.grondslag == Grondslag.VERWERKERSOVEREENKOMST:
         verwerker = ontvanger.verwerker
-        if verwerker is None or not any(o.is_geldig(on_date) for o in verwerker.overeenkomsten.all()):
+        if verwerker is None or not any(
+            o.is_geldig(on_date) for o in verwerker.overeenkomsten.all()
+        ):
             out.append(
                 Weigering(
                     "verwerker",
-                    _("There is no processor agreement with this recipient that is valid on %(date)s.")
+                    _(
+                        "There is no processor agreement with this recipient that is valid on %(date)s."
+                    )
                     % {"date": on_date.isoformat()},
                 )
             )
     if ontvanger.grondslag == Grondslag.TOESTEMMING or ontvanger.toestemming_doel:
         if leerlingen:
-            out += _consent_refusals(leerlingen, ontvanger.toestemming_doel, on_date, why=ontvanger.naam)
+            out += _consent_refusals(
+                leerlingen, ontvanger.toestemming_doel, on_date, why=ontvanger.naam
+            )
     return out
 
 

@@ -15,15 +15,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from leerlingen.audit import export_made
-from leerlingen.models import School, SchoolGrant
+from core import outbox
+from leerlingen.audit import disclosure_refused, export_made
+from leerlingen.models import School
+from leerlingen.roles import Rol, holders_of
+from leerlingen.velden import categorieen, sort_codes
 
 from .exports import build_table, render_csv, render_export_pdf
 from .models import (
@@ -37,7 +39,6 @@ from .models import (
 from .register import register_snapshot
 from .rules import Aanvraag, DisclosureRefused, check_disclosure
 from .standaard import STANDAARD
-from .velden import categorieen, sort_codes
 
 WARN_DAYS_BEFORE_END = 60
 logger = logging.getLogger(__name__)
@@ -54,8 +55,13 @@ def ensure_default_register(school: School) -> list[Ontvanger]:
                 continue
             created.append(
                 Ontvanger.objects.create(
-                    school=school, soort=standaard.soort, naam=str(standaard.naam), grondslag=standaard.grondslag,
-                    velden=list(standaard.velden), formaat=standaard.formaat, toelichting=str(standaard.toelichting),
+                    school=school,
+                    soort=standaard.soort,
+                    naam=str(standaard.naam),
+                    grondslag=standaard.grondslag,
+                    velden=list(standaard.velden),
+                    formaat=standaard.formaat,
+                    toelichting=str(standaard.toelichting),
                     toestemming_doel=standaard.toestemming_doel,
                 )
             )
@@ -81,18 +87,52 @@ def preview(*, user, aanvraag: Aanvraag, on_date: date | None = None):
     """The refusals, and the table as it would go (BSN and dossier contents masked)."""
     on_date = on_date or timezone.localdate()
     weigeringen = check_disclosure(user=user, aanvraag=aanvraag, on_date=on_date)
+    if weigeringen:
+        log_refusal(user=user, aanvraag=aanvraag, weigeringen=weigeringen)
     tabel = None if weigeringen else build_table(user=user, aanvraag=aanvraag, mask=True)
     return weigeringen, tabel
 
 
-@transaction.atomic
-def disclose(*, user, aanvraag: Aanvraag, goedgekeurd_door=None, on_date: date | None = None,
-             tijdstip: datetime | None = None) -> Export:
+def log_refusal(*, user, aanvraag: Aanvraag, weigeringen) -> None:
+    """Write a refused attempt to the access log: recipient, rules and pupils as ids only."""
+    disclosure_refused(
+        user=user,
+        ontvanger=aanvraag.ontvanger,
+        leerling_ids=[p.pk for p in aanvraag.leerlingen],
+        categorieen=categorieen(aanvraag.velden),
+        regels=[w.regel for w in weigeringen],
+    )
+
+
+def disclose(
+    *,
+    user,
+    aanvraag: Aanvraag,
+    goedgekeurd_door=None,
+    on_date: date | None = None,
+    tijdstip: datetime | None = None,
+) -> Export:
     """Check every rule now, produce the file, record the disclosure and log the export.
 
-    Raises ``DisclosureRefused`` (nothing is produced or recorded) when a rule forbids it.
+    Raises ``DisclosureRefused`` (nothing is produced or recorded, but the refused attempt is
+    written to the access log) when a rule forbids it.
     ``on_date``/``tijdstip`` default to now (the demo replays past disclosures).
     """
+    try:
+        return _disclose(
+            user=user,
+            aanvraag=aanvraag,
+            goedgekeurd_door=goedgekeurd_door,
+            on_date=on_date,
+            tijdstip=tijdstip,
+        )
+    except DisclosureRefused as refused:
+        log_refusal(user=user, aanvraag=aanvraag, weigeringen=refused.weigeringen)
+        raise
+
+
+@transaction.atomic
+def _disclose(*, user, aanvraag: Aanvraag, goedgekeurd_door, on_date, tijdstip) -> Export:
     on_date = on_date or timezone.localdate()
     goedgekeurd_door = goedgekeurd_door or user
     weigeringen = check_disclosure(user=user, aanvraag=aanvraag, on_date=on_date)
@@ -105,9 +145,13 @@ def disclose(*, user, aanvraag: Aanvraag, goedgekeurd_door=None, on_date: date |
     velden = sort_codes(aanvraag.velden)
     aanvraag.velden = velden
     kenmerk = new_kenmerk(on_date)
-    tabel = build_table(user=user, aanvraag=aanvraag, sep="\n" if aanvraag.formaat == Formaat.PDF else " | ")
+    tabel = build_table(
+        user=user, aanvraag=aanvraag, sep="\n" if aanvraag.formaat == Formaat.PDF else " | "
+    )
     if aanvraag.formaat == Formaat.PDF:
-        content, _html = render_export_pdf(tabel=tabel, aanvraag=aanvraag, kenmerk=kenmerk, user=user)
+        content, _html = render_export_pdf(
+            tabel=tabel, aanvraag=aanvraag, kenmerk=kenmerk, user=user
+        )
         content_type = "application/pdf"
     else:
         content = render_csv(tabel)
@@ -115,23 +159,56 @@ def disclose(*, user, aanvraag: Aanvraag, goedgekeurd_door=None, on_date: date |
     bestandsnaam = f"{kenmerk}-{ontvanger.soort}.{aanvraag.formaat}"
     cats = sorted(categorieen(velden))
     verstrekking = Verstrekking.objects.create(
-        kenmerk=kenmerk, school=ontvanger.school, ontvanger=ontvanger, ontvanger_naam=ontvanger.naam,
-        grondslag=ontvanger.grondslag, aantal_leerlingen=len(tabel.leerling_ids), velden=velden, categorieen=cats,
-        formaat=aanvraag.formaat, doel=aanvraag.doel, bestandsnaam=bestandsnaam,
-        sha256=hashlib.sha256(content).hexdigest(), grootte=len(content), opgesteld_door=user,
-        goedgekeurd_door=goedgekeurd_door, tijdstip=tijdstip or timezone.now(),
+        kenmerk=kenmerk,
+        school=ontvanger.school,
+        ontvanger=ontvanger,
+        ontvanger_naam=ontvanger.naam,
+        grondslag=ontvanger.grondslag,
+        aantal_leerlingen=len(tabel.leerling_ids),
+        velden=velden,
+        categorieen=cats,
+        formaat=aanvraag.formaat,
+        doel=aanvraag.doel,
+        bestandsnaam=bestandsnaam,
+        sha256=hashlib.sha256(content).hexdigest(),
+        grootte=len(content),
+        opgesteld_door=user,
+        goedgekeurd_door=goedgekeurd_door,
+        tijdstip=tijdstip or timezone.now(),
         ouders_geinformeerd_op=aanvraag.ouders_geinformeerd_op,
         veiligheid_in_geding=aanvraag.veiligheid_in_geding,
-        reden_niet_informeren=aanvraag.reden_niet_informeren if aanvraag.veiligheid_in_geding else "",
-        anoniem=aanvraag.anoniem, eigen_zorgverleners=aanvraag.eigen_zorgverleners, vordering=aanvraag.vordering,
+        reden_niet_informeren=aanvraag.reden_niet_informeren
+        if aanvraag.veiligheid_in_geding
+        else "",
+        anoniem=aanvraag.anoniem,
+        eigen_zorgverleners=aanvraag.eigen_zorgverleners,
+        vordering=aanvraag.vordering,
+        **_case_consent(aanvraag),
     )
-    verstrekking.leerlingen.add(*tabel.leerling_ids)  # a new record: add, no read of the current links
+    verstrekking.leerlingen.add(
+        *tabel.leerling_ids
+    )  # a new record: add, no read of the current links
     export_made(
-        user=user, object_type="verstrekking", object_id=verstrekking.pk, categorieen=cats,
+        user=user,
+        object_type="verstrekking",
+        object_id=verstrekking.pk,
+        categorieen=cats,
         reden=f"disclosure {kenmerk} to {ontvanger.soort}",
         leerling=aanvraag.leerlingen[0] if len(tabel.leerling_ids) == 1 else None,
     )
     return Export(verstrekking, content, bestandsnaam, content_type)
+
+
+def _case_consent(aanvraag: Aanvraag) -> dict:
+    """The consent for the family's own care providers, as recorded with the disclosure."""
+    door = aanvraag.zorgverleners_toestemming_door if aanvraag.eigen_zorgverleners else None
+    if door is None:
+        return {}
+    return {
+        "zorgverleners_toestemming_op": aanvraag.zorgverleners_toestemming_op,
+        "zorgverleners_toestemming_ouder": door.ouder,
+        "zorgverleners_toestemming_leerling": door.is_pupil,
+    }
 
 
 def verstrekkingen_van_leerling(*, leerling, user=None):
@@ -144,6 +221,14 @@ def verstrekkingen_van_leerling(*, leerling, user=None):
     return qs.for_leerling(leerling).select_related("ontvanger").order_by("-tijdstip", "-id")
 
 
+def processors_of_school(school):
+    """The school's processors (its systems), by product: the access export of a request names
+    the systems that hold each category (``leerlingen.registry.processors_of_school``)."""
+    from .models import Verwerker
+
+    return Verwerker.objects.filter(school=school).order_by("product")
+
+
 # --- The register of processing (AVG art. 30) ---------------------------------------------
 
 
@@ -152,13 +237,19 @@ def latest_version(school: School) -> RegisterVersie | None:
 
 
 @transaction.atomic
-def adopt_register(*, school: School, user, besluit: str = "", on_date: date | None = None) -> RegisterVersie:
+def adopt_register(
+    *, school: School, user, besluit: str = "", on_date: date | None = None
+) -> RegisterVersie:
     """The board adopts the school's current register: a stored, numbered snapshot."""
     School.objects.select_for_update().get(pk=school.pk)  # one adoption at a time per school
     number = (RegisterVersie.objects.filter(school=school).aggregate(m=Max("versie"))["m"] or 0) + 1
     versie = RegisterVersie.objects.create(
-        school=school, versie=number, vastgesteld_op=on_date or timezone.localdate(), vastgesteld_door=user,
-        besluit=besluit, inhoud=register_snapshot(school),
+        school=school,
+        versie=number,
+        vastgesteld_op=on_date or timezone.localdate(),
+        vastgesteld_door=user,
+        besluit=besluit,
+        inhoud=register_snapshot(school),
     )
     return versie
 
@@ -166,14 +257,16 @@ def adopt_register(*, school: School, user, besluit: str = "", on_date: date | N
 # --- Processor agreements that end --------------------------------------------------------
 
 
-def expiring_agreements(on_date: date) -> list[Verwerkersovereenkomst]:
-    """Agreements ending within the warning period that no later agreement with the processor replaces."""
+def expiring_agreements(on_date: date, among=None) -> list[Verwerkersovereenkomst]:
+    """Agreements ending within the warning period that no later agreement with the processor replaces
+    (``among``: only these, such as the ones a user sees; by default all)."""
     horizon = on_date + timedelta(days=WARN_DAYS_BEFORE_END)
     successor = Verwerkersovereenkomst.objects.filter(
         verwerker_id=OuterRef("verwerker_id"), datum__lte=OuterRef("einddatum") + timedelta(days=1)
     ).filter(Q(einddatum__isnull=True) | Q(einddatum__gt=OuterRef("einddatum")))
     return list(
-        Verwerkersovereenkomst.objects.filter(einddatum__gte=on_date, einddatum__lte=horizon)
+        (Verwerkersovereenkomst.objects.all() if among is None else among)
+        .filter(einddatum__gte=on_date, einddatum__lte=horizon)
         .filter(~Exists(successor))
         .select_related("verwerker__school")
     )
@@ -200,11 +293,7 @@ def create_expiry_warnings(*, on_date: date | None = None) -> list[Verloopwaarsc
 
 
 def director_emails(school: School) -> list[str]:
-    emails = (
-        SchoolGrant.objects.filter(content_object=school, permission__codename="rol_directeur", user__is_active=True)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
+    emails = holders_of(Rol.DIRECTEUR, school).exclude(email="").values_list("email", flat=True)
     return sorted(set(emails))
 
 
@@ -223,14 +312,19 @@ def send_expiry_warning(warning_id: int) -> bool:
     school = agreement.verwerker.school
     recipients = director_emails(school)
     with translation.override(settings.LANGUAGE_CODE):
-        context = {"warning": warning, "agreement": agreement, "verwerker": agreement.verwerker, "school": school,
-                   "dagen": (warning.einddatum - timezone.localdate()).days}
+        context = {
+            "warning": warning,
+            "agreement": agreement,
+            "verwerker": agreement.verwerker,
+            "school": school,
+            "dagen": (warning.einddatum - timezone.localdate()).days,
+        }
         subject = _("Processor agreement for %(product)s ends on %(date)s") % {
-            "product": agreement.verwerker.product, "date": warning.einddatum.isoformat()
+            "product": agreement.verwerker.product,
+            "date": warning.einddatum.isoformat(),
         }
         body = render_to_string("delen/email/verloopwaarschuwing.txt", context)
-    if recipients:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+    outbox.send_email(recipients, subject, body)
     warning.verzonden_op = timezone.now()
     warning.aantal_ontvangers = len(recipients)
     warning.save(update_fields=["verzonden_op", "aantal_ontvangers"])

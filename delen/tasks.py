@@ -20,7 +20,7 @@ def warn_expiring_agreements() -> int:
 
 
 def enqueue_expiry_warning(warning_id: int) -> None:
-    outbox.enqueue(EXPIRY_WARNING, key=f"{EXPIRY_WARNING}:{warning_id}", warning_id=warning_id)
+    outbox.notify(EXPIRY_WARNING, warning_id=warning_id)
 
 
 @outbox.handler(EXPIRY_WARNING)

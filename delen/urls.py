@@ -15,4 +15,5 @@ urlpatterns = [
     path("register/<int:pk>/vaststellen/", views.vaststellen, name="vaststellen"),
     path("register/versies/<int:pk>/", views.registerversie, name="registerversie"),
     path("overeenkomsten/<int:pk>/document/", views.document, name="document"),
+    path("vorderingen/<int:pk>/antwoordbrief/", views.vordering_brief, name="vordering-brief"),
 ]

@@ -1,20 +1,23 @@
 """The privacy statement as pages: the director's and FG's page with the stored versions and a
-button that generates a new one, and the download of a stored version. The parent portal's page
-is ``toestemming.views.privacy`` (it calls ``portal_statement`` here). Access: ``visible_to``.
+button that generates a new one, and the download of a stored version; and the parent portal's
+page of a child's school (``portal``). Access: ``visible_to``; in the portal, the family
+(``leerlingen.portal``).
 """
 
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from core.decorators import staff_required
 from leerlingen.access import bestuur_ids, school_ids
 from leerlingen.models import School
+from leerlingen.portal import portal_child_or_404, portal_login_required
 
 from .models_verklaring import MANAGING_BESTUUR_ROLES, MANAGING_SCHOOL_ROLES, Privacyverklaring
 from .privacyverklaring import generate_statement, statement_on
@@ -22,11 +25,12 @@ from .privacyverklaring import generate_statement, statement_on
 
 def managed_schools(user):
     """The schools whose statement ``user`` manages: the director's school, the FG's board's schools."""
-    qs = School.objects.visible_to(user)
-    if user.is_superuser:
-        return qs
-    return qs.filter(
-        Q(id__in=school_ids(user, MANAGING_SCHOOL_ROLES)) | Q(bestuur_id__in=bestuur_ids(user, MANAGING_BESTUUR_ROLES))
+    return School.objects.visible_to(user).by_rule(
+        user,
+        lambda u: (
+            Q(id__in=school_ids(u, MANAGING_SCHOOL_ROLES))
+            | Q(bestuur_id__in=bestuur_ids(u, MANAGING_BESTUUR_ROLES))
+        ),
     )
 
 
@@ -35,14 +39,17 @@ def _language() -> str:
 
 
 def _pdf_response(verklaring: Privacyverklaring) -> FileResponse:
-    response = FileResponse(verklaring.pdf.open("rb"), content_type="application/pdf", as_attachment=True,
-                            filename=verklaring.bestandsnaam)
+    response = FileResponse(
+        verklaring.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=verklaring.bestandsnaam,
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-@login_required
-@never_cache
+@staff_required
 @require_GET
 def index(request):
     schools = list(managed_schools(request.user).order_by("naam")[:200])
@@ -53,20 +60,25 @@ def index(request):
     return render(request, "delen/privacyverklaring_index.html", {"schools": schools})
 
 
-@login_required
-@never_cache
+@staff_required
 @require_GET
 def school(request, pk: int):
     school = get_object_or_404(managed_schools(request.user).select_related("bestuur"), pk=pk)
     versies = list(
-        Privacyverklaring.objects.visible_to(request.user).filter(school=school)
-        .select_related("gegenereerd_door").order_by("-versie")[:50]
+        Privacyverklaring.objects.visible_to(request.user)
+        .filter(school=school)
+        .select_related("gegenereerd_door")
+        .order_by("-versie")[:50]
     )
     huidig = statement_on(school=school, language=_language())
-    return render(request, "delen/privacyverklaring.html", {"school": school, "versies": versies, "huidig": huidig})
+    return render(
+        request,
+        "delen/privacyverklaring.html",
+        {"school": school, "versies": versies, "huidig": huidig},
+    )
 
 
-@login_required
+@staff_required
 @require_POST
 def generate(request, pk: int):
     school = get_object_or_404(managed_schools(request.user), pk=pk)
@@ -75,25 +87,28 @@ def generate(request, pk: int):
     return _pdf_response(verklaring)
 
 
-@login_required
+@login_required  # staff and parents alike: the statement's own visible_to decides
 @require_GET
 def download(request, pk: int):
-    verklaring = get_object_or_404(Privacyverklaring.objects.visible_to(request.user).select_related("school"), pk=pk)
+    verklaring = get_object_or_404(
+        Privacyverklaring.objects.visible_to(request.user).select_related("school"), pk=pk
+    )
     return _pdf_response(verklaring)
 
 
-@login_required
-@never_cache
+@staff_required
 @require_GET
 def version(request, pk: int):
-    verklaring = get_object_or_404(Privacyverklaring.objects.visible_to(request.user).select_related("school"), pk=pk)
+    verklaring = get_object_or_404(
+        Privacyverklaring.objects.visible_to(request.user).select_related("school"), pk=pk
+    )
     if not managed_schools(request.user).filter(pk=verklaring.school_id).exists():
         raise Http404
-    return render(request, "delen/privacyverklaring_versie.html", {"verklaring": verklaring, "school": verklaring.school})
-
-
-def portal_pdf(verklaring: Privacyverklaring) -> FileResponse:
-    return _pdf_response(verklaring)
+    return render(
+        request,
+        "delen/privacyverklaring_versie.html",
+        {"verklaring": verklaring, "school": verklaring.school},
+    )
 
 
 def portal_statement(request, school: School) -> tuple[Privacyverklaring, date | None]:
@@ -114,3 +129,26 @@ def portal_statement(request, school: School) -> tuple[Privacyverklaring, date |
             school=school, user=None, language=_language(), if_missing=True
         )
     return current, None
+
+
+@portal_login_required
+def portal(request, pk: int):
+    """The school's stored privacy statement in the parent portal, for one of the user's children:
+    the current one, or the one of ``?datum=``; ``?formaat=pdf`` downloads it."""
+    leerling = portal_child_or_404(request, pk)
+    verklaring, datum = portal_statement(request, leerling.school)
+    if request.GET.get("formaat") == "pdf":
+        return _pdf_response(verklaring)
+    # The portal templates show the messages themselves (``page_messages``).
+    return render(
+        request,
+        "delen/portaal_privacyverklaring.html",
+        {
+            "leerling": leerling,
+            "school": leerling.school,
+            "verklaring": verklaring,
+            "datum": datum,
+            "messages": None,
+            "page_messages": get_messages(request),
+        },
+    )

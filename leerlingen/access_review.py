@@ -14,17 +14,24 @@ from django.utils import timezone
 
 from .access import bestuur_ids
 from .models import Toegangslog
+from .rol import Rol
 
 
 def may_review(user) -> bool:
-    return user.is_authenticated and user.is_active and (user.is_superuser or bool(bestuur_ids(user, ("rol_fg",))))
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or bool(bestuur_ids(user, (Rol.FG,))))
+    )
 
 
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def entries(user, *, person_id: int | None = None, start: date | None = None, end: date | None = None):
+def entries(
+    user, *, person_id: int | None = None, start: date | None = None, end: date | None = None
+):
     qs = Toegangslog.objects.visible_to(user)
     if person_id:
         qs = qs.filter(gebruiker_id=person_id)
@@ -47,7 +54,11 @@ def unusual_volume(qs, threshold: int | None = None) -> list[UnusualVolume]:
     threshold = threshold or settings.ACCESS_REVIEW_THRESHOLD
     rows = (
         qs.filter(soort=Toegangslog.Soort.INZAGE, gebruiker__isnull=False)
-        .filter(Q(categorieen__contains="medisch") | Q(categorieen__contains="religie") | Q(categorieen__contains="bsn"))
+        .filter(
+            Q(categorieen__contains="medisch")
+            | Q(categorieen__contains="religie")
+            | Q(categorieen__contains="bsn")
+        )
         .order_by()
         .annotate(uur=TruncHour("tijdstip"))
         .values("gebruiker_id", "gebruiker__username", "uur")
@@ -55,11 +66,16 @@ def unusual_volume(qs, threshold: int | None = None) -> list[UnusualVolume]:
         .filter(leerlingen__gt=threshold)
         .order_by("-uur")
     )
-    return [UnusualVolume(r["gebruiker_id"], r["gebruiker__username"], r["uur"], r["leerlingen"]) for r in rows]
+    return [
+        UnusualVolume(r["gebruiker_id"], r["gebruiker__username"], r["uur"], r["leerlingen"])
+        for r in rows
+    ]
 
 
 def people(qs):
     """The staff members appearing in the log, for the filter."""
     from django.contrib.auth.models import User
 
-    return User.objects.filter(pk__in=qs.order_by().values("gebruiker_id")).order_by("last_name", "username")
+    return User.objects.filter(pk__in=qs.order_by().values("gebruiker_id")).order_by(
+        "last_name", "username"
+    )

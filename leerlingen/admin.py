@@ -6,12 +6,15 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_base import ScopedAdmin, ScopedInline
+from core.admin_base import ReadOnlyAdminMixin, ScopedAdmin, ScopedInline
 from core.crypto import keyed_hash
 
-from . import audit
+from . import audit, registry
+from .access import may_read_bsn
+from .admin_filters import BestuurFilter, GroepFilter, SchoolFilter
 from .models import (
     Bestuur,
     BestuurGrant,
@@ -23,12 +26,12 @@ from .models import (
     GroepGrant,
     Leerling,
     Ouder,
+    Ouderinzage,
     School,
     SchoolGrant,
     Toegangslog,
 )
-from .access import may_read_bsn
-from .admin_filters import BestuurFilter, GroepFilter, SchoolFilter
+from .rol import Rol
 from .validators import bsn_is_valid
 
 BSN_LIKE = re.compile(r"[0-9]{9}")  # nine digits: searched by keyed hash, never kept in an address
@@ -74,6 +77,30 @@ class GezagsrelatieInline(ScopedInline):
         ).select_related("ouder", "leerling")
 
 
+class OuderinzageInline(ScopedInline):
+    """What the adult pupil decided about each parent (18+): staff read it, only the pupil changes it."""
+
+    model = Ouderinzage
+    fields = ("ouder", "toegestaan", "machtiging", "besloten_op")
+    readonly_fields = fields
+    verbose_name_plural = _("the pupil's decisions on their parents (18+)")
+
+    def get_queryset(self, request):
+        return Ouderinzage.objects.visible_to(request.user).select_related("ouder")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return True  # the rows come from ``visible_to``: whoever sees the pupil
+
+
 class KinderenInline(GezagsrelatieInline):
     fields = ("leerling", "relatie", "heeft_gezag")
     autocomplete_fields = ("leerling",)
@@ -110,7 +137,15 @@ class LeftFilter(admin.SimpleListFilter):
 
 @admin.register(Leerling)
 class LeerlingAdmin(ScopedAdmin):
-    list_display = ("achternaam", "roepnaam", "tussenvoegsel", "leerlingnummer", "groep", "school", "geboortedatum")
+    list_display = (
+        "achternaam",
+        "roepnaam",
+        "tussenvoegsel",
+        "leerlingnummer",
+        "groep",
+        "school",
+        "geboortedatum",
+    )
     list_display_links = ("achternaam", "roepnaam")
     list_filter = (LeftFilter, "geslacht", SchoolFilter, GroepFilter)
     # Per school, then by name: the order of the (school, achternaam) index, so a board's page
@@ -120,13 +155,43 @@ class LeerlingAdmin(ScopedAdmin):
     # of every user in the country.
     readonly_fields = ("account",)
     search_fields = ("achternaam", "roepnaam", "=leerlingnummer")
-    search_help_text = _("Search by surname, given name, pupil number or (if you may see it) the full BSN.")
+    search_help_text = _(
+        "Search by surname, given name, pupil number or (if you may see it) the full BSN."
+    )
     list_select_related = ("groep", "school")
-    inlines = (GezagsrelatieInline, DossierItemInline)
+    inlines = (GezagsrelatieInline, OuderinzageInline, DossierItemInline)
     fieldsets = (
-        (_("Name and birth"), {"fields": ("voornamen", "roepnaam", "tussenvoegsel", "achternaam", "geboortedatum", "geslacht", "geboorteplaats", "nationaliteit")}),
-        (_("School"), {"fields": ("school", "groep", "leerlingnummer", "datum_inschrijving", "datum_uitschrijving")}),
-        (_("Contact"), {"fields": ("straat", "huisnummer", "postcode", "woonplaats", "telefoon", "email")}),
+        (
+            _("Name and birth"),
+            {
+                "fields": (
+                    "voornamen",
+                    "roepnaam",
+                    "tussenvoegsel",
+                    "achternaam",
+                    "geboortedatum",
+                    "geslacht",
+                    "geboorteplaats",
+                    "nationaliteit",
+                )
+            },
+        ),
+        (
+            _("School"),
+            {
+                "fields": (
+                    "school",
+                    "groep",
+                    "leerlingnummer",
+                    "datum_inschrijving",
+                    "datum_uitschrijving",
+                )
+            },
+        ),
+        (
+            _("Contact"),
+            {"fields": ("straat", "huisnummer", "postcode", "woonplaats", "telefoon", "email")},
+        ),
         (_("Identifiers"), {"fields": ("bsn", "eck_id", "account")}),
     )
 
@@ -138,7 +203,8 @@ class LeerlingAdmin(ScopedAdmin):
         if self._may_read_bsn(request, obj):
             return fieldsets
         return [
-            (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "bsn")}) for name, opts in fieldsets
+            (name, {**opts, "fields": tuple(f for f in opts["fields"] if f != "bsn")})
+            for name, opts in fieldsets
         ]
 
     def history_hidden_fields(self, request):
@@ -149,7 +215,10 @@ class LeerlingAdmin(ScopedAdmin):
         bsns = {v.bsn for v in versions}
         if any(bsns) and (len(versions) == 1 or len(bsns) > 1) and self._may_read_bsn(request, obj):
             audit.special_data_viewed(
-                user=request.user, leerling=obj, obj=obj, categorieen={Gegevenscategorie.BSN},
+                user=request.user,
+                leerling=obj,
+                obj=obj,
+                categorieen={Gegevenscategorie.BSN},
                 reden="admin: pupil record history",
             )
 
@@ -186,13 +255,28 @@ class LeerlingAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         obj.set_bsn_hash()
         super().save_model(request, obj, form, change)
+        if (
+            change and form.changed_data
+        ):  # a correction in the register: follow up with its recipients
+            registry.fields_corrected(
+                {obj.pk: list(form.changed_data)}, user=request.user, bron="register"
+            )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         obj = getattr(response, "context_data", {}).get("original")
-        if obj is not None and obj.bsn and request.method == "GET" and self._may_read_bsn(request, obj):
+        if (
+            obj is not None
+            and obj.bsn
+            and request.method == "GET"
+            and self._may_read_bsn(request, obj)
+        ):
             audit.special_data_viewed(
-                user=request.user, leerling=obj, obj=obj, categorieen={Gegevenscategorie.BSN}, reden="admin: pupil record"
+                user=request.user,
+                leerling=obj,
+                obj=obj,
+                categorieen={Gegevenscategorie.BSN},
+                reden="admin: pupil record",
             )
         return response
 
@@ -225,17 +309,22 @@ class DossierItemAdmin(ScopedAdmin):
     def _categories_for(self, request) -> set[str]:
         from .access import school_ids
 
-        if school_ids(request.user, ("rol_directeur", "rol_ib")):
+        if school_ids(request.user, (Rol.DIRECTEUR, Rol.IB)):
             return set(Gegevenscategorie.values)
         return set(Gegevenscategorie.values) - Gegevenscategorie.zorg()
 
     def _log_read(self, request, obj, versions, reden: str) -> None:
         """A read of special-category or very confidential contents goes to the access log."""
         special = Gegevenscategorie.bijzonder()
-        categorieen = {v.categorie for v in versions if v.categorie in special or v.zeer_vertrouwelijk}
+        categorieen = {
+            v.categorie for v in versions if v.categorie in special or v.zeer_vertrouwelijk
+        }
         if categorieen:
             audit.special_data_viewed(
-                user=request.user, leerling=obj.leerling, obj=obj, categorieen=categorieen,
+                user=request.user,
+                leerling=obj.leerling,
+                obj=obj,
+                categorieen=categorieen,
                 reden=reden,
             )
 
@@ -275,19 +364,30 @@ class DossierItemGrantAdmin(GrantAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
             kwargs["queryset"] = User.objects.filter(
-                is_staff=True, schoolgrant__content_object__in=School.objects.visible_to(request.user)
+                is_staff=True,
+                schoolgrant__content_object__in=School.objects.visible_to(request.user),
             ).distinct()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return self.model.objects.filter(
-            content_object__in=DossierItem.objects.visible_to(request.user).filter(zeer_vertrouwelijk=True)
+            content_object__in=DossierItem.objects.visible_to(request.user).filter(
+                zeer_vertrouwelijk=True
+            )
         ).select_related(*self.list_select_related)
 
 
 @admin.register(Toegangslog)
-class ToegangslogAdmin(admin.ModelAdmin):
-    list_display = ("tijdstip", "gebruiker", "soort", "object_type", "object_id", "categorieen", "reden")
+class ToegangslogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "tijdstip",
+        "gebruiker",
+        "soort",
+        "object_type",
+        "object_id",
+        "categorieen",
+        "reden",
+    )
     list_filter = ("soort", "object_type", ("tijdstip", admin.DateFieldListFilter))
     search_fields = ("=gebruiker__username",)
     date_hierarchy = "tijdstip"
@@ -296,15 +396,6 @@ class ToegangslogAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return Toegangslog.objects.visible_to(request.user).select_related("gebruiker")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.unregister(User)
@@ -320,6 +411,8 @@ class GebruikerAdmin(SimpleHistoryAdmin, UserAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         return qs if request.user.is_superuser else qs.none()
+
+
 # The admin pages of the register's packages register themselves when imported.
 from .imports import admin as imports_admin  # noqa: E402,F401
 from .retention import admin as retention_admin  # noqa: E402,F401

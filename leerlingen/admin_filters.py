@@ -15,7 +15,6 @@ from .access import groep_ids
 from .models import Bestuur, Groep, School
 from .schooljaar import current_schooljaar
 
-
 MAX_ID = 2**63 - 1  # PostgreSQL's bigint
 
 
@@ -62,7 +61,10 @@ class GroepFilter(IdChoiceFilter):
             groepen = groepen.filter(school_id=school)
         elif not groep_ids(request.user):  # no school chosen: only a teacher's own classes
             return []
-        return [(str(pk), naam) for pk, naam in groepen.order_by("jaargroep", "naam").values_list("id", "naam")]
+        return [
+            (str(pk), naam)
+            for pk, naam in groepen.order_by("jaargroep", "naam").values_list("id", "naam")
+        ]
 
 
 class BestuurFilter(IdChoiceFilter):

@@ -18,7 +18,9 @@ def special_data_viewed(*, user, leerling, obj, categorieen, reden: str) -> Toeg
     )
 
 
-def export_made(*, user, object_type: str, categorieen, reden: str, leerling=None, object_id="") -> Toegangslog:
+def export_made(
+    *, user, object_type: str, categorieen, reden: str, leerling=None, object_id=""
+) -> Toegangslog:
     return Toegangslog.objects.create(
         gebruiker=user if user and user.is_authenticated else None,
         soort=Toegangslog.Soort.EXPORT,
@@ -41,4 +43,21 @@ def bsn_searched(*, user, leerling_id=None) -> Toegangslog:
         object_id=str(leerling_id or ""),
         categorieen="bsn",
         reden="admin: search by BSN",
+    )
+
+
+def disclosure_refused(*, user, ontvanger, leerling_ids, categorieen, regels) -> Toegangslog:
+    """A refused attempt to disclose: the recipient, the rules and the pupils, as ids only."""
+    ids = ",".join(str(i) for i in sorted(leerling_ids))
+    reden = f"disclosure refused to {ontvanger.soort}; rules: {','.join(sorted(set(regels)))}; pupils: {ids}"
+    if len(reden) > 200:
+        reden = reden[:197] + "..."
+    return Toegangslog.objects.create(
+        gebruiker=user if user and user.is_authenticated else None,
+        soort=Toegangslog.Soort.WEIGERING,
+        leerling_id=leerling_ids[0] if len(leerling_ids) == 1 else None,
+        object_type="ontvanger",
+        object_id=str(ontvanger.pk),
+        categorieen=",".join(sorted(categorieen)),
+        reden=reden,
     )

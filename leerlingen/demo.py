@@ -7,8 +7,10 @@ from datetime import date, timedelta
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+
 from faker import Faker
 
+from . import registry
 from .models import (
     Bestuur,
     DossierItem,
@@ -17,8 +19,8 @@ from .models import (
     Gezagsrelatie,
     Groep,
     Leerling,
-    Ouder,
     Onderwijssoort,
+    Ouder,
     Relatie,
     Rol,
     School,
@@ -71,12 +73,31 @@ class DemoBuilder:
 
     def _user(self, username: str, *, first: str, last: str, staff: bool) -> User:
         user = User.objects.create_user(
-            username=username, password=DEMO_PASSWORD, first_name=first, last_name=last,
-            email=f"{username}@demo.privacyschool.test", is_staff=staff,
+            username=username,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@demo.privacyschool.test",
+            is_staff=staff,
         )
         return user
 
-    PREFIXES = ("van der", "van den", "van de", "van 't", "in 't", "van", "de", "den", "der", "ter", "te", "'t", "la", "le")
+    PREFIXES = (
+        "van der",
+        "van den",
+        "van de",
+        "van 't",
+        "in 't",
+        "van",
+        "de",
+        "den",
+        "der",
+        "ter",
+        "te",
+        "'t",
+        "la",
+        "le",
+    )
 
     def _surname(self) -> tuple[str, str]:
         """A Dutch surname split into tussenvoegsel and achternaam ('van der', 'Berg')."""
@@ -96,47 +117,84 @@ class DemoBuilder:
             "woonplaats": self.fake.city(),
         }
         first = Ouder.objects.create(
-            bestuur=bestuur, voornaam=self.fake.first_name_female(), tussenvoegsel=tussenvoegsel,
-            achternaam=achternaam, email=self.fake.unique.email(), telefoon=self.fake.phone_number(), **adres,
+            bestuur=bestuur,
+            voornaam=self.fake.first_name_female(),
+            tussenvoegsel=tussenvoegsel,
+            achternaam=achternaam,
+            email=self.fake.unique.email(),
+            telefoon=self.fake.phone_number(),
+            **adres,
         )
         kind = self.rng.random()
         if kind < 0.55:  # two parents, both with gezag
             second = Ouder.objects.create(
-                bestuur=bestuur, voornaam=self.fake.first_name_male(), tussenvoegsel=tussenvoegsel,
-                achternaam=achternaam, email=self.fake.unique.email(), telefoon=self.fake.phone_number(), **adres,
+                bestuur=bestuur,
+                voornaam=self.fake.first_name_male(),
+                tussenvoegsel=tussenvoegsel,
+                achternaam=achternaam,
+                email=self.fake.unique.email(),
+                telefoon=self.fake.phone_number(),
+                **adres,
             )
             return first, second, True
         if kind < 0.75:  # a second parent without gezag, living elsewhere
             second = Ouder.objects.create(
-                bestuur=bestuur, voornaam=self.fake.first_name_male(), **dict(zip(("tussenvoegsel", "achternaam"), self._surname(), strict=True)),
-                email=self.fake.unique.email(), telefoon=self.fake.phone_number(),
-                straat=self.fake.street_name(), huisnummer=str(self.fake.building_number()),
-                postcode=self.fake.postcode().replace(" ", "")[:6], woonplaats=self.fake.city(),
+                bestuur=bestuur,
+                voornaam=self.fake.first_name_male(),
+                **dict(zip(("tussenvoegsel", "achternaam"), self._surname(), strict=True)),
+                email=self.fake.unique.email(),
+                telefoon=self.fake.phone_number(),
+                straat=self.fake.street_name(),
+                huisnummer=str(self.fake.building_number()),
+                postcode=self.fake.postcode().replace(" ", "")[:6],
+                woonplaats=self.fake.city(),
             )
             return first, second, False
         return first, None, False
 
-    def _pupil(self, school: School, groep: Groep | None, age: int, *, family, left: date | None = None) -> Leerling:
+    def _pupil(
+        self, school: School, groep: Groep | None, age: int, *, family, left: date | None = None
+    ) -> Leerling:
         first, second, second_gezag = family
         geslacht = self.rng.choice([Geslacht.MAN, Geslacht.VROUW])
-        roepnaam = self.fake.first_name_male() if geslacht == Geslacht.MAN else self.fake.first_name_female()
+        roepnaam = (
+            self.fake.first_name_male()
+            if geslacht == Geslacht.MAN
+            else self.fake.first_name_female()
+        )
         geboortedatum = self.today - timedelta(days=age * 365 + self.rng.randint(0, 364))
         self.pupil_counter += 1
         leerling = Leerling(
-            school=school, groep=groep, leerlingnummer=str(self.pupil_counter),
-            voornamen=f"{roepnaam} {self.fake.first_name()}", roepnaam=roepnaam,
-            tussenvoegsel=first.tussenvoegsel, achternaam=first.achternaam, geboortedatum=geboortedatum,
-            geslacht=geslacht, bsn=self._bsn(), nationaliteit="Nederlandse",
-            geboorteplaats=self.fake.city(), straat=first.straat, huisnummer=first.huisnummer,
-            postcode=first.postcode, woonplaats=first.woonplaats,
-            datum_inschrijving=left - timedelta(days=6 * 365) if left else geboortedatum + timedelta(days=4 * 365 + 30),
+            school=school,
+            groep=groep,
+            leerlingnummer=str(self.pupil_counter),
+            voornamen=f"{roepnaam} {self.fake.first_name()}",
+            roepnaam=roepnaam,
+            tussenvoegsel=first.tussenvoegsel,
+            achternaam=first.achternaam,
+            geboortedatum=geboortedatum,
+            geslacht=geslacht,
+            bsn=self._bsn(),
+            nationaliteit="Nederlandse",
+            geboorteplaats=self.fake.city(),
+            straat=first.straat,
+            huisnummer=first.huisnummer,
+            postcode=first.postcode,
+            woonplaats=first.woonplaats,
+            datum_inschrijving=left - timedelta(days=6 * 365)
+            if left
+            else geboortedatum + timedelta(days=4 * 365 + 30),
             datum_uitschrijving=left,
         )
         leerling.set_bsn_hash()
         leerling.save()
-        Gezagsrelatie.objects.create(ouder=first, leerling=leerling, relatie=Relatie.MOEDER, heeft_gezag=True)
+        Gezagsrelatie.objects.create(
+            ouder=first, leerling=leerling, relatie=Relatie.MOEDER, heeft_gezag=True
+        )
         if second:
-            Gezagsrelatie.objects.create(ouder=second, leerling=leerling, relatie=Relatie.VADER, heeft_gezag=second_gezag)
+            Gezagsrelatie.objects.create(
+                ouder=second, leerling=leerling, relatie=Relatie.VADER, heeft_gezag=second_gezag
+            )
         self._dossier(leerling)
         return leerling
 
@@ -146,39 +204,67 @@ class DemoBuilder:
         start = max(leerling.datum_inschrijving, end - timedelta(days=700))
         day = start + timedelta(days=self.rng.randint(0, max(0, (end - start).days)))
         DossierItem.objects.create(
-            leerling=leerling, datum=day, categorie=Gegevenscategorie.STUDIEVOORTGANG,
-            titel="Toetsresultaten midden schooljaar", inhoud="Rekenen en lezen op niveau.",
+            leerling=leerling,
+            datum=day,
+            categorie=Gegevenscategorie.STUDIEVOORTGANG,
+            titel="Toetsresultaten midden schooljaar",
+            inhoud="Rekenen en lezen op niveau.",
             bron="Cito-LOVS",
         )
         if roll < 0.12:
             DossierItem.objects.create(
-                leerling=leerling, datum=day, categorie=Gegevenscategorie.MEDISCH, titel="Dyslexieverklaring",
-                inhoud="Dyslexie vastgesteld; extra tijd bij toetsen.", bron="Orthopedagoog (verklaring)",
+                leerling=leerling,
+                datum=day,
+                categorie=Gegevenscategorie.MEDISCH,
+                titel="Dyslexieverklaring",
+                inhoud="Dyslexie vastgesteld; extra tijd bij toetsen.",
+                bron="Orthopedagoog (verklaring)",
             )
         elif roll < 0.18:
             DossierItem.objects.create(
-                leerling=leerling, datum=day, categorie=Gegevenscategorie.MEDISCH, titel="Epilepsie: noodprotocol",
-                inhoud="Bij een aanval: 112 bellen, ouders waarschuwen.", bron="Ouders",
+                leerling=leerling,
+                datum=day,
+                categorie=Gegevenscategorie.MEDISCH,
+                titel="Epilepsie: noodprotocol",
+                inhoud="Bij een aanval: 112 bellen, ouders waarschuwen.",
+                bron="Ouders",
             )
         elif roll < 0.24:
             DossierItem.objects.create(
-                leerling=leerling, datum=day, categorie=Gegevenscategorie.BEGELEIDING,
-                titel="Ontwikkelingsperspectief (OPP)", inhoud="Uitstroomperspectief en doelen.", bron="IB",
+                leerling=leerling,
+                datum=day,
+                categorie=Gegevenscategorie.BEGELEIDING,
+                titel="Ontwikkelingsperspectief (OPP)",
+                inhoud="Uitstroomperspectief en doelen.",
+                bron="IB",
             )
         elif roll < 0.27:
             DossierItem.objects.create(
-                leerling=leerling, datum=day, categorie=Gegevenscategorie.RELIGIE, titel="Vrije dag Suikerfeest",
-                inhoud="Verlof aangevraagd op religieuze grond.", bron="Ouders",
+                leerling=leerling,
+                datum=day,
+                categorie=Gegevenscategorie.RELIGIE,
+                titel="Vrije dag Suikerfeest",
+                inhoud="Verlof aangevraagd op religieuze grond.",
+                bron="Ouders",
             )
         elif roll < 0.29:
             DossierItem.objects.create(
-                leerling=leerling, datum=day, categorie=Gegevenscategorie.BEGELEIDING, titel="Melding Veilig Thuis (afweging)",
-                inhoud="Afwegingskader meldcode doorlopen.", bron="IB", zeer_vertrouwelijk=True,
+                leerling=leerling,
+                datum=day,
+                categorie=Gegevenscategorie.BEGELEIDING,
+                titel="Melding Veilig Thuis (afweging)",
+                inhoud="Afwegingskader meldcode doorlopen.",
+                bron="IB",
+                zeer_vertrouwelijk=True,
             )
         if roll > 0.9:
             DossierItem.objects.create(
-                leerling=leerling, datum=day, categorie=Gegevenscategorie.FINANCIEEL, titel="Ouderbijdrage",
-                inhoud="Vrijwillige ouderbijdrage voldaan.", bron="Administratie",
+                leerling=leerling,
+                datum=day,
+                categorie=Gegevenscategorie.FINANCIEEL,
+                titel="Ouderbijdrage",
+                inhoud="Vrijwillige ouderbijdrage voldaan.",
+                bron="Administratie",
             )
 
     # --- the board --------------------------------------------------------------------
@@ -186,23 +272,40 @@ class DemoBuilder:
     def build(self) -> list[DemoLogin]:
         sync_role_groups()
         bestuur = Bestuur.objects.create(
-            naam="Stichting Onderwijs Rivierenland", kvk_nummer="41234567", adres="Dorpsstraat 1, 4001 AA Tiel",
-            fg_naam="mr. A. de Vries", fg_email="fg@onderwijsrivierenland.nl",
+            naam="Stichting Onderwijs Rivierenland",
+            kvk_nummer="41234567",
+            adres="Dorpsstraat 1, 4001 AA Tiel",
+            fg_naam="mr. A. de Vries",
+            fg_email="fg@onderwijsrivierenland.nl",
         )
         primair = School.objects.create(
-            bestuur=bestuur, naam="Basisschool De Regenboog", brin="12AB", onderwijssoort=Onderwijssoort.PO,
-            adres="Schoolstraat 5, 4001 BB Tiel", email="info@deregenboog.nl", telefoon="0344-123456",
+            bestuur=bestuur,
+            naam="Basisschool De Regenboog",
+            brin="12AB",
+            onderwijssoort=Onderwijssoort.PO,
+            adres="Schoolstraat 5, 4001 BB Tiel",
+            email="info@deregenboog.nl",
+            telefoon="0344-123456",
         )
         voortgezet = School.objects.create(
-            bestuur=bestuur, naam="Rivierenland College", brin="34CD", onderwijssoort=Onderwijssoort.VO,
-            adres="Collegeweg 10, 4002 CC Tiel", email="info@rivierenlandcollege.nl", telefoon="0344-654321",
+            bestuur=bestuur,
+            naam="Rivierenland College",
+            brin="34CD",
+            onderwijssoort=Onderwijssoort.VO,
+            adres="Collegeweg 10, 4002 CC Tiel",
+            email="info@rivierenlandcollege.nl",
+            telefoon="0344-654321",
         )
         groepen = [
-            Groep.objects.create(school=primair, schooljaar=self.schooljaar, naam=f"Groep {j}", jaargroep=j)
+            Groep.objects.create(
+                school=primair, schooljaar=self.schooljaar, naam=f"Groep {j}", jaargroep=j
+            )
             for j in range(1, 9)
         ]
         klassen = [
-            Groep.objects.create(school=voortgezet, schooljaar=self.schooljaar, naam=f"Klas {j}", jaargroep=j)
+            Groep.objects.create(
+                school=voortgezet, schooljaar=self.schooljaar, naam=f"Klas {j}", jaargroep=j
+            )
             for j in range(1, 7)
         ]
         parent_pupils: list[Leerling] = []
@@ -225,20 +328,22 @@ class DemoBuilder:
         for year in (2018, 2019, 2020):  # pupils who left long ago: the retention clock runs
             for _ in range(3):
                 family = self._family(bestuur)
-                self._pupil(primair, None, 12 + (self.today.year - year), family=family, left=date(year, 7, 15))
-
-        # Each app loads its own part of the demo (imported here: those apps import this one).
-        from delen import demo as delen_demo
-        from toestemming import demo as toestemming_demo
-        from verzoeken import demo as verzoeken_demo
+                self._pupil(
+                    primair,
+                    None,
+                    12 + (self.today.year - year),
+                    family=family,
+                    left=date(year, 7, 15),
+                )
 
         from .retention import demo as retention_demo
 
         retention_demo.load_demo(bestuur)
         self._users(bestuur, primair, voortgezet, groepen, klassen, parent_pupils)
-        self.logins += toestemming_demo.load_demo(bestuur, today=self.today)
-        delen_demo.load_demo(bestuur, today=self.today)
-        verzoeken_demo.load_demo(bestuur, today=self.today)
+        # Each feature app loads its own part of the demo, through the step it registered.
+        for step in registry.demo_steps():
+            added = step(bestuur, today=self.today) or []
+            self.logins += [login for login in added if isinstance(login, DemoLogin)]
         return self.logins
 
     def _users(self, bestuur, primair, voortgezet, groepen, klassen, parent_pupils) -> None:
@@ -248,29 +353,81 @@ class DemoBuilder:
             self.logins.append(DemoLogin(rol, username, description))
             return user
 
-        staff("directeur", "Marieke", "Jansen", Rol.DIRECTEUR, primair, f"director of {primair.naam}")
-        staff("ib", "Sanne", "de Boer", Rol.IB, primair, f"internal care coordinator of {primair.naam}")
-        staff("administratie", "Peter", "Visser", Rol.ADMINISTRATIE, primair, f"administrative staff of {primair.naam}")
-        staff("leerkracht", "Youssef", "El Amrani", Rol.LEERKRACHT, groepen[4], f"teacher of {groepen[4]} at {primair.naam}")
-        staff("fg", "Anna", "de Vries", Rol.FG, bestuur, f"data protection officer of {bestuur.naam}")
+        staff(
+            "directeur", "Marieke", "Jansen", Rol.DIRECTEUR, primair, f"director of {primair.naam}"
+        )
+        staff(
+            "ib",
+            "Sanne",
+            "de Boer",
+            Rol.IB,
+            primair,
+            f"internal care coordinator of {primair.naam}",
+        )
+        staff(
+            "administratie",
+            "Peter",
+            "Visser",
+            Rol.ADMINISTRATIE,
+            primair,
+            f"administrative staff of {primair.naam}",
+        )
+        staff(
+            "leerkracht",
+            "Youssef",
+            "El Amrani",
+            Rol.LEERKRACHT,
+            groepen[4],
+            f"teacher of {groepen[4]} at {primair.naam}",
+        )
+        staff(
+            "fg", "Anna", "de Vries", Rol.FG, bestuur, f"data protection officer of {bestuur.naam}"
+        )
         staff("bestuur", "Henk", "Bakker", Rol.BESTUUR, bestuur, f"board staff of {bestuur.naam}")
-        staff("directeur-vo", "Ruud", "Smit", Rol.DIRECTEUR, voortgezet, f"director of {voortgezet.naam}")
+        staff(
+            "directeur-vo",
+            "Ruud",
+            "Smit",
+            Rol.DIRECTEUR,
+            voortgezet,
+            f"director of {voortgezet.naam}",
+        )
 
         child = parent_pupils[0]
         ouder = child.relaties.filter(heeft_gezag=True).order_by("id").first().ouder
-        ouder.account = self._user("ouder", first=ouder.voornaam, last=ouder.achternaam, staff=False)
+        ouder.account = self._user(
+            "ouder", first=ouder.voornaam, last=ouder.achternaam, staff=False
+        )
         ouder.save()
-        self.logins.append(DemoLogin("ouder", "ouder", "parent with parental authority of a pupil in Groep 5"))
+        self.logins.append(
+            DemoLogin("ouder", "ouder", "parent with parental authority of a pupil in Groep 5")
+        )
 
         sixteen_plus = (
-            Leerling.objects.filter(school=voortgezet, groep__jaargroep__gte=5).order_by("geboortedatum").first()
+            Leerling.objects.filter(school=voortgezet, groep__jaargroep__gte=5)
+            .order_by("geboortedatum")
+            .first()
         )
-        sixteen_plus.account = self._user("leerling", first=sixteen_plus.roepnaam, last=sixteen_plus.achternaam, staff=False)
+        sixteen_plus.account = self._user(
+            "leerling", first=sixteen_plus.roepnaam, last=sixteen_plus.achternaam, staff=False
+        )
         sixteen_plus.save()
-        self.logins.append(DemoLogin("leerling", "leerling", f"pupil aged {sixteen_plus.leeftijd(self.today)} at {voortgezet.naam}"))
+        self.logins.append(
+            DemoLogin(
+                "leerling",
+                "leerling",
+                f"pupil aged {sixteen_plus.leeftijd(self.today)} at {voortgezet.naam}",
+            )
+        )
 
         admin = User.objects.create_superuser(
-            "beheerder", "beheerder@demo.privacyschool.test", DEMO_PASSWORD, first_name="Applicatie", last_name="Beheer"
+            "beheerder",
+            "beheerder@demo.privacyschool.test",
+            DEMO_PASSWORD,
+            first_name="Applicatie",
+            last_name="Beheer",
         )
         del admin
-        self.logins.append(DemoLogin("beheer", "beheerder", "application administrator (superuser)"))
+        self.logins.append(
+            DemoLogin("beheer", "beheerder", "application administrator (superuser)")
+        )

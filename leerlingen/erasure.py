@@ -32,6 +32,8 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.history import save_without_history
+
 logger = logging.getLogger(__name__)
 
 HISTORY_KEY = "history"
@@ -75,11 +77,16 @@ def m2m_history_models() -> tuple[tuple[type[models.Model], tuple[models.Foreign
             history_fk = model._meta.get_field("history")
         except Exception:  # noqa: BLE001 - no such field
             continue
-        if not isinstance(history_fk, models.ForeignKey) or not hasattr(history_fk.related_model, "instance_type"):
+        if not isinstance(history_fk, models.ForeignKey) or not hasattr(
+            history_fk.related_model, "instance_type"
+        ):
             continue
         fks = tuple(
-            f for f in model._meta.fields
-            if isinstance(f, models.ForeignKey) and f.name != "history" and not hasattr(f.related_model, "instance_type")
+            f
+            for f in model._meta.fields
+            if isinstance(f, models.ForeignKey)
+            and f.name != "history"
+            and not hasattr(f.related_model, "instance_type")
         )
         found.append((model, fks))
     return tuple(found)
@@ -87,7 +94,7 @@ def m2m_history_models() -> tuple[tuple[type[models.Model], tuple[models.Foreign
 
 # --- hooks: filled by the feature apps in their AppConfig.ready ----------------------------
 
-HOOKS = ("anonymise_for_erasure", "retention_candidates")
+HOOKS = ("anonymise_for_erasure",)  # retention producers: ``retention/producers.py``
 _hooks: dict[str, list[Callable]] = {name: [] for name in HOOKS}
 
 
@@ -115,7 +122,8 @@ def anonymise_dependants_before_erasure(leerling) -> None:
     inside the erasure's transaction. A request (verzoeken) is kept in the request register
     without the pupil: kind, dates, roles, outcome. A hook must detach what it keeps from the
     pupil (remove the relation, or set it to NULL), or the record is collected and erased with
-    the pupil. (A disclosure keeps no hook: only its link to the pupil goes, its record stays.)
+    the pupil. A disclosure (delen) is kept anonymised: recipient, date, legal basis, field
+    names; a police demand about the pupil is kept without the pupil.
     """
     for hook in app_hooks("anonymise_for_erasure"):
         hook(leerling)
@@ -127,7 +135,11 @@ def anonymise_dependants_before_erasure(leerling) -> None:
 def active_hold(leerling_id):
     from .models import Blokkade
 
-    return Blokkade.objects.filter(leerling_id=leerling_id, opgeheven_op__isnull=True).order_by("ingesteld_op").first()
+    return (
+        Blokkade.objects.filter(leerling_id=leerling_id, opgeheven_op__isnull=True)
+        .order_by("ingesteld_op")
+        .first()
+    )
 
 
 def _label(model) -> str:
@@ -142,16 +154,23 @@ def _purge(objs: list[models.Model], using: str) -> Counter:
     try:
         collector.collect(objs)
     except (ProtectedError, RestrictedError) as exc:
-        blocking = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", None) or ()
+        blocking = (
+            getattr(exc, "protected_objects", None)
+            or getattr(exc, "restricted_objects", None)
+            or ()
+        )
         kinds = sorted({_label(o.__class__) for o in blocking})
         raise ErasureRefused(
-            _("Records that must be kept refer to this record: %(kinds)s.") % {"kinds": ", ".join(kinds) or "?"}
+            _("Records that must be kept refer to this record: %(kinds)s.")
+            % {"kinds": ", ".join(kinds) or "?"}
         ) from None
 
     by_model: dict[type, set] = defaultdict(set)
     for model, instances in collector.data.items():
         by_model[model].update(obj.pk for obj in instances)
-    for qs in collector.fast_deletes:  # only untracked models end up here (tracked ones have signals)
+    for (
+        qs
+    ) in collector.fast_deletes:  # only untracked models end up here (tracked ones have signals)
         if history_model_for(qs.model) is not None:
             by_model[qs.model].update(qs.values_list("pk", flat=True))
 
@@ -163,23 +182,29 @@ def _purge(objs: list[models.Model], using: str) -> Counter:
     for model, pks in by_model.items():
         history_model = history_model_for(model)
         if history_model is not None and pks:
-            history_rows += history_model._default_manager.using(using).filter(
-                **{f"{model._meta.pk.attname}__in": list(pks)}
-            ).delete()[0]
+            history_rows += (
+                history_model._default_manager.using(using)
+                .filter(**{f"{model._meta.pk.attname}__in": list(pks)})
+                .delete()[0]
+            )
     for m2m_model, fks in m2m_history_models():
         for fk in fks:
-            pks = by_model.get(fk.related_model)
-            if pks:
-                history_rows += m2m_model._default_manager.using(using).filter(
-                    **{f"{fk.attname}__in": list(pks)}
-                ).delete()[0]
+            related_pks = by_model.get(fk.related_model)
+            if related_pks:
+                history_rows += (
+                    m2m_model._default_manager.using(using)
+                    .filter(**{f"{fk.attname}__in": list(related_pks)})
+                    .delete()[0]
+                )
     if history_rows:
         counts[HISTORY_KEY] += history_rows
 
     # The admin's log keeps str(record) in object_repr: it goes with the record.
     for model, pks in by_model.items():
         ct = ContentType.objects.db_manager(using).get_for_model(model, for_concrete_model=False)
-        LogEntry.objects.using(using).filter(content_type=ct, object_id__in=[str(pk) for pk in pks]).delete()
+        LogEntry.objects.using(using).filter(
+            content_type=ct, object_id__in=[str(pk) for pk in pks]
+        ).delete()
     return counts
 
 
@@ -201,10 +226,13 @@ def _erase_account(user_id, using: str) -> Counter:
         user.first_name = user.last_name = user.email = ""
         user.is_active = False
         user.set_unusable_password()
-        user.skip_history_when_saving = True
-        user.save()
+        save_without_history(user)
         history_model = history_model_for(User)
-        n = history_model.objects.using(using).filter(id=user.pk).delete()[0] if history_model else 0
+        n = (
+            history_model._default_manager.using(using).filter(id=user.pk).delete()[0]
+            if history_model
+            else 0
+        )
         return Counter({HISTORY_KEY: n})
 
 
@@ -216,8 +244,22 @@ def _erase_login_records(username: str, using: str) -> None:
         model.objects.using(using).filter(username=username).delete()
 
 
-def _tombstone(*, obj, object_id, using, grond, besloten_door, besloten_door_naam, categorie, termijn_omschrijving,
-               item, verzoek_kenmerk, counts, school=None, bestuur=None):
+def _tombstone(
+    *,
+    obj,
+    object_id,
+    using,
+    grond,
+    besloten_door,
+    besloten_door_naam,
+    categorie,
+    termijn_omschrijving,
+    item,
+    verzoek_kenmerk,
+    counts,
+    school=None,
+    bestuur=None,
+):
     from .models import VernietigdRecord
 
     return VernietigdRecord.objects.using(using).create(
@@ -256,55 +298,84 @@ def erase_record(
     director who approved the list, or who granted the request). Raises ``ErasureRefused``
     when a legal hold is active or a record that must be kept refers to it.
     """
-    from .models import Gezagsrelatie, Leerling, Ouder
+    from .models import Gezagsrelatie, Leerling, Ouder, School
 
     using = router.db_for_write(obj.__class__) or DEFAULT_DB_ALIAS
     result = ErasureResult()
     label, pk = _label(obj.__class__), obj.pk
     tomb = dict(
-        using=using, grond=grond, besloten_door=besloten_door, besloten_door_naam=besloten_door_naam,
-        categorie=categorie, termijn_omschrijving=termijn_omschrijving, item=item, verzoek_kenmerk=verzoek_kenmerk,
+        using=using,
+        grond=grond,
+        besloten_door=besloten_door,
+        besloten_door_naam=besloten_door_naam,
+        categorie=categorie,
+        termijn_omschrijving=termijn_omschrijving,
+        item=item,
+        verzoek_kenmerk=verzoek_kenmerk,
     )
     with transaction.atomic(using=using):
         leerling = obj if isinstance(obj, Leerling) else getattr(obj, "leerling", None)
         if isinstance(leerling, Leerling):
             hold = active_hold(leerling.pk)
             if hold is not None:
-                raise ErasureRefused(_("A legal hold is active: %(reden)s.") % {"reden": hold.get_reden_display()})
+                raise ErasureRefused(
+                    _("A legal hold is active: %(reden)s.") % {"reden": hold.get_reden_display()}
+                )
 
+        school: School | None
         if isinstance(obj, Leerling):
             school = obj.school
             anonymise_dependants_before_erasure(obj)
             # Lock the guardians first (in id order), so two pupils of one family erased at the
             # same time cannot both leave the guardian behind.
             ouder_ids = list(
-                Ouder.objects.using(using).select_for_update()
-                .filter(relaties__leerling=obj).order_by("id").values_list("id", flat=True)
+                Ouder.objects.using(using)
+                .select_for_update()
+                .filter(relaties__leerling=obj)
+                .order_by("id")
+                .values_list("id", flat=True)
             )
             account_id = obj.account_id
             counts = _purge([obj], using)
             if account_id:
                 counts.update(_erase_account(account_id, using))
-            result.tombstones.append(_tombstone(obj=obj, object_id=pk, counts=counts, school=school, **tomb))
+            result.tombstones.append(
+                _tombstone(obj=obj, object_id=pk, counts=counts, school=school, **tomb)
+            )
             result.counts.update(counts)
             for ouder in Ouder.objects.using(using).filter(id__in=ouder_ids).order_by("id"):
                 if Gezagsrelatie.objects.using(using).filter(ouder_id=ouder.pk).exists():
                     continue
-                sub = erase_guardian(ouder=ouder, using=using, besloten_door=besloten_door,
-                                     besloten_door_naam=besloten_door_naam, item=item)
+                sub = erase_guardian(
+                    ouder=ouder,
+                    using=using,
+                    besloten_door=besloten_door,
+                    besloten_door_naam=besloten_door_naam,
+                    item=item,
+                )
                 result.tombstones.append(sub)
                 result.counts.update(sub.aantallen)
         else:
-            school = getattr(leerling, "school", None) if leerling is not None else getattr(obj, "school", None)
+            school = (
+                getattr(leerling, "school", None)
+                if leerling is not None
+                else getattr(obj, "school", None)
+            )
             bestuur = getattr(obj, "bestuur", None) if school is None else None
             counts = _purge([obj], using)
-            result.tombstones.append(_tombstone(obj=obj, object_id=pk, counts=counts, school=school, bestuur=bestuur, **tomb))
+            result.tombstones.append(
+                _tombstone(
+                    obj=obj, object_id=pk, counts=counts, school=school, bestuur=bestuur, **tomb
+                )
+            )
             result.counts.update(counts)
     logger.info("erased %s #%s (%s rows)", label, pk, sum(result.counts.values()))
     return result
 
 
-def erase_guardian(*, ouder, using=DEFAULT_DB_ALIAS, besloten_door=None, besloten_door_naam="", item=None):
+def erase_guardian(
+    *, ouder, using=DEFAULT_DB_ALIAS, besloten_door=None, besloten_door_naam="", item=None
+):
     """Erase a guardian no pupil links to any more, with their portal account and history."""
     from .models import VernietigdRecord
 
@@ -315,9 +386,18 @@ def erase_guardian(*, ouder, using=DEFAULT_DB_ALIAS, besloten_door=None, beslote
         if account_id:
             counts.update(_erase_account(account_id, using))
         return _tombstone(
-            obj=ouder, object_id=pk, using=using, grond=VernietigdRecord.Grond.GEEN_KOPPELING, besloten_door=besloten_door,
-            besloten_door_naam=besloten_door_naam, categorie="", termijn_omschrijving="", item=item,
-            verzoek_kenmerk="", counts=counts, bestuur=bestuur,
+            obj=ouder,
+            object_id=pk,
+            using=using,
+            grond=VernietigdRecord.Grond.GEEN_KOPPELING,
+            besloten_door=besloten_door,
+            besloten_door_naam=besloten_door_naam,
+            categorie="",
+            termijn_omschrijving="",
+            item=item,
+            verzoek_kenmerk="",
+            counts=counts,
+            bestuur=bestuur,
         )
 
 

@@ -7,9 +7,17 @@ from .custody import Decider
 
 
 class AccessReviewFilter(forms.Form):
-    persoon = forms.TypedChoiceField(label=_("Staff member"), required=False, coerce=int, empty_value=None)
-    van = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    tot = forms.DateField(label=_("Up to and including"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    persoon = forms.TypedChoiceField(
+        label=_("Staff member"), required=False, coerce=int, empty_value=None
+    )
+    van = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tot = forms.DateField(
+        label=_("Up to and including"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,12 +7,13 @@ Which rows a user may see is decided in one place: the ``visible_to`` queryset m
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
 from guardian.models import UserObjectPermissionBase
-from django.contrib.auth.models import User
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
@@ -27,18 +28,8 @@ from .access import (
     SchoolQuerySet,
     ToegangslogQuerySet,
 )
+from .rol import Rol
 from .validators import validate_bsn, validate_schooljaar
-
-
-class Rol(models.TextChoices):
-    """The roles of DOMAIN.md. Staff roles are granted on a container (DESIGN.md §3)."""
-
-    DIRECTEUR = "directeur", _("Director")
-    IB = "ib", _("Internal care coordinator (IB)")
-    ADMINISTRATIE = "administratie", _("Administrative staff")
-    LEERKRACHT = "leerkracht", _("Teacher")
-    FG = "fg", _("Data protection officer (FG)")
-    BESTUUR = "bestuur", _("Board staff")
 
 
 class Onderwijssoort(models.TextChoices):
@@ -62,8 +53,8 @@ class Bestuur(models.Model):
         verbose_name_plural = _("boards")
         ordering = ["naam"]
         permissions = [
-            ("rol_fg", _("Acts as data protection officer of the board")),
-            ("rol_bestuur", _("Acts as board staff")),
+            (Rol.FG.codename, _("Acts as data protection officer of the board")),
+            (Rol.BESTUUR.codename, _("Acts as board staff")),
         ]
         default_permissions = ("add", "change", "delete", "view")
 
@@ -80,11 +71,21 @@ class School(models.Model):
         _("BRIN"),
         max_length=6,
         unique=True,
-        validators=[RegexValidator(r"^[0-9]{2}[A-Z]{2}([0-9]{2})?$", _("A BRIN is two digits and two capitals, optionally followed by a two-digit location number (BRIN6)."))],
+        validators=[
+            RegexValidator(
+                r"^[0-9]{2}[A-Z]{2}([0-9]{2})?$",
+                _(
+                    "A BRIN is two digits and two capitals, optionally followed by a two-digit location number (BRIN6)."
+                ),
+            )
+        ],
         help_text=_("The school's four-character BRIN, or the six-character BRIN6 of a location."),
     )
     onderwijssoort = models.CharField(
-        _("type of education"), max_length=2, choices=Onderwijssoort.choices, default=Onderwijssoort.PO
+        _("type of education"),
+        max_length=2,
+        choices=Onderwijssoort.choices,
+        default=Onderwijssoort.PO,
     )
     adres = models.CharField(_("address"), max_length=300, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -98,9 +99,9 @@ class School(models.Model):
         verbose_name_plural = _("schools")
         ordering = ["naam"]
         permissions = [
-            ("rol_directeur", _("Acts as director of the school")),
-            ("rol_ib", _("Acts as internal care coordinator of the school")),
-            ("rol_administratie", _("Acts as administrative staff of the school")),
+            (Rol.DIRECTEUR.codename, _("Acts as director of the school")),
+            (Rol.IB.codename, _("Acts as internal care coordinator of the school")),
+            (Rol.ADMINISTRATIE.codename, _("Acts as administrative staff of the school")),
         ]
 
     def __str__(self):
@@ -108,9 +109,14 @@ class School(models.Model):
 
 
 class Groep(models.Model):
-    school = models.ForeignKey(School, models.PROTECT, related_name="groepen", verbose_name=_("school"))
+    school = models.ForeignKey(
+        School, models.PROTECT, related_name="groepen", verbose_name=_("school")
+    )
     schooljaar = models.CharField(
-        _("school year"), max_length=9, validators=[validate_schooljaar], help_text=_("For example 2026-2027.")
+        _("school year"),
+        max_length=9,
+        validators=[validate_schooljaar],
+        help_text=_("For example 2026-2027."),
     )
     naam = models.CharField(_("name"), max_length=50)
     jaargroep = models.PositiveSmallIntegerField(
@@ -125,9 +131,11 @@ class Groep(models.Model):
         verbose_name_plural = _("groups")
         ordering = ["school", "-schooljaar", "jaargroep", "naam"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "schooljaar", "naam"], name="groep_unique_naam"),
+            models.UniqueConstraint(
+                fields=["school", "schooljaar", "naam"], name="groep_unique_naam"
+            ),
         ]
-        permissions = [("rol_leerkracht", _("Acts as teacher of the group"))]
+        permissions = [(Rol.LEERKRACHT.codename, _("Acts as teacher of the group"))]
 
     def __str__(self):
         return f"{self.naam} ({self.schooljaar})"
@@ -140,17 +148,28 @@ class Geslacht(models.TextChoices):
 
 
 class Leerling(models.Model):
-    school = models.ForeignKey(School, models.PROTECT, related_name="leerlingen", verbose_name=_("school"))
+    school = models.ForeignKey(
+        School, models.PROTECT, related_name="leerlingen", verbose_name=_("school")
+    )
     groep = models.ForeignKey(
-        Groep, models.SET_NULL, null=True, blank=True, related_name="leerlingen", verbose_name=_("group")
+        Groep,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leerlingen",
+        verbose_name=_("group"),
     )
     leerlingnummer = models.CharField(_("pupil number"), max_length=20)
     voornamen = models.CharField(_("first names"), max_length=200)
     roepnaam = models.CharField(_("given name used"), max_length=100)
-    tussenvoegsel = models.CharField(_("name prefix"), max_length=20, blank=True, help_text=_("For example 'van der'."))
+    tussenvoegsel = models.CharField(
+        _("name prefix"), max_length=20, blank=True, help_text=_("For example 'van der'.")
+    )
     achternaam = models.CharField(_("surname"), max_length=200)
     geboortedatum = models.DateField(_("date of birth"))
-    geslacht = models.CharField(_("sex"), max_length=1, choices=Geslacht.choices, default=Geslacht.ONBEKEND)
+    geslacht = models.CharField(
+        _("sex"), max_length=1, choices=Geslacht.choices, default=Geslacht.ONBEKEND
+    )
     bsn = EncryptedCharField(
         _("BSN / PGN"),
         blank=True,
@@ -187,14 +206,19 @@ class Leerling(models.Model):
         verbose_name_plural = _("pupils")
         ordering = ["achternaam", "roepnaam", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "leerlingnummer"], name="leerling_unique_nummer"),
+            models.UniqueConstraint(
+                fields=["school", "leerlingnummer"], name="leerling_unique_nummer"
+            ),
             models.UniqueConstraint(
                 fields=["school", "bsn_hash"],
                 condition=~models.Q(bsn_hash=""),
                 name="leerling_unique_bsn",
             ),
         ]
-        indexes = [models.Index(fields=["school", "achternaam"]), models.Index(fields=["groep", "achternaam"])]
+        indexes = [
+            models.Index(fields=["school", "achternaam"]),
+            models.Index(fields=["groep", "achternaam"]),
+        ]
 
     def __str__(self):
         return self.volledige_naam
@@ -215,7 +239,9 @@ class Leerling(models.Model):
 class Ouder(models.Model):
     """A parent, carer or guardian (ouder/verzorger/voogd)."""
 
-    bestuur = models.ForeignKey(Bestuur, models.PROTECT, related_name="ouders", verbose_name=_("board"))
+    bestuur = models.ForeignKey(
+        Bestuur, models.PROTECT, related_name="ouders", verbose_name=_("board")
+    )
     voorletters = models.CharField(_("initials"), max_length=20, blank=True)
     voornaam = models.CharField(_("first name"), max_length=100, blank=True)
     tussenvoegsel = models.CharField(_("name prefix"), max_length=20, blank=True)
@@ -247,7 +273,9 @@ class Ouder(models.Model):
         ordering = ["achternaam", "voornaam", "id"]
 
     def __str__(self):
-        return " ".join(p for p in (self.voornaam or self.voorletters, self.tussenvoegsel, self.achternaam) if p)
+        return " ".join(
+            p for p in (self.voornaam or self.voorletters, self.tussenvoegsel, self.achternaam) if p
+        )
 
 
 class Relatie(models.TextChoices):
@@ -261,20 +289,28 @@ class Relatie(models.TextChoices):
 class Gezagsrelatie(models.Model):
     """Through-model of Ouder.kinderen: the relation and whether it carries parental authority."""
 
-    ouder = models.ForeignKey(Ouder, models.CASCADE, related_name="relaties", verbose_name=_("parent"))
-    leerling = models.ForeignKey(Leerling, models.CASCADE, related_name="relaties", verbose_name=_("pupil"))
+    ouder = models.ForeignKey(
+        Ouder, models.CASCADE, related_name="relaties", verbose_name=_("parent")
+    )
+    leerling = models.ForeignKey(
+        Leerling, models.CASCADE, related_name="relaties", verbose_name=_("pupil")
+    )
     relatie = models.CharField(_("relation"), max_length=20, choices=Relatie.choices)
     heeft_gezag = models.BooleanField(
         _("has parental authority"),
         default=True,
-        help_text=_("Only a parent with parental authority (gezag) decides on consent and files requests."),
+        help_text=_(
+            "Only a parent with parental authority (gezag) decides on consent and files requests."
+        ),
     )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("custody relation")
         verbose_name_plural = _("custody relations")
-        constraints = [models.UniqueConstraint(fields=["ouder", "leerling"], name="gezagsrelatie_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["ouder", "leerling"], name="gezagsrelatie_unique")
+        ]
 
     def __str__(self):
         return f"{self.ouder} – {self.leerling}"
@@ -310,21 +346,48 @@ class Gegevenscategorie(models.TextChoices):
     @classmethod
     def onderwijs(cls) -> frozenset[str]:
         """What a teacher needs for the own group: no special categories, no finance."""
-        return frozenset({cls.CONTACT, cls.OUDERS, cls.STUDIEVOORTGANG, cls.BEGELEIDING, cls.ORGANISATIE, cls.BEELD})
+        return frozenset(
+            {
+                cls.CONTACT,
+                cls.OUDERS,
+                cls.STUDIEVOORTGANG,
+                cls.BEGELEIDING,
+                cls.ORGANISATIE,
+                cls.BEELD,
+            }
+        )
 
     @classmethod
     def administratief(cls) -> frozenset[str]:
         """What the administrative module holds."""
-        return frozenset({cls.CONTACT, cls.LEERLINGNUMMER, cls.NATIONALITEIT, cls.OUDERS, cls.ORGANISATIE, cls.FINANCIEEL, cls.BSN, cls.ECK_ID})
+        return frozenset(
+            {
+                cls.CONTACT,
+                cls.LEERLINGNUMMER,
+                cls.NATIONALITEIT,
+                cls.OUDERS,
+                cls.ORGANISATIE,
+                cls.FINANCIEEL,
+                cls.BSN,
+                cls.ECK_ID,
+            }
+        )
 
 
 class DossierItem(models.Model):
-    leerling = models.ForeignKey(Leerling, models.CASCADE, related_name="dossieritems", verbose_name=_("pupil"))
-    categorie = models.CharField(_("data category"), max_length=20, choices=Gegevenscategorie.choices)
+    leerling = models.ForeignKey(
+        Leerling, models.CASCADE, related_name="dossieritems", verbose_name=_("pupil")
+    )
+    categorie = models.CharField(
+        _("data category"), max_length=20, choices=Gegevenscategorie.choices
+    )
     titel = models.CharField(_("title"), max_length=200)
     inhoud = EncryptedTextField(_("contents"), blank=True, help_text=_("Stored encrypted."))
     bron = models.CharField(
-        _("source"), max_length=200, blank=True, help_text=_("Where the information comes from, if not from the parents.")
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the information comes from, if not from the parents."),
     )
     datum = models.DateField(_("date"), default=timezone.localdate)
     zeer_vertrouwelijk = models.BooleanField(
@@ -401,10 +464,15 @@ class Toegangslog(models.Model):
     class Soort(models.TextChoices):
         INZAGE = "inzage", _("read")
         EXPORT = "export", _("export")
+        WEIGERING = "weigering", _("refused disclosure")
 
     tijdstip = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     gebruiker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
     )
     soort = models.CharField(_("kind"), max_length=10, choices=Soort.choices)
     leerling = models.ForeignKey(
@@ -431,6 +499,7 @@ class Toegangslog(models.Model):
 register(User, app="leerlingen", table_name="leerlingen_historicaluser")
 # The models of the register's packages, imported here so that Django finds them (app "leerlingen").
 from .imports.models import Bronsysteem, Importprofiel, Leerlingimport  # noqa: E402,F401
+from .meerderjarig.models import Meerderjarigheid, Ouderinzage  # noqa: E402,F401  (adult pupils, 18+)
 from .mfa.models import *  # noqa: E402,F401,F403  (two-step log-in: enrolment links, device history)
 from .retention.models import (  # noqa: E402,F401
     Bewaarcategorie,

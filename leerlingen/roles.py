@@ -7,10 +7,12 @@ way to give someone a role.
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Model
+
 from guardian.shortcuts import assign_perm, remove_perm
 
 from .access import forget_scope
-from .models import Bestuur, Groep, Rol, School
+from .models import Bestuur, BestuurGrant, Groep, GroepGrant, Rol, School, SchoolGrant
 
 VIEW = ("view",)
 EDIT = ("view", "add", "change", "delete")
@@ -18,37 +20,82 @@ EDIT = ("view", "add", "change", "delete")
 # role -> {model name: actions}
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Rol.DIRECTEUR: {
-        "bestuur": VIEW, "school": ("view", "change"), "groep": EDIT, "leerling": EDIT,
-        "ouder": EDIT, "gezagsrelatie": EDIT, "dossieritem": EDIT, "dossieritemgrant": EDIT,
+        "bestuur": VIEW,
+        "school": ("view", "change"),
+        "groep": EDIT,
+        "leerling": EDIT,
+        "ouder": EDIT,
+        "gezagsrelatie": EDIT,
+        "dossieritem": EDIT,
+        "dossieritemgrant": EDIT,
     },
     Rol.IB: {
-        "bestuur": VIEW, "school": VIEW, "groep": VIEW, "leerling": VIEW, "ouder": VIEW,
-        "gezagsrelatie": VIEW, "dossieritem": ("view", "add", "change"),
+        "bestuur": VIEW,
+        "school": VIEW,
+        "groep": VIEW,
+        "leerling": VIEW,
+        "ouder": VIEW,
+        "gezagsrelatie": VIEW,
+        "dossieritem": ("view", "add", "change"),
     },
     Rol.ADMINISTRATIE: {
-        "bestuur": VIEW, "school": VIEW, "groep": EDIT, "leerling": ("view", "add", "change"),
-        "ouder": EDIT, "gezagsrelatie": EDIT, "dossieritem": VIEW,
+        "bestuur": VIEW,
+        "school": VIEW,
+        "groep": EDIT,
+        "leerling": ("view", "add", "change"),
+        "ouder": EDIT,
+        "gezagsrelatie": EDIT,
+        "dossieritem": VIEW,
     },
     Rol.LEERKRACHT: {
-        "bestuur": VIEW, "school": VIEW, "groep": VIEW, "leerling": VIEW, "ouder": VIEW,
-        "gezagsrelatie": VIEW, "dossieritem": VIEW,
+        "bestuur": VIEW,
+        "school": VIEW,
+        "groep": VIEW,
+        "leerling": VIEW,
+        "ouder": VIEW,
+        "gezagsrelatie": VIEW,
+        "dossieritem": VIEW,
     },
     Rol.FG: {
-        "bestuur": VIEW, "school": VIEW, "groep": VIEW, "leerling": VIEW, "ouder": VIEW,
-        "gezagsrelatie": VIEW, "dossieritem": VIEW, "toegangslog": VIEW,
+        "bestuur": VIEW,
+        "school": VIEW,
+        "groep": VIEW,
+        "leerling": VIEW,
+        "ouder": VIEW,
+        "gezagsrelatie": VIEW,
+        "dossieritem": VIEW,
+        "toegangslog": VIEW,
     },
     Rol.BESTUUR: {"bestuur": VIEW, "school": VIEW, "groep": VIEW, "leerling": VIEW},
 }
 
 # role -> (container model, object permission codename)
 ROLE_CONTAINER = {
-    Rol.DIRECTEUR: (School, "rol_directeur"),
-    Rol.IB: (School, "rol_ib"),
-    Rol.ADMINISTRATIE: (School, "rol_administratie"),
-    Rol.LEERKRACHT: (Groep, "rol_leerkracht"),
-    Rol.FG: (Bestuur, "rol_fg"),
-    Rol.BESTUUR: (Bestuur, "rol_bestuur"),
+    rol: (container, rol.codename)
+    for container, roles in (
+        (School, (Rol.DIRECTEUR, Rol.IB, Rol.ADMINISTRATIE)),
+        (Groep, (Rol.LEERKRACHT,)),
+        (Bestuur, (Rol.FG, Rol.BESTUUR)),
+    )
+    for rol in roles
 }
+# container model -> the table of its role grants
+GRANTS = {School: SchoolGrant, Groep: GroepGrant, Bestuur: BestuurGrant}
+
+
+def holders_of(rol: str, container):
+    """The active accounts holding ``rol`` on ``container`` (a School, Groep or Bestuur of the
+    role's kind, or its id): who is told, who is asked. One query when evaluated; also usable
+    as a subquery (``pk__in``) and OR-ed with another ``holders_of``."""
+    from django.contrib.auth import get_user_model
+
+    container_model, codename = ROLE_CONTAINER[Rol(rol)]
+    if isinstance(container, Model) and not isinstance(container, container_model):
+        raise ValueError(f"Role {rol} is held on a {container_model.__name__}.")
+    grants = GRANTS[container_model].objects.filter(
+        content_object_id=getattr(container, "pk", container), permission__codename=codename
+    )
+    return get_user_model().objects.filter(is_active=True, pk__in=grants.values("user_id"))
 
 
 def group_name(rol: str) -> str:
@@ -76,16 +123,21 @@ def sync_role_groups(apps=None) -> None:
     sync_app_permissions("leerlingen", ROLE_PERMISSIONS, apps)
 
 
+# app label -> that app's role permission table; each feature app registers its own table in
+# its AppConfig.ready() (the register imports no feature app).
+_app_role_permissions: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
+
+
+def register_role_permissions(app_label: str, role_permissions: dict) -> None:
+    """Register a feature app's table of model permissions per role (from its ``AppConfig.ready``)."""
+    _app_role_permissions[app_label] = role_permissions
+
+
 def sync_all_role_groups() -> None:
     """Every app's role permissions, as their data migrations set them."""
-    from delen.roles import sync_delen_permissions
-    from toestemming.roles import sync_consent_permissions
-    from verzoeken.roles import sync_verzoeken_permissions
-
     sync_role_groups()
-    sync_consent_permissions()
-    sync_delen_permissions()
-    sync_verzoeken_permissions()
+    for app_label, role_permissions in _app_role_permissions.items():
+        sync_app_permissions(app_label, role_permissions)
 
 
 @transaction.atomic

@@ -5,5 +5,6 @@ mails of two-step log-in.
 """
 
 from .imports import tasks as import_tasks  # noqa: F401
+from .meerderjarig import tasks as meerderjarig_tasks  # noqa: F401
 from .mfa import tasks as mfa_tasks  # noqa: F401
 from .retention import tasks as retention_tasks  # noqa: F401

@@ -17,11 +17,15 @@ def validate_bsn(value: str) -> None:
     # The message never repeats the value: a BSN must not end up in a log or error page.
     if not bsn_is_valid(value):
         raise ValidationError(
-            _("This is not a valid BSN/PGN: it must be nine digits and pass the eleven-test."), code="bsn"
+            _("This is not a valid BSN/PGN: it must be nine digits and pass the eleven-test."),
+            code="bsn",
         )
 
 
 def validate_schooljaar(value: str) -> None:
     match = re.fullmatch(r"([0-9]{4})-([0-9]{4})", value or "")
     if not match or int(match[2]) != int(match[1]) + 1:
-        raise ValidationError(_("A school year is written as two consecutive years, e.g. 2026-2027."), code="schooljaar")
+        raise ValidationError(
+            _("A school year is written as two consecutive years, e.g. 2026-2027."),
+            code="schooljaar",
+        )

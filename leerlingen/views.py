@@ -1,19 +1,44 @@
-import csv
-
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from core.spreadsheet import safe_cell
+from core.decorators import staff_required
+from core.pagination import paginate
+from core.spreadsheet import csv_response
 
-from . import access_review, audit
+from . import access_review, audit, werk
 from .forms import AccessReviewFilter
 
 
-@login_required
+def home(request):
+    """The front door: staff to "Mijn taken", a signed-in parent or pupil to the portal, anyone
+    else to the staff log-in (the portal has its own log-in page)."""
+    if request.user.is_authenticated and not request.user.is_staff:
+        return redirect("portaal:overzicht")
+    return redirect("leerlingen:taken" if request.user.is_authenticated else "admin:index")
+
+
+def staff_login(request):
+    """The admin's log-in page, landing on "Mijn taken" instead of the admin index when no
+    ``next`` is given (the admin only lets staff in)."""
+    from django.contrib import admin
+    from django.contrib.auth import REDIRECT_FIELD_NAME
+    from django.urls import reverse
+
+    given = REDIRECT_FIELD_NAME in request.GET or REDIRECT_FIELD_NAME in request.POST
+    landing = None if given else {REDIRECT_FIELD_NAME: reverse("leerlingen:taken")}
+    return admin.site.login(request, extra_context=landing)
+
+
+@staff_required
+@require_GET
+def tasks_page(request):
+    """The page "Mijn taken": what needs this staff member now, from every app (``werk.tasks_for``)."""
+    return render(request, "leerlingen/taken.html", {"secties": werk.tasks_for(request.user)})
+
+
+@staff_required
 @require_GET
 def access_review_page(request):
     if not access_review.may_review(request.user):
@@ -22,27 +47,41 @@ def access_review_page(request):
     form = AccessReviewFilter(request.GET or None, people=access_review.people(everything))
     filters = form.cleaned_data if form.is_valid() else {}
     qs = access_review.entries(
-        request.user, person_id=filters.get("persoon"), start=filters.get("van"), end=filters.get("tot")
+        request.user,
+        person_id=filters.get("persoon"),
+        start=filters.get("van"),
+        end=filters.get("tot"),
     )
     if request.GET.get("formaat") == "csv" and form.is_valid():
         return _csv(request, qs)
-    page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
+    page = paginate(request, qs)
     return render(
         request,
         "leerlingen/toegangscontrole.html",
-        {"form": form, "page": page, "flags": access_review.unusual_volume(qs), "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "flags": access_review.unusual_volume(qs),
+            "query": request.GET.urlencode(),
+        },
     )
 
 
 def _csv(request, qs):
-    audit.export_made(user=request.user, object_type="toegangslog", categorieen=set(), reden="access review CSV")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="toegangslog-{timezone.localdate():%Y%m%d}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["tijdstip", "gebruiker", "soort", "gegeven", "nummer", "categorieen", "reden"])
-    for e in qs.iterator(chunk_size=2000):
-        writer.writerow([safe_cell(v) for v in (
-            timezone.localtime(e.tijdstip).isoformat(timespec="seconds"), e.gebruiker.username if e.gebruiker else "",
-            e.soort, e.object_type, e.object_id, e.categorieen, e.reden,
-        )])
-    return response
+    audit.export_made(
+        user=request.user, object_type="toegangslog", categorieen=set(), reden="access review CSV"
+    )
+    rows = (
+        (
+            timezone.localtime(e.tijdstip).isoformat(timespec="seconds"),
+            e.gebruiker.username if e.gebruiker else "",
+            e.soort,
+            e.object_type,
+            e.object_id,
+            e.categorieen,
+            e.reden,
+        )
+        for e in qs.iterator(chunk_size=2000)
+    )
+    header = ["tijdstip", "gebruiker", "soort", "gegeven", "nummer", "categorieen", "reden"]
+    return csv_response(f"toegangslog-{timezone.localdate():%Y%m%d}.csv", header, rows)

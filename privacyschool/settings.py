@@ -9,11 +9,12 @@ come from the environment (or from a ``*_FILE`` holding it).
 import secrets
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
 import environ
 from celery.schedules import crontab
-from django.utils.csp import CSP
-from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -52,7 +53,9 @@ SECRET_KEY = env_secret("SECRET_KEY", generate=lambda: secrets.token_urlsafe(64)
 # Comma-separated Fernet keys: the first encrypts, all decrypt (rotation, see
 # `manage.py rotate_encryption_key`).
 FIELD_ENCRYPTION_KEYS = [
-    k.strip() for k in env_secret("FIELD_ENCRYPTION_KEY", generate=_fernet_key).split(",") if k.strip()
+    k.strip()
+    for k in env_secret("FIELD_ENCRYPTION_KEY", generate=_fernet_key).split(",")
+    if k.strip()
 ]
 # Key of the keyed hash (HMAC-SHA256) used to look up and deduplicate BSNs. It is not
 # rotated with the encryption key: the hashes stay valid.
@@ -80,6 +83,9 @@ INSTALLED_APPS = [
     "toestemming",
     "verzoeken",
     "delen",
+    "sso",
+    "datalekken",
+    "trajecten",
 ]
 # Benchmark and load tooling (generate_scale, bench, bench_compare, consent_rush): development only.
 if env.bool("DEVTOOLS", default=False):
@@ -127,18 +133,23 @@ TEMPLATES = [
 
 if EMBEDDED:
     VAR_DIR.mkdir(exist_ok=True)
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3"}}
+    DATABASES = {
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3"}
+    }
 else:
     DATABASES = {"default": env.db("DATABASE_URL")}
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str("TEST_DATABASE_NAME", default=None)
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
+        "TEST_DATABASE_NAME", default=None
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out accounts and addresses
-    "django.contrib.auth.backends.ModelBackend",
+    "leerlingen.accounts.AccountBackend",  # passwords; refused for single-sign-on-only boards (sso/)
+    "sso.backends.BoardOIDCBackend",  # the board's OpenID Connect provider (sso/)
     "guardian.backends.ObjectPermissionBackend",
 ]
 # Guardian: no anonymous user row, object permissions only through our direct FK models.
@@ -151,11 +162,24 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "home"  # staff land on "Mijn taken", parents on the portal (issue 18)
+
+# Single sign-on (mozilla-django-oidc): the provider of each board is configured in the admin
+# (sso.Identiteitsprovider), not here; these are the parts every board shares.
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+LOGIN_REDIRECT_URL_FAILURE = "sso:refused"
 
 # Two-factor log-in (TOTP, with recovery codes) for every role that can reach special categories
 # or the whole board. The embedded demo may switch it off (scripts/demo does, and says so).
@@ -207,7 +231,11 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage",
     },
 }
+# Private: never served by URL (no MEDIA_URL route); recordings are streamed by a view that checks
+# who may see them (trajecten/views.py). A named volume in docker-compose.yml.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# The largest professional-development recording that may be uploaded, in MB.
+RECORDING_MAX_MB = env.int("RECORDING_MAX_MB", default=500)
 
 # --- Security -------------------------------------------------------------------------
 # Secure by default; the embedded demo is served over plain http on localhost.
@@ -283,7 +311,9 @@ CACHES = {
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "privacyschool",
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-    } if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
@@ -302,6 +332,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # From 16 the pupil decides on consent: hand over and invite (toestemming, DOMAIN.md § Consent).
     "toestemming-overdracht-zestien": {
         "task": "toestemming.tasks.overdracht_zestien",
+        "schedule": 24 * 60 * 60.0,  # daily; the task is idempotent and works by date
+    },
+    # From 18 the parents' view closes unless the pupil lets them see (leerlingen, DOMAIN.md § Turning 18).
+    "leerlingen-meerderjarig": {
+        "task": "leerlingen.meerderjarig.tasks.meerderjarig",
         "schedule": 24 * 60 * 60.0,  # daily; the task is idempotent and works by date
     },
     # Processor agreements ending within 60 days: a warning row, then an e-mail to the directors (delen).

@@ -19,7 +19,9 @@ def entries(text: str):
         if "msgid" not in block:
             continue
         fuzzy = "#, fuzzy" in block or re.search(r"^#,.*fuzzy", block, re.M) is not None
-        msgid = "".join(re.findall(r'^(?:msgid|msgid_plural)? ?"(.*)"$', block.split("msgstr")[0], re.M))
+        msgid = "".join(
+            re.findall(r'^(?:msgid|msgid_plural)? ?"(.*)"$', block.split("msgstr")[0], re.M)
+        )
         msgstrs = re.findall(r'^msgstr(?:\[\d\])? (".*"(?:\n".*")*)', block, re.M)
         values = ["".join(re.findall(r'"(.*)"', s)) for s in msgstrs]
         yield msgid, values, fuzzy
@@ -29,7 +31,10 @@ def main() -> int:
     os.chdir(ROOT)
     manage = [sys.executable, "manage.py"]
     ignore = ["--ignore", ".venv/*", "--ignore", "var/*", "--ignore", "tests/*"]
-    subprocess.run([*manage, "makemessages", "-l", "nl", "--no-location", "--no-obsolete", *ignore, "-v", "0"], check=True)
+    subprocess.run(
+        [*manage, "makemessages", "-l", "nl", "--no-location", "--no-obsolete", *ignore, "-v", "0"],
+        check=True,
+    )
     problems = []
     for msgid, values, fuzzy in entries(PO.read_text()):
         if not msgid:

@@ -43,8 +43,14 @@ def world(db) -> World:
     a1 = SchoolFactory(bestuur=a, naam="School A1", brin="11AA")
     a2 = SchoolFactory(bestuur=a, naam="School A2", brin="22BB", onderwijssoort="vo")
     b1 = SchoolFactory(bestuur=b, naam="School B1", brin="33CC")
-    g5, g6 = GroepFactory(school=a1, naam="Groep 5", jaargroep=5), GroepFactory(school=a1, naam="Groep 6", jaargroep=6)
-    k5, gb = GroepFactory(school=a2, naam="Klas 5", jaargroep=5), GroepFactory(school=b1, naam="Groep B")
+    g5, g6 = (
+        GroepFactory(school=a1, naam="Groep 5", jaargroep=5),
+        GroepFactory(school=a1, naam="Groep 6", jaargroep=6),
+    )
+    k5, gb = (
+        GroepFactory(school=a2, naam="Klas 5", jaargroep=5),
+        GroepFactory(school=b1, naam="Groep B"),
+    )
     w.besturen.update(a=a, b=b)
     w.schools.update(a1=a1, a2=a2, b1=b1)
     w.groepen.update(g5=g5, g6=g6, k5=k5, gb=gb)
@@ -52,8 +58,12 @@ def world(db) -> World:
     today = date.today()
     w.pupils["g5"] = LeerlingFactory(groep=g5, achternaam="Aalbers")
     w.pupils["g6"] = LeerlingFactory(groep=g6, achternaam="Bosman")
-    w.pupils["a2_16"] = LeerlingFactory(groep=k5, achternaam="Claassen", geboortedatum=date(today.year - 17, 1, 1))
-    w.pupils["a2_15"] = LeerlingFactory(groep=k5, achternaam="Dijkstra", geboortedatum=date(today.year - 15, 1, 1))
+    w.pupils["a2_16"] = LeerlingFactory(
+        groep=k5, achternaam="Claassen", geboortedatum=date(today.year - 17, 1, 1)
+    )
+    w.pupils["a2_15"] = LeerlingFactory(
+        groep=k5, achternaam="Dijkstra", geboortedatum=date(today.year - 15, 1, 1)
+    )
     w.pupils["b1"] = LeerlingFactory(groep=gb, achternaam="Evers")
 
     w.ouders["gezag"] = OuderFactory(bestuur=a, achternaam="Aalbers")
@@ -70,7 +80,9 @@ def world(db) -> World:
     w.items["medisch"] = DossierItemFactory(leerling=p, medisch=True)
     w.items["religie"] = DossierItemFactory(leerling=p, religie=True)
     w.items["geheim"] = DossierItemFactory(leerling=p, zeer_vertrouwelijk_item=True)
-    w.items["financieel"] = DossierItemFactory(leerling=p, categorie="financieel", titel="Ouderbijdrage")
+    w.items["financieel"] = DossierItemFactory(
+        leerling=p, categorie="financieel", titel="Ouderbijdrage"
+    )
     w.items["medisch_b1"] = DossierItemFactory(leerling=w.pupils["b1"], medisch=True)
 
     def staff(name, rol, container):
@@ -124,4 +136,6 @@ def devtools(settings):
     """The tool commands (generate_scale, bench, bench_compare, consent_rush) exist only with
     DEVTOOLS=true, as scripts/test sets it."""
     if "devtools" not in settings.INSTALLED_APPS:
-        pytest.fail("these tests need the development tools: run them with DEVTOOLS=true", pytrace=False)
+        pytest.fail(
+            "these tests need the development tools: run them with DEVTOOLS=true", pytrace=False
+        )

@@ -1,8 +1,9 @@
 """Board staff (FG, board role) outside their reach get 404, never 403 (DESIGN.md §3, issue 15):
 a 403 tells that the page or record exists. Every URL of the URL configuration, as GET and POST."""
 
-import pytest
 from django.test import Client
+
+import pytest
 
 from .test_every_url import PATHS
 

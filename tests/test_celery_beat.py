@@ -30,8 +30,23 @@ def test_beat_starts_and_works_through_its_schedule(tmp_path):
     """Beat has loaded the schedule and gone through it once when it says how long it will sleep."""
     env = {**os.environ}
     beat = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "privacyschool", "beat", "--loglevel", "DEBUG", "--schedule", str(tmp_path / "schedule")],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "privacyschool",
+            "beat",
+            "--loglevel",
+            "DEBUG",
+            "--schedule",
+            str(tmp_path / "schedule"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     lines = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in beat.stdout], daemon=True).start()

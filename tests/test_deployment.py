@@ -15,16 +15,22 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.skipif(shutil.which("docker-compose") is None, reason="Debian's docker-compose is not installed")
+@pytest.mark.skipif(
+    shutil.which("docker-compose") is None, reason="Debian's docker-compose is not installed"
+)
 def test_compose_file_is_valid(tmp_path):
     for name in ("docker-compose.yml", "Dockerfile", "Caddyfile"):
         shutil.copy(ROOT / name, tmp_path / name)
     env = (ROOT / ".env.example").read_text().splitlines()
     env = [line for line in env if not line.startswith("TRUSTED_PROXY_COUNT=")]  # the default
     (tmp_path / ".env").write_text("\n".join(env))
-    result = subprocess.run(["docker-compose", "config", "-q"], cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run(
+        ["docker-compose", "config", "-q"], cwd=tmp_path, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
-    services = subprocess.run(["docker-compose", "config", "--services"], cwd=tmp_path, capture_output=True, text=True)
+    services = subprocess.run(
+        ["docker-compose", "config", "--services"], cwd=tmp_path, capture_output=True, text=True
+    )
     assert set(services.stdout.split()) == {"proxy", "web", "worker", "beat", "db", "redis"}
     out = subprocess.run(["docker-compose", "config"], cwd=tmp_path, capture_output=True, text=True)
     web = re.search(r"^  web:\n(.*?)(?=^  \w+:\n|\Z)", out.stdout, re.M | re.S).group(1)
@@ -43,18 +49,38 @@ def test_gunicorn_serves_health_and_admin_login():
     from django.db import connection
 
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL", ""), "SECURE_SSL_REDIRECT": "false"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": os.environ.get("DATABASE_URL", ""),
+        "SECURE_SSL_REDIRECT": "false",
+    }
     if env["DATABASE_URL"]:
-        env["DATABASE_URL"] = env["DATABASE_URL"].rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"]
+        env["DATABASE_URL"] = (
+            env["DATABASE_URL"].rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"]
+        )
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "privacyschool.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "privacyschool.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2) as response:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/health/", timeout=2
+                ) as response:
                     assert response.status == 200
                     break
             except OSError:

@@ -11,9 +11,21 @@ pytestmark = pytest.mark.django_db
 
 # Pages anyone may open: they show no personal data either (the sweep reads every page's body).
 PUBLIC = {
-    "/", "/health/", "/health/live/", "/admin/login/", "/i18n/setlang/", "/admin/logout/",
+    "/",
+    "/health/",
+    "/health/live/",
+    "/admin/login/",
+    "/i18n/setlang/",
+    "/admin/logout/",
     # the portal's log-in pages; every other portal page sends an anonymous visitor to log in
-    "/portaal/inloggen/", "/portaal/inloggen/link-verstuurd/", "/portaal/inloggen/link/1/", "/portaal/uitloggen/",
+    "/portaal/inloggen/",
+    "/portaal/inloggen/link-verstuurd/",
+    "/portaal/inloggen/link/1/",
+    "/portaal/uitloggen/",
+    # single sign-on: the start (to a board's provider), its callback and the refusal page
+    "/sso/1/",
+    "/sso/callback/",
+    "/sso/geweigerd/",
 }
 PUBLIC_PREFIXES = ("/static/", "/admin/jsi18n/")
 
@@ -25,7 +37,9 @@ def personal_data(world) -> list[str]:
         data += [p.achternaam, p.bsn]
     for o in world.ouders.values():
         data += [o.achternaam, o.email]
-    data += [u.username for key, u in world.users.items() if key.startswith(("ouder_", "leerling_"))]
+    data += [
+        u.username for key, u in world.users.items() if key.startswith(("ouder_", "leerling_"))
+    ]
     return [d for d in data if d]
 
 
@@ -66,7 +80,9 @@ def test_anonymous_gets_no_personal_data(client, world, path):
         return
     assert response.status_code in (301, 302, 401, 403, 404, 405), (path, response.status_code)
     if response.status_code in (301, 302):
-        assert "/login/" in response["Location"] or "/portaal/inloggen/" in response["Location"], path
+        assert "/login/" in response["Location"] or "/portaal/inloggen/" in response["Location"], (
+            path
+        )
 
 
 @pytest.mark.parametrize("path", PATHS)

@@ -12,6 +12,7 @@ from django.db import connection
 
 import pytest
 
+from core.crypto import keyed_hash
 from devtools.scale.copy import history_model
 from leerlingen.models import (
     Bestuur,
@@ -23,8 +24,8 @@ from leerlingen.models import (
     School,
     SchoolGrant,
 )
+from leerlingen.rol import Rol
 from leerlingen.validators import bsn_is_valid
-from core.crypto import keyed_hash
 from toestemming.models import Toestemming
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("devtools")]
@@ -48,8 +49,13 @@ def test_the_generated_country():
 
 
 def _generated_models():
-    return [m for m in apps.get_models() if m._meta.app_label in OURS and not m.__name__.startswith("Historical")
-            and m.objects.exists()]
+    return [
+        m
+        for m in apps.get_models()
+        if m._meta.app_label in OURS
+        and not m.__name__.startswith("Historical")
+        and m.objects.exists()
+    ]
 
 
 def counts_and_refusal():
@@ -85,7 +91,9 @@ def every_row_has_its_history():
         if history is None:
             continue
         rows = model.objects.count()
-        assert history.objects.filter(history_type="+").values("id").distinct().count() == rows, model._meta.label
+        assert history.objects.filter(history_type="+").values("id").distinct().count() == rows, (
+            model._meta.label
+        )
 
 
 def sampled_rows_pass_the_models_own_validation():
@@ -96,7 +104,9 @@ def sampled_rows_pass_the_models_own_validation():
 
 def indexes_are_back():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename IN ('toestemming_toestemming', 'leerlingen_leerling')")
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename IN ('toestemming_toestemming', 'leerlingen_leerling')"
+        )
         names = {row[0] for row in cursor.fetchall()}
     assert {"toestemming_een_huidige_per_ouder", "leerling_unique_bsn"} <= names
 
@@ -114,16 +124,29 @@ def each_role_sees_exactly_its_part():
     grant = GroepGrant.objects.select_related("user").order_by("?").first()
     teacher_sees = Leerling.objects.visible_to(grant.user)
     assert set(teacher_sees.values_list("groep_id", flat=True)) == {grant.content_object_id}
-    assert teacher_sees.count() == Leerling.objects.filter(groep_id=grant.content_object_id).count() > 0
+    assert (
+        teacher_sees.count()
+        == Leerling.objects.filter(groep_id=grant.content_object_id).count()
+        > 0
+    )
 
-    grant = SchoolGrant.objects.filter(permission__codename="rol_directeur").order_by("?").first()
+    grant = (
+        SchoolGrant.objects.filter(permission__codename=Rol.DIRECTEUR.codename)
+        .order_by("?")
+        .first()
+    )
     director_sees = Leerling.objects.visible_to(grant.user)
     assert set(director_sees.values_list("school_id", flat=True)) == {grant.content_object_id}
-    assert not Groep.objects.visible_to(grant.user).exclude(school_id=grant.content_object_id).exists()
+    assert (
+        not Groep.objects.visible_to(grant.user).exclude(school_id=grant.content_object_id).exists()
+    )
 
-    grant = BestuurGrant.objects.filter(permission__codename="rol_fg").order_by("?").first()
+    grant = BestuurGrant.objects.filter(permission__codename=Rol.FG.codename).order_by("?").first()
     board = Bestuur.objects.get(pk=grant.content_object_id)
-    assert Leerling.objects.visible_to(grant.user).count() == Leerling.objects.filter(school__bestuur=board).count()
+    assert (
+        Leerling.objects.visible_to(grant.user).count()
+        == Leerling.objects.filter(school__bestuur=board).count()
+    )
 
     parent = Ouder.objects.filter(account__isnull=False).order_by("?").first()
     children = set(parent.relaties.values_list("leerling_id", flat=True))

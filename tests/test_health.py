@@ -1,7 +1,8 @@
 import socket
 
-import pytest
 from django.db import connection
+
+import pytest
 
 
 def dead_port() -> int:
@@ -14,7 +15,11 @@ def dead_port() -> int:
 def test_health_reports_database_and_broker(client, settings):
     response = client.get("/health/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok" if settings.REDIS_URL else "eager"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok" if settings.REDIS_URL else "eager",
+    }
 
 
 @pytest.mark.django_db
@@ -40,7 +45,9 @@ def test_database_down_is_unhealthy_but_the_process_lives(client):
         connection.settings_dict["PORT"] = port
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable" and response.json()["status"] == "error"
-    assert live.status_code == 200 and live.json() == {"status": "ok"}  # liveness: no restart for a lost database
+    assert live.status_code == 200 and live.json() == {
+        "status": "ok"
+    }  # liveness: no restart for a lost database
 
 
 def test_liveness_needs_neither_database_nor_broker(client, settings):

@@ -1,8 +1,9 @@
 """The language cookie carries the same protection as the session cookie (issue 15): SameSite=Lax,
 HttpOnly, and Secure outside the embedded demo."""
 
-import pytest
 from django.conf import settings
+
+import pytest
 
 pytestmark = pytest.mark.django_db
 
@@ -14,6 +15,8 @@ def test_setlang_cookie_is_samesite_lax_httponly_and_secure(client):
     assert cookie.value == "en"
     assert cookie["samesite"] == "Lax"
     assert cookie["httponly"] is True
-    assert bool(cookie["secure"]) is not settings.EMBEDDED  # the tests run against PostgreSQL: production settings
+    assert (
+        bool(cookie["secure"]) is not settings.EMBEDDED
+    )  # the tests run against PostgreSQL: production settings
     header = cookie.output()
     assert "SameSite=Lax" in header and "HttpOnly" in header

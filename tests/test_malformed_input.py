@@ -2,10 +2,11 @@
 true, ``int('²')`` fails), a number past the bigint range, letters and a NUL byte, on every
 admin list filter and on the staff pages' own filters, for a director and an FG."""
 
-import pytest
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
+
+import pytest
 
 from delen.services import ensure_default_register
 
@@ -26,7 +27,11 @@ def _changelists():
 def _filter_params(response) -> set[str]:
     """The query parameters the changelist's filters read (their expected parameters)."""
     cl = response.context_data["cl"]
-    return {p for spec in cl.filter_specs for p in spec.expected_parameters()} | {"school", "groep", "q"}
+    return {p for spec in cl.filter_specs for p in spec.expected_parameters()} | {
+        "school",
+        "groep",
+        "q",
+    }
 
 
 def _staff_pages(world):

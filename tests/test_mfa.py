@@ -4,20 +4,21 @@ import re
 from datetime import timedelta
 from io import StringIO
 
-import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+
+import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from leerlingen.mfa.enrolment import issue_token_for_operator
-from leerlingen.models import MFAInschrijving
 from core import outbox
 from core.crypto import keyed_hash
 from core.models import Opdracht
+from leerlingen.mfa.enrolment import issue_token_for_operator
+from leerlingen.models import MFAInschrijving
 
 from .conftest import PASSWORD
 
@@ -54,9 +55,13 @@ def test_setup_with_authenticator_then_recovery_code(client, world):
     wrong = client.post(reverse("mfa:enrol"), {"token": "000000", "next": "/admin/"})
     assert "niet geldig" in wrong.content.decode()
     device.refresh_from_db()
-    assert device.throttling_failure_count == 1  # guessing is slowed down: each failure doubles the wait
+    assert (
+        device.throttling_failure_count == 1
+    )  # guessing is slowed down: each failure doubles the wait
     device.throttle_reset()
-    done = client.post(reverse("mfa:enrol"), {"token": current_code(device), "next": "/admin/leerlingen/leerling/"})
+    done = client.post(
+        reverse("mfa:enrol"), {"token": current_code(device), "next": "/admin/leerlingen/leerling/"}
+    )
     codes = done.context["codes"]
     assert len(codes) == 10
     assert client.get("/admin/leerlingen/leerling/").status_code == 200
@@ -77,7 +82,9 @@ def test_open_redirect_is_refused(client, world):
     director = world.users["directeur"]
     device = TOTPDevice.objects.create(user=director, name="a", confirmed=True)
     client.force_login(director)
-    response = client.post(reverse("mfa:start"), {"token": current_code(device), "next": "https://evil.example/"})
+    response = client.post(
+        reverse("mfa:start"), {"token": current_code(device), "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/admin/"
 
 
@@ -94,7 +101,10 @@ def test_director_resets_a_colleagues_second_factor(client, world):
     assert world.users["fg"] not in [u for u, _ in page.context["rows"]]
     response = client.post(reverse("mfa:reset", args=[ib.pk]))
     assert response.status_code == 302
-    assert not TOTPDevice.objects.filter(user=ib).exists() and not StaticDevice.objects.filter(user=ib).exists()
+    assert (
+        not TOTPDevice.objects.filter(user=ib).exists()
+        and not StaticDevice.objects.filter(user=ib).exists()
+    )
     # someone outside the director's school: 404
     assert client.post(reverse("mfa:reset", args=[world.users["fg"].pk])).status_code == 404
 
@@ -139,7 +149,9 @@ def test_nobody_resets_their_own_second_factor(client, world):
     client.post(reverse("mfa:start"), {"token": current_code(device), "next": "/admin/"})
     assert client.post(reverse("mfa:reset", args=[director.pk])).status_code == 404
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
-    assert director not in [user for user, _ in client.get(reverse("mfa:colleagues")).context["rows"]]
+    assert director not in [
+        user for user, _ in client.get(reverse("mfa:colleagues")).context["rows"]
+    ]
 
 
 @override_settings(MFA_REQUIRED=True)
@@ -160,7 +172,9 @@ def test_password_only_director_is_sent_to_the_second_step(client, world, path):
     director = world.users["directeur"]
     TOTPDevice.objects.create(user=director, name="a", confirmed=True)
     response = password_only(client, director).get(path)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("mfa:start")), path
+    assert response.status_code == 302 and response["Location"].startswith(reverse("mfa:start")), (
+        path
+    )
 
 
 # --- Enrolment links, resets with history and mail --------------------------------------------
@@ -169,7 +183,9 @@ def test_password_only_director_is_sent_to_the_second_step(client, world, path):
 def verified(client, user):
     """Logged in and past the second step."""
     device = TOTPDevice.objects.get_or_create(user=user, name="a", defaults={"confirmed": True})[0]
-    password_only(client, user).post(reverse("mfa:start"), {"token": current_code(device), "next": "/admin/"})
+    password_only(client, user).post(
+        reverse("mfa:start"), {"token": current_code(device), "next": "/admin/"}
+    )
     assert client.session.get("otp_device_id")
     return client
 
@@ -241,7 +257,9 @@ def test_expired_or_someone_elses_link_is_refused(client, world):
     assert "does not work" in refused.content.decode()
     assert not TOTPDevice.objects.filter(user__in=[ib, fg]).exists()
     # expired
-    for link in MFAInschrijving.objects.filter(user=ib):  # through save(): history, like the product
+    for link in MFAInschrijving.objects.filter(
+        user=ib
+    ):  # through save(): history, like the product
         link.expires = timezone.now() - timedelta(minutes=1)
         link.save()
     expired = enrol_with(Client(), ib, f"/mfa/inschrijven/{token}/")
@@ -261,7 +279,9 @@ def test_the_link_is_opened_before_logging_in(client, world):
     response = client.get(reverse("mfa:enrol_link", args=[token]))
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     assert token not in response["Location"]
-    logged_in = client.post(response["Location"], {"username": ib.username, "password": PASSWORD}, follow=True)
+    logged_in = client.post(
+        response["Location"], {"username": ib.username, "password": PASSWORD}, follow=True
+    )
     assert b"data:image/svg+xml" in logged_in.content
 
 
@@ -299,7 +319,9 @@ def test_who_may_issue_links(client, world):
     board = verified(Client(), world.users["bestuur"])
     administratie = world.users["administratie"]
     assert board.post(reverse("mfa:send_link", args=[administratie.pk])).status_code == 302
-    assert MFAInschrijving.objects.filter(user=administratie, issued_by=world.users["bestuur"]).exists()
+    assert MFAInschrijving.objects.filter(
+        user=administratie, issued_by=world.users["bestuur"]
+    ).exists()
     assert director in [u for u, _ in board.get(reverse("mfa:colleagues")).context["rows"]]
     assert board.post(reverse("mfa:send_link", args=[world.users["fg"].pk])).status_code == 302
     beheerder = verified(Client(), world.users["beheerder"])
@@ -315,7 +337,9 @@ def test_who_may_issue_links(client, world):
 def test_operator_command_prints_a_working_link(client, world):
     beheerder = world.users["beheerder"]
     out = StringIO()
-    call_command("mfa_enrolment_link", beheerder.username, "--base-url", "http://testserver", stdout=out)
+    call_command(
+        "mfa_enrolment_link", beheerder.username, "--base-url", "http://testserver", stdout=out
+    )
     url = re.search(r"http://testserver/mfa/inschrijven/\S+/", out.getvalue()).group(0)
     assert MFAInschrijving.objects.get(user=beheerder).issued_by is None
     done = enrol_with(client, beheerder, url)
@@ -338,7 +362,9 @@ def test_logging_in_with_the_second_factor_adds_no_history(client, world):
     director = world.users["directeur"]
     device = TOTPDevice.objects.create(user=director, name="a", confirmed=True)
     before = TOTPDevice.history.filter(id=device.pk).count()
-    password_only(client, director).post(reverse("mfa:start"), {"token": current_code(device), "next": "/admin/"})
+    password_only(client, director).post(
+        reverse("mfa:start"), {"token": current_code(device), "next": "/admin/"}
+    )
     device.refresh_from_db()
     assert device.last_t > 0  # the verification was saved ...
     assert TOTPDevice.history.filter(id=device.pk).count() == before  # ... without a history row

@@ -10,7 +10,15 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCT = ("privacyschool", "leerlingen", "toestemming", "verzoeken", "delen", "devtools")
+PRODUCT = (
+    "privacyschool",
+    "leerlingen",
+    "toestemming",
+    "verzoeken",
+    "delen",
+    "devtools",
+    "trajecten",
+)
 READ = re.compile(r"""\benv(?:_secret|\.\w+)?\(\s*f?["']([A-Z][A-Z0-9_]*)["']""")
 
 
@@ -48,6 +56,11 @@ def _getattr_with_default(path: Path):
 
 
 def test_no_setting_is_read_with_a_second_default():
-    found = [hit for package in PRODUCT for path in sorted((ROOT / package).rglob("*.py"))
-             if "migrations" not in path.parts for hit in _getattr_with_default(path)]
+    found = [
+        hit
+        for package in PRODUCT
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.parts
+        for hit in _getattr_with_default(path)
+    ]
     assert not found, f"read settings.NAME directly (the default lives in settings.py): {found}"

@@ -6,10 +6,10 @@
 Purposes and forms follow the schools the user reaches (staff) or their children's schools.
 """
 
-from django.db import models
 from django.db.models import Q
 
-from leerlingen.access import _is_anonymous, groep_ids, school_ids
+from core.access import ScopedQuerySet
+from leerlingen.access import groep_ids, school_ids
 
 
 def _visible_pupils(user):
@@ -33,21 +33,14 @@ def recordable_pupils(user):
     look; parents and pupils use the portal."""
     from leerlingen.models import Leerling
 
-    if _is_anonymous(user):
-        return Leerling.objects.none()
-    visible = Leerling.objects.visible_to(user)
-    if user.is_superuser:
-        return visible
-    return visible.filter(Q(school_id__in=school_ids(user)) | Q(groep_id__in=groep_ids(user)))
+    return Leerling.objects.visible_to(user).by_rule(
+        user, lambda u: Q(school_id__in=school_ids(u)) | Q(groep_id__in=groep_ids(u))
+    )
 
 
-class DoelQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(school_id__in=_visible_schools(user))
+class DoelQuerySet(ScopedQuerySet):
+    def rule(self, user) -> Q | None:
+        return Q(school_id__in=_visible_schools(user))
 
 
 class FormulierQuerySet(DoelQuerySet):
@@ -55,13 +48,9 @@ class FormulierQuerySet(DoelQuerySet):
         return self.filter(gepubliceerd_op__isnull=False)
 
 
-class ToestemmingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(leerling_id__in=_visible_pupils(user))
+class ToestemmingQuerySet(ScopedQuerySet):
+    def rule(self, user) -> Q | None:
+        return Q(leerling_id__in=_visible_pupils(user))
 
     def huidige(self, schooljaar: str):
         return self.filter(huidig=True, schooljaar=schooljaar)
@@ -71,12 +60,8 @@ class OverdrachtQuerySet(ToestemmingQuerySet):
     pass
 
 
-class HerinneringQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
+class HerinneringQuerySet(ScopedQuerySet):
+    def rule(self, user) -> Q | None:
         from leerlingen.models import Ouder
 
-        return self.filter(ouder_id__in=Ouder.objects.visible_to(user).values("id"))
+        return Q(ouder_id__in=Ouder.objects.visible_to(user).values("id"))

@@ -4,22 +4,11 @@ so read-only; a new version is published by an action), and the decisions with t
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_base import ReadOnlyAdminMixin, ScopedAdmin
 from leerlingen.schooljaar import current_schooljaar
-from core.admin_base import ScopedAdmin
 
 from .models import Doel, Formulier, FormulierTekst, Herinnering, Overdracht, Toestemming
 from .services import publish_form
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Doel)
@@ -30,7 +19,7 @@ class DoelAdmin(ScopedAdmin):
     list_select_related = ("school",)
 
 
-class FormulierTekstInline(ReadOnlyMixin, admin.TabularInline):
+class FormulierTekstInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = FormulierTekst
     fields = ("doel", "tekst")
     readonly_fields = fields
@@ -38,26 +27,48 @@ class FormulierTekstInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Formulier)
-class FormulierAdmin(ReadOnlyMixin, ScopedAdmin):
+class FormulierAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ("__str__", "school", "schooljaar", "versie", "gepubliceerd_op")
     list_filter = ("schooljaar", ("school", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("school",)
     inlines = [FormulierTekstInline]
     actions = ["publish_current_year"]
 
-    def has_change_permission(self, request, obj=None):  # actions need change permission on the list
+    def has_change_permission(
+        self, request, obj=None
+    ):  # actions need change permission on the list
         return obj is None and request.user.has_perm("toestemming.change_formulier")
 
-    @admin.action(description=_("Publish a new version for the current school year (asks every family again in a new year)"))
+    @admin.action(
+        description=_(
+            "Publish a new version for the current school year (asks every family again in a new year)"
+        )
+    )
     def publish_current_year(self, request, queryset):
         for formulier in queryset.select_related("school"):
-            publish_form(school=formulier.school, schooljaar=current_schooljaar(), by=request.user, inleiding=formulier.inleiding)
+            publish_form(
+                school=formulier.school,
+                schooljaar=current_schooljaar(),
+                by=request.user,
+                inleiding=formulier.inleiding,
+            )
         self.message_user(request, _("The form has been published."), messages.SUCCESS)
 
 
 @admin.register(Toestemming)
-class ToestemmingAdmin(ReadOnlyMixin, ScopedAdmin):
-    list_display = ("leerling", "doel", "schooljaar", "gegeven", "is_intrekking", "beslisser", "ouder", "kanaal", "tijdstip", "huidig")
+class ToestemmingAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = (
+        "leerling",
+        "doel",
+        "schooljaar",
+        "gegeven",
+        "is_intrekking",
+        "beslisser",
+        "ouder",
+        "kanaal",
+        "tijdstip",
+        "huidig",
+    )
     list_filter = ("schooljaar", "gegeven", "is_intrekking", "huidig", "kanaal", "beslisser")
     list_select_related = ("leerling", "doel", "ouder")
     search_fields = ("leerling__achternaam", "leerling__leerlingnummer")
@@ -65,13 +76,13 @@ class ToestemmingAdmin(ReadOnlyMixin, ScopedAdmin):
 
 
 @admin.register(Overdracht)
-class OverdrachtAdmin(ReadOnlyMixin, ScopedAdmin):
+class OverdrachtAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ("leerling", "datum", "status", "verzonden_op")
     list_filter = ("status",)
     list_select_related = ("leerling",)
 
 
 @admin.register(Herinnering)
-class HerinneringAdmin(ReadOnlyMixin, ScopedAdmin):
+class HerinneringAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ("ouder", "formulier", "datum", "verzonden_op")
     list_select_related = ("ouder", "formulier")

@@ -20,8 +20,13 @@ from .services import ensure_default_doelen, give_consent, publish_form
 
 # Share of yes per purpose: parents are more careful with public places.
 YES_RATE = {
-    "website": 0.75, "website-besloten": 0.92, "nieuwsbrief": 0.88, "schoolapp": 0.93,
-    "social-media": 0.5, "schoolgids": 0.85, "professionalisering": 0.7,
+    "website": 0.75,
+    "website-besloten": 0.92,
+    "nieuwsbrief": 0.88,
+    "schoolapp": 0.93,
+    "social-media": 0.5,
+    "schoolgids": 0.85,
+    "professionalisering": 0.7,
 }
 
 
@@ -35,16 +40,21 @@ def load_demo(bestuur: Bestuur, *, today=None, seed: int = 2026) -> list:
     schooljaar = current_schooljaar(today)
     sync_consent_permissions()
     demo_ouder = Ouder.objects.filter(account__username="ouder", bestuur=bestuur).first()
-    demo_child_ids = set(demo_ouder.relaties.values_list("leerling_id", flat=True)) if demo_ouder else set()
+    demo_child_ids = (
+        set(demo_ouder.relaties.values_list("leerling_id", flat=True)) if demo_ouder else set()
+    )
     teacher_groep_ids = set(
-        Leerling.objects.filter(school__bestuur=bestuur, groep__groepgrant__user__username="leerkracht").values_list("groep_id", flat=True)
+        Leerling.objects.filter(
+            school__bestuur=bestuur, groep__groepgrant__user__username="leerkracht"
+        ).values_list("groep_id", flat=True)
     )
     conflict_done = False
 
     for school in bestuur.scholen.all():
         ensure_default_doelen(school=school)
         formulier = publish_form(
-            school=school, schooljaar=schooljaar,
+            school=school,
+            schooljaar=schooljaar,
             inleiding="We maken op school graag foto's en video's van activiteiten. Geef per onderwerp aan of dat mag.",
         )
         formulier.gepubliceerd_op = now - timedelta(days=30)
@@ -52,27 +62,50 @@ def load_demo(bestuur: Bestuur, *, today=None, seed: int = 2026) -> list:
         doelen = list(school.doelen.filter(actief=True))
         pupils = (
             Leerling.objects.filter(school=school, groep__schooljaar=schooljaar)
-            .prefetch_related("relaties__ouder").order_by("id")
+            .prefetch_related("relaties__ouder")
+            .order_by("id")
         )
         for leerling in pupils:
             gezag = [r.ouder for r in leerling.relaties.all() if r.heeft_gezag]
             if leerling.id in demo_child_ids:
                 # The demo parent's child: partly answered, so a newcomer has something to do.
                 for doel in doelen[:3]:
-                    give_consent(leerling=leerling, doel=doel, gegeven=True, ouder=demo_ouder,
-                                 vastgelegd_door=demo_ouder.account, tijdstip=now - timedelta(days=20))
-                give_consent(leerling=leerling, doel=doelen[4], gegeven=False, ouder=demo_ouder,
-                             vastgelegd_door=demo_ouder.account, tijdstip=now - timedelta(days=20))
+                    give_consent(
+                        leerling=leerling,
+                        doel=doel,
+                        gegeven=True,
+                        ouder=demo_ouder,
+                        vastgelegd_door=demo_ouder.account,
+                        tijdstip=now - timedelta(days=20),
+                    )
+                give_consent(
+                    leerling=leerling,
+                    doel=doelen[4],
+                    gegeven=False,
+                    ouder=demo_ouder,
+                    vastgelegd_door=demo_ouder.account,
+                    tijdstip=now - timedelta(days=20),
+                )
                 continue
             if not gezag:
                 continue
-            if (not conflict_done and leerling.groep_id in teacher_groep_ids and len(gezag) == 2):
+            if not conflict_done and leerling.groep_id in teacher_groep_ids and len(gezag) == 2:
                 for doel in doelen:
-                    give_consent(leerling=leerling, doel=doel, gegeven=True, ouder=gezag[0],
-                                 tijdstip=now - timedelta(days=25))
+                    give_consent(
+                        leerling=leerling,
+                        doel=doel,
+                        gegeven=True,
+                        ouder=gezag[0],
+                        tijdstip=now - timedelta(days=25),
+                    )
                 social = next(d for d in doelen if d.code == "social-media")
-                give_consent(leerling=leerling, doel=social, gegeven=False, ouder=gezag[1],
-                             tijdstip=now - timedelta(days=18))
+                give_consent(
+                    leerling=leerling,
+                    doel=social,
+                    gegeven=False,
+                    ouder=gezag[1],
+                    tijdstip=now - timedelta(days=18),
+                )
                 conflict_done = True
                 continue
             roll = rng.random()
@@ -86,23 +119,40 @@ def load_demo(bestuur: Bestuur, *, today=None, seed: int = 2026) -> list:
                 gegeven = rng.random() < YES_RATE.get(doel.code, 0.8)
                 kwargs = {"door_leerling": True} if zestien else {"ouder": gezag[0]}
                 give_consent(
-                    leerling=leerling, doel=doel, gegeven=gegeven, tijdstip=when,
-                    kanaal=Kanaal.PAPIER if paper else Kanaal.PORTAAL, **kwargs,
+                    leerling=leerling,
+                    doel=doel,
+                    gegeven=gegeven,
+                    tijdstip=when,
+                    kanaal=Kanaal.PAPIER if paper else Kanaal.PORTAAL,
+                    **kwargs,
                 )
                 if not zestien and len(gezag) == 2 and rng.random() < 0.3:
-                    give_consent(leerling=leerling, doel=doel, gegeven=gegeven, ouder=gezag[1],
-                                 tijdstip=when + timedelta(hours=3))
+                    give_consent(
+                        leerling=leerling,
+                        doel=doel,
+                        gegeven=gegeven,
+                        ouder=gezag[1],
+                        tijdstip=when + timedelta(hours=3),
+                    )
             if not zestien and roll > 0.9 and chosen:
                 # Changed their mind: a withdrawal, kept in the history next to the earlier yes.
                 doel = chosen[0]
-                give_consent(leerling=leerling, doel=doel, gegeven=True, ouder=gezag[0], tijdstip=when)
-                give_consent(leerling=leerling, doel=doel, gegeven=False, ouder=gezag[0],
-                             tijdstip=when + timedelta(days=1))
+                give_consent(
+                    leerling=leerling, doel=doel, gegeven=True, ouder=gezag[0], tijdstip=when
+                )
+                give_consent(
+                    leerling=leerling,
+                    doel=doel,
+                    gegeven=False,
+                    ouder=gezag[0],
+                    tijdstip=when + timedelta(days=1),
+                )
 
     logins = []
     invited = (
         Ouder.objects.filter(bestuur=bestuur, account__isnull=True, relaties__heeft_gezag=True)
-        .order_by("id").first()
+        .order_by("id")
+        .first()
     )
     if invited:
         code = issue_code(schooljaar=schooljaar, door=None, ouder=invited)

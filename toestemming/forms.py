@@ -4,29 +4,46 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DateInput
 from leerlingen.forms import DeciderField
 from leerlingen.schooljaar import schooljaar_start
 
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Personal code"), max_length=30,
+        label=_("Personal code"),
+        max_length=30,
         help_text=_("The code from the school's letter, for example K7QM-4XPD-R9TB."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
     )
 
 
 class EmailForm(forms.Form):
     email = forms.EmailField(
-        label=_("E-mail address"), max_length=254,
+        label=_("E-mail address"),
+        max_length=254,
         help_text=_("The address the school has for you."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
 
 class PasswordForm(forms.Form):
-    username = forms.CharField(label=_("User name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"}))
-    password = forms.CharField(label=_("Password"), max_length=200, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class PaperForm(forms.Form):
@@ -36,7 +53,8 @@ class PaperForm(forms.Form):
 
     beslisser = DeciderField(label=_("Signed by"))
     ondertekend_op = forms.DateField(
-        label=_("Date of signature"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Date of signature"),
+        widget=DateInput(),
         help_text=_("The date on the paper form."),
     )
 
@@ -47,7 +65,10 @@ class PaperForm(forms.Form):
         self.schooljaar = schooljaar
         for tekst in teksten:
             self.fields[f"doel_{tekst.doel_id}"] = forms.ChoiceField(
-                label=tekst.doel.naam, choices=self.ANSWERS, required=False, widget=forms.RadioSelect,
+                label=tekst.doel.naam,
+                choices=self.ANSWERS,
+                required=False,
+                widget=forms.RadioSelect,
             )
 
     def answer_fields(self):
@@ -58,19 +79,26 @@ class PaperForm(forms.Form):
         signed = self.cleaned_data["ondertekend_op"]
         if signed > timezone.localdate():
             raise forms.ValidationError(
-                _("The date of signature lies in the future: "
-                  "enter the date written on the signed form."),
+                _(
+                    "The date of signature lies in the future: "
+                    "enter the date written on the signed form."
+                ),
                 code="future",
             )
         start = schooljaar_start(self.schooljaar)
         end = start.replace(year=start.year + 1) - timedelta(days=1)
         if not start <= signed <= end:
             raise forms.ValidationError(
-                _("The date of signature must fall in the school year of the form, %(schooljaar)s "
-                  "(%(start)s to %(end)s)."),
+                _(
+                    "The date of signature must fall in the school year of the form, %(schooljaar)s "
+                    "(%(start)s to %(end)s)."
+                ),
                 code="schooljaar",
-                params={"schooljaar": self.schooljaar,
-                        "start": f"{start:%d-%m-%Y}", "end": f"{end:%d-%m-%Y}"},
+                params={
+                    "schooljaar": self.schooljaar,
+                    "start": f"{start:%d-%m-%Y}",
+                    "end": f"{end:%d-%m-%Y}",
+                },
             )
         return signed
 

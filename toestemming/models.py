@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
 from simple_history.models import HistoricalRecords
 
 from leerlingen.models import Leerling, Ouder, School
@@ -28,13 +29,17 @@ from .access import (
 class Doel(models.Model):
     """A consent purpose of a school, e.g. photos on the public website."""
 
-    school = models.ForeignKey(School, models.PROTECT, related_name="doelen", verbose_name=_("school"))
+    school = models.ForeignKey(
+        School, models.PROTECT, related_name="doelen", verbose_name=_("school")
+    )
     code = models.SlugField(
         _("code"), max_length=40, help_text=_("A short fixed key, e.g. 'website'. Never changes.")
     )
     naam = models.CharField(_("name"), max_length=200)
     omschrijving = models.TextField(
-        _("description"), blank=True, help_text=_("The default text of the question on the yearly form.")
+        _("description"),
+        blank=True,
+        help_text=_("The default text of the question on the yearly form."),
     )
     actief = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive purposes are not asked on new forms.")
@@ -57,15 +62,26 @@ class Doel(models.Model):
 class Formulier(models.Model):
     """One version of a school's consent form for one school year (seed 002: asked every year)."""
 
-    school = models.ForeignKey(School, models.PROTECT, related_name="formulieren", verbose_name=_("school"))
+    school = models.ForeignKey(
+        School, models.PROTECT, related_name="formulieren", verbose_name=_("school")
+    )
     schooljaar = models.CharField(
-        _("school year"), max_length=9, validators=[validate_schooljaar], help_text=_("For example 2026-2027.")
+        _("school year"),
+        max_length=9,
+        validators=[validate_schooljaar],
+        help_text=_("For example 2026-2027."),
     )
     versie = models.PositiveSmallIntegerField(_("version"), default=1)
-    inleiding = models.TextField(_("introduction"), blank=True, help_text=_("Shown to parents above the questions."))
+    inleiding = models.TextField(
+        _("introduction"), blank=True, help_text=_("Shown to parents above the questions.")
+    )
     gepubliceerd_op = models.DateTimeField(_("published at"), null=True, blank=True)
     gepubliceerd_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("published by"),
     )
     history = HistoricalRecords()
@@ -77,7 +93,9 @@ class Formulier(models.Model):
         verbose_name_plural = _("consent forms")
         ordering = ["school", "-schooljaar", "-versie"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "schooljaar", "versie"], name="formulier_unique_versie")
+            models.UniqueConstraint(
+                fields=["school", "schooljaar", "versie"], name="formulier_unique_versie"
+            )
         ]
         indexes = [models.Index(fields=["school", "schooljaar", "gepubliceerd_op"])]
 
@@ -92,8 +110,12 @@ class Formulier(models.Model):
 class FormulierTekst(models.Model):
     """The exact text parents see for one purpose on one form version."""
 
-    formulier = models.ForeignKey(Formulier, models.CASCADE, related_name="teksten", verbose_name=_("form"))
-    doel = models.ForeignKey(Doel, models.PROTECT, related_name="teksten", verbose_name=_("purpose"))
+    formulier = models.ForeignKey(
+        Formulier, models.CASCADE, related_name="teksten", verbose_name=_("form")
+    )
+    doel = models.ForeignKey(
+        Doel, models.PROTECT, related_name="teksten", verbose_name=_("purpose")
+    )
     tekst = models.TextField(_("text shown to parents"))
     history = HistoricalRecords()
 
@@ -101,7 +123,9 @@ class FormulierTekst(models.Model):
         verbose_name = _("form text")
         verbose_name_plural = _("form texts")
         ordering = ["doel__volgorde", "doel_id"]
-        constraints = [models.UniqueConstraint(fields=["formulier", "doel"], name="formuliertekst_unique_doel")]
+        constraints = [
+            models.UniqueConstraint(fields=["formulier", "doel"], name="formuliertekst_unique_doel")
+        ]
 
     def __str__(self):
         return f"{self.formulier} – {self.doel}"
@@ -125,27 +149,48 @@ class Toestemming(models.Model):
     current. Whether there is consent follows from the current rows (``rules.py``).
     """
 
-    leerling = models.ForeignKey(Leerling, models.CASCADE, related_name="toestemmingen", verbose_name=_("pupil"))
-    doel = models.ForeignKey(Doel, models.PROTECT, related_name="toestemmingen", verbose_name=_("purpose"))
+    leerling = models.ForeignKey(
+        Leerling, models.CASCADE, related_name="toestemmingen", verbose_name=_("pupil")
+    )
+    doel = models.ForeignKey(
+        Doel, models.PROTECT, related_name="toestemmingen", verbose_name=_("purpose")
+    )
     schooljaar = models.CharField(_("school year"), max_length=9, validators=[validate_schooljaar])
     formulier = models.ForeignKey(
-        Formulier, models.PROTECT, related_name="toestemmingen", verbose_name=_("form version"),
+        Formulier,
+        models.PROTECT,
+        related_name="toestemmingen",
+        verbose_name=_("form version"),
         help_text=_("The version of the form whose text the decider saw."),
     )
-    gegeven = models.BooleanField(_("consent given"), help_text=_("Yes (consent) or no (refusal or withdrawal)."))
+    gegeven = models.BooleanField(
+        _("consent given"), help_text=_("Yes (consent) or no (refusal or withdrawal).")
+    )
     beslisser = models.CharField(_("decided by"), max_length=10, choices=Beslisser.choices)
     ouder = models.ForeignKey(
-        Ouder, models.SET_NULL, null=True, blank=True, related_name="toestemmingen",
-        verbose_name=_("parent"), help_text=_("The parent who decided; empty when the pupil decided."),
+        Ouder,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="toestemmingen",
+        verbose_name=_("parent"),
+        help_text=_("The parent who decided; empty when the pupil decided."),
     )
     kanaal = models.CharField(_("channel"), max_length=10, choices=Kanaal.choices)
     vastgelegd_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("recorded by"), help_text=_("The account that entered the decision (a staff member for a paper form)."),
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+        help_text=_("The account that entered the decision (a staff member for a paper form)."),
     )
     tijdstip = models.DateTimeField(_("decided at"), default=timezone.now)
     is_intrekking = models.BooleanField(
-        _("withdrawal"), default=False, help_text=_("A no that withdraws an earlier yes of the same decider.")
+        _("withdrawal"),
+        default=False,
+        help_text=_("A no that withdraws an earlier yes of the same decider."),
     )
     huidig = models.BooleanField(
         _("current"), default=True, help_text=_("The decider's latest decision on this question.")
@@ -170,7 +215,8 @@ class Toestemming(models.Model):
                 name="toestemming_een_huidige_van_leerling",
             ),
             models.CheckConstraint(
-                condition=Q(beslisser="ouder", ouder__isnull=False) | Q(beslisser="leerling", ouder__isnull=True),
+                condition=Q(beslisser="ouder", ouder__isnull=False)
+                | Q(beslisser="leerling", ouder__isnull=True),
                 name="toestemming_beslisser_past",
             ),
         ]
@@ -195,7 +241,9 @@ class Overdracht(models.Model):
         Leerling, models.CASCADE, related_name="toestemming_overdracht", verbose_name=_("pupil")
     )
     datum = models.DateField(_("handed over on"))
-    status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.TE_VERZENDEN)
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.TE_VERZENDEN
+    )
     verzonden_op = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -213,11 +261,19 @@ class Overdracht(models.Model):
 class Herinnering(models.Model):
     """A reminder to a parent who has not answered this year's form: a row first, then sent."""
 
-    formulier = models.ForeignKey(Formulier, models.CASCADE, related_name="herinneringen", verbose_name=_("form"))
-    ouder = models.ForeignKey(Ouder, models.CASCADE, related_name="toestemming_herinneringen", verbose_name=_("parent"))
+    formulier = models.ForeignKey(
+        Formulier, models.CASCADE, related_name="herinneringen", verbose_name=_("form")
+    )
+    ouder = models.ForeignKey(
+        Ouder, models.CASCADE, related_name="toestemming_herinneringen", verbose_name=_("parent")
+    )
     datum = models.DateField(_("date"), default=timezone.localdate)
     aangevraagd_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("requested by"),
     )
     verzonden_op = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -230,7 +286,9 @@ class Herinnering(models.Model):
         verbose_name_plural = _("reminders")
         ordering = ["-datum", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["formulier", "ouder", "datum"], name="herinnering_een_per_dag")
+            models.UniqueConstraint(
+                fields=["formulier", "ouder", "datum"], name="herinnering_een_per_dag"
+            )
         ]
 
     def __str__(self):
@@ -248,17 +306,30 @@ class Toegangscode(models.Model):
     """
 
     ouder = models.ForeignKey(
-        Ouder, models.CASCADE, null=True, blank=True, related_name="toegangscodes", verbose_name=_("parent")
+        Ouder,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="toegangscodes",
+        verbose_name=_("parent"),
     )
     leerling = models.ForeignKey(
-        Leerling, models.CASCADE, null=True, blank=True, related_name="toegangscodes",
+        Leerling,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="toegangscodes",
         verbose_name=_("pupil (16 or older)"),
     )
     schooljaar = models.CharField(_("school year"), max_length=9, validators=[validate_schooljaar])
     code_hash = models.CharField(_("hash of the code"), max_length=64, unique=True, editable=False)
     aangemaakt_op = models.DateTimeField(_("created at"), default=timezone.now)
     aangemaakt_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("created by"),
     )
     geldig_tot = models.DateTimeField(_("valid until"))
@@ -271,7 +342,8 @@ class Toegangscode(models.Model):
         ordering = ["-aangemaakt_op"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ouder__isnull=False, leerling__isnull=True) | Q(ouder__isnull=True, leerling__isnull=False),
+                condition=Q(ouder__isnull=False, leerling__isnull=True)
+                | Q(ouder__isnull=True, leerling__isnull=False),
                 name="toegangscode_een_houder",
             )
         ]
@@ -284,14 +356,25 @@ class Inloglink(models.Model):
     """A one-time log-in link by e-mail. The row comes first; the task makes the token and sends it."""
 
     ouder = models.ForeignKey(
-        Ouder, models.CASCADE, null=True, blank=True, related_name="inloglinks", verbose_name=_("parent")
+        Ouder,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="inloglinks",
+        verbose_name=_("parent"),
     )
     leerling = models.ForeignKey(
-        Leerling, models.CASCADE, null=True, blank=True, related_name="inloglinks",
+        Leerling,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="inloglinks",
         verbose_name=_("pupil (16 or older)"),
     )
     aangevraagd_op = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
-    token_hash = models.CharField(_("hash of the token"), max_length=64, blank=True, editable=False, db_index=True)
+    token_hash = models.CharField(
+        _("hash of the token"), max_length=64, blank=True, editable=False, db_index=True
+    )
     verzonden_op = models.DateTimeField(_("sent at"), null=True, blank=True)
     geldig_tot = models.DateTimeField(_("valid until"), null=True, blank=True)
     gebruikt_op = models.DateTimeField(_("used at"), null=True, blank=True)
@@ -303,7 +386,8 @@ class Inloglink(models.Model):
         ordering = ["-aangevraagd_op"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ouder__isnull=False, leerling__isnull=True) | Q(ouder__isnull=True, leerling__isnull=False),
+                condition=Q(ouder__isnull=False, leerling__isnull=True)
+                | Q(ouder__isnull=True, leerling__isnull=False),
                 name="inloglink_een_houder",
             )
         ]

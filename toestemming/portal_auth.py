@@ -22,10 +22,11 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
+from core.crypto import keyed_hash
 from leerlingen.custody import sixteen_cutoff
 from leerlingen.models import Leerling, Ouder
+from leerlingen.portal import portal_holder_exists
 from leerlingen.schooljaar import schooljaar_start
-from core.crypto import keyed_hash
 
 from . import limits
 from .models import Inloglink, Toegangscode
@@ -85,11 +86,6 @@ def account_for(holder: Ouder | Leerling) -> User | None:
     return user
 
 
-def portal_holder_exists(user) -> bool:
-    """Whether an account belongs to a parent or a pupil (the portal is for them only)."""
-    return Ouder.objects.filter(account=user).exists() or Leerling.objects.filter(account=user).exists()
-
-
 # --- personal access codes --------------------------------------------------------------
 
 
@@ -108,19 +104,26 @@ def end_of_schooljaar(schooljaar: str) -> datetime:
 
 
 @transaction.atomic
-def issue_code(*, schooljaar: str, door, ouder: Ouder | None = None, leerling: Leerling | None = None) -> str:
+def issue_code(
+    *, schooljaar: str, door, ouder: Ouder | None = None, leerling: Leerling | None = None
+) -> str:
     """Make a personal code for a parent (or a pupil of 16+) for a school year; return it once.
 
     Earlier unused codes of the same holder and year stop working.
     """
     holder_filter = {"ouder": ouder} if ouder else {"leerling": leerling}
-    for old in Toegangscode.objects.select_for_update(of=("self",)).filter(schooljaar=schooljaar, gebruikt_op__isnull=True, **holder_filter):
+    for old in Toegangscode.objects.select_for_update(of=("self",)).filter(
+        schooljaar=schooljaar, gebruikt_op__isnull=True, **holder_filter
+    ):
         old.geldig_tot = timezone.now()
         old.save(update_fields=["geldig_tot"])
     code = make_code()
     Toegangscode.objects.create(
-        schooljaar=schooljaar, code_hash=_hash("code", normalise_code(code)), aangemaakt_door=door,
-        geldig_tot=end_of_schooljaar(schooljaar), **holder_filter,
+        schooljaar=schooljaar,
+        code_hash=_hash("code", normalise_code(code)),
+        aangemaakt_door=door,
+        geldig_tot=end_of_schooljaar(schooljaar),
+        **holder_filter,
     )
     return code
 
@@ -132,7 +135,9 @@ def _invited_holder(raw_code: str) -> tuple[Toegangscode, Ouder | Leerling] | No
         return None
     row = (
         Toegangscode.objects.select_for_update(of=("self",))
-        .filter(code_hash=_hash("code", code), gebruikt_op__isnull=True, geldig_tot__gt=timezone.now())
+        .filter(
+            code_hash=_hash("code", code), gebruikt_op__isnull=True, geldig_tot__gt=timezone.now()
+        )
         .first()
     )
     if row is None:
@@ -190,15 +195,18 @@ def request_link(*, email: str, ip: str) -> None:
         Ouder.objects.filter(email__iexact=email, relaties__isnull=False).distinct()
     )
     holders += list(
-        Leerling.objects.filter(email__iexact=email, geboortedatum__lte=sixteen_cutoff())
-        .filter(Q(datum_uitschrijving__isnull=True) | Q(datum_uitschrijving__gt=timezone.localdate()))
+        Leerling.objects.filter(email__iexact=email, geboortedatum__lte=sixteen_cutoff()).filter(
+            Q(datum_uitschrijving__isnull=True) | Q(datum_uitschrijving__gt=timezone.localdate())
+        )
     )
     for holder in holders:
         family = family_key(holder)
         if limits.reached(limits.FAMILY, family):
             continue
         limits.count(limits.FAMILY, family)
-        link = Inloglink.objects.create(**({"ouder": holder} if isinstance(holder, Ouder) else {"leerling": holder}))
+        link = Inloglink.objects.create(
+            **({"ouder": holder} if isinstance(holder, Ouder) else {"leerling": holder})
+        )
         enqueue_inloglink(link.pk)
 
 

@@ -10,17 +10,29 @@ from leerlingen.roles import sync_app_permissions
 VIEW = ("view",)
 CONSENT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Rol.DIRECTEUR: {
-        "doel": ("view", "add", "change"), "formulier": ("view", "change"), "formuliertekst": VIEW,
-        "toestemming": VIEW, "overdracht": VIEW, "herinnering": VIEW,
+        "doel": ("view", "add", "change"),
+        "formulier": ("view", "change"),
+        "formuliertekst": VIEW,
+        "toestemming": VIEW,
+        "overdracht": VIEW,
+        "herinnering": VIEW,
     },
     Rol.IB: {"doel": VIEW, "formulier": VIEW, "formuliertekst": VIEW, "toestemming": VIEW},
     Rol.ADMINISTRATIE: {
-        "doel": VIEW, "formulier": VIEW, "formuliertekst": VIEW, "toestemming": VIEW, "overdracht": VIEW,
+        "doel": VIEW,
+        "formulier": VIEW,
+        "formuliertekst": VIEW,
+        "toestemming": VIEW,
+        "overdracht": VIEW,
         "herinnering": VIEW,
     },
     Rol.LEERKRACHT: {"doel": VIEW, "toestemming": VIEW},
     Rol.FG: {
-        "doel": VIEW, "formulier": VIEW, "formuliertekst": VIEW, "toestemming": VIEW, "overdracht": VIEW,
+        "doel": VIEW,
+        "formulier": VIEW,
+        "formuliertekst": VIEW,
+        "toestemming": VIEW,
+        "overdracht": VIEW,
         "herinnering": VIEW,
     },
     Rol.BESTUUR: {"doel": VIEW, "formulier": VIEW},

@@ -41,7 +41,9 @@ MESSAGES = {
     ),
     "wrong_purpose": _("This purpose is not on this school's consent form."),
     "not_recordable": _("You may only record paper forms for pupils of your own school or group."),
-    "no_decider": _("A paper form is signed by a parent with parental authority, or by the pupil from 16."),
+    "no_decider": _(
+        "A paper form is signed by a parent with parental authority, or by the pupil from 16."
+    ),
     "changed_meanwhile": _(
         "Your answer was changed in the meantime, perhaps in another window. Nothing was saved: "
         "check the current answer below and choose again if you want to change it."
@@ -70,15 +72,22 @@ class Antwoord:
     status: str = Status.OPEN
     conflict: bool = False  # parents with gezag disagree; the no stands
     door_leerling: bool = False  # the pupil (16+) decided it
-    ouders: dict = field(default_factory=dict)  # ouder_id -> bool, current answers of parents with gezag
+    ouders: dict = field(
+        default_factory=dict
+    )  # ouder_id -> bool, current answers of parents with gezag
 
     @property
     def toestemming(self) -> bool:
         return self.status == Status.JA
 
 
-def check_may_decide(*, leerling: Leerling, ouder: Ouder | None = None, door_leerling: bool = False,
-                     on: date | None = None) -> None:
+def check_may_decide(
+    *,
+    leerling: Leerling,
+    ouder: Ouder | None = None,
+    door_leerling: bool = False,
+    on: date | None = None,
+) -> None:
     """Raise ``ConsentRefused`` unless this decider may decide for this pupil on this day (``custody``)."""
     refused = custody.refusal(leerling, ouder=ouder, door_leerling=door_leerling, on=on)
     if refused is not None:
@@ -112,7 +121,9 @@ def combine(rows, *, zestien: bool) -> Antwoord:
 
 def current_rows(leerling_ids, schooljaar: str):
     """One query: the current decisions of the school year for these pupils, with gezag today."""
-    gezag = custody.with_gezag().filter(ouder_id=OuterRef("ouder_id"), leerling_id=OuterRef("leerling_id"))
+    gezag = custody.with_gezag().filter(
+        ouder_id=OuterRef("ouder_id"), leerling_id=OuterRef("leerling_id")
+    )
     return (
         Toestemming.objects.huidige(schooljaar)
         .filter(leerling_id__in=leerling_ids)
@@ -121,7 +132,9 @@ def current_rows(leerling_ids, schooljaar: str):
     )
 
 
-def effective_consents(*, leerlingen, doel_ids, on: date | None = None) -> dict[tuple[int, int], Antwoord]:
+def effective_consents(
+    *, leerlingen, doel_ids, on: date | None = None
+) -> dict[tuple[int, int], Antwoord]:
     """Effective answers for every (pupil, purpose) pair, in one query.
 
     ``leerlingen``: Leerling objects (their birth dates decide who is 16+), all of one school year.
@@ -138,13 +151,37 @@ def effective_consents(*, leerlingen, doel_ids, on: date | None = None) -> dict[
     for leerling in leerlingen:
         zestien = leerling.geboortedatum <= cutoff
         for doel_id in doel_ids:
-            result[(leerling.id, doel_id)] = combine(by_question.get((leerling.id, doel_id), ()), zestien=zestien)
+            result[(leerling.id, doel_id)] = combine(
+                by_question.get((leerling.id, doel_id), ()), zestien=zestien
+            )
     return result
 
 
 def consent_on(*, leerling: Leerling, doel, on: date | None = None) -> Antwoord:
     """Is there consent for this pupil and purpose on this day?"""
-    return effective_consents(leerlingen=[leerling], doel_ids=[doel.id], on=on)[(leerling.id, doel.id)]
+    return effective_consents(leerlingen=[leerling], doel_ids=[doel.id], on=on)[
+        (leerling.id, doel.id)
+    ]
+
+
+def consent_missing(leerlingen, doel_code: str, on_date: date) -> set[int]:
+    """Ids of the pupils without a consent valid on ``on_date`` for the purpose ``doel_code``
+    (one query per school). Disclosures on consent ask this through ``leerlingen.registry``."""
+    from .models import Doel
+
+    leerlingen = list(leerlingen)
+    missing: set[int] = set()
+    by_school: dict[int, list] = {}
+    for leerling in leerlingen:
+        by_school.setdefault(leerling.school_id, []).append(leerling)
+    for school_id, pupils in by_school.items():
+        doel = Doel.objects.filter(school_id=school_id, code=doel_code).first()
+        if doel is None:
+            missing.update(p.pk for p in pupils)
+            continue
+        answers = effective_consents(leerlingen=pupils, doel_ids=[doel.id], on=on_date)
+        missing.update(p.pk for p in pupils if not answers[(p.pk, doel.id)].toestemming)
+    return missing
 
 
 def conflicts(*, leerlingen, doel_ids, on: date | None = None) -> list[tuple[int, int]]:

@@ -4,43 +4,24 @@ children, pupils or purposes. Access comes from ``visible_to`` only."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
 from django.utils import timezone
 
 from leerlingen import custody
-from leerlingen.models import Gezagsrelatie, Groep, Leerling, Ouder
+from leerlingen.models import Groep, Leerling, Ouder
 from leerlingen.schooljaar import current_schooljaar
 
 from .models import Formulier, FormulierTekst
 from .rules import Antwoord, Status, effective_consents
 
 
-def _own(user) -> Q:
-    return Q(id__in=Gezagsrelatie.objects.filter(ouder__account=user).values("leerling_id")) | Q(account=user)
-
-
-def portal_children(user):
-    """The portal's children: own children through custody, and oneself as a pupil of 16+.
-
-    Within ``Leerling.objects.visible_to``: a parent who is also staff sees only the own family here.
-    """
-    family = Leerling.objects.visible_to(user).filter(_own(user))
-    return (
-        custody.annotate_gezag_of(family, user)
-        .select_related("school__bestuur", "groep")
-        .order_by("geboortedatum", "id")
-    )
-
-
-def portal_child(user, pk: int) -> Leerling | None:
-    """One of ``portal_children`` by id, without what only the pages show: for a decision (one query)."""
-    return Leerling.objects.visible_to(user).filter(_own(user), pk=pk).first()
-
-
 def current_forms(school_ids, schooljaar: str) -> dict[int, Formulier]:
     """The latest published form per school for the school year: one query."""
     forms = {}
-    for form in Formulier.objects.gepubliceerd().filter(school_id__in=list(school_ids), schooljaar=schooljaar).order_by("school_id", "-versie"):
+    for form in (
+        Formulier.objects.gepubliceerd()
+        .filter(school_id__in=list(school_ids), schooljaar=schooljaar)
+        .order_by("school_id", "-versie")
+    ):
         forms.setdefault(form.school_id, form)
     return forms
 
@@ -49,7 +30,11 @@ def form_texts(forms) -> dict[int, list[FormulierTekst]]:
     """Form id -> its texts with their purposes, in purpose order: one query."""
     by_form: dict[int, list[FormulierTekst]] = {f.id: [] for f in forms}
     if by_form:
-        for tekst in FormulierTekst.objects.filter(formulier_id__in=list(by_form)).select_related("doel").order_by("doel__volgorde", "doel_id"):
+        for tekst in (
+            FormulierTekst.objects.filter(formulier_id__in=list(by_form))
+            .select_related("doel")
+            .order_by("doel__volgorde", "doel_id")
+        ):
             by_form[tekst.formulier_id].append(tekst)
     return by_form
 
@@ -118,7 +103,9 @@ def portal_status(*, user, leerlingen, on: date | None = None) -> list[KindStatu
     for leerling in leerlingen:
         form = forms.get(leerling.school_id)
         status = KindStatus(
-            leerling=leerling, formulier=form, zestien=custody.is_sixteen_plus(leerling, on),
+            leerling=leerling,
+            formulier=form,
+            zestien=custody.is_sixteen_plus(leerling, on),
             is_zelf=leerling.account_id == user.id,
         )
         refused = custody.portal_refusal(user, leerling, on)
@@ -181,7 +168,9 @@ def groups_status(*, user, groepen, on: date | None = None) -> list[GroepStatus]
     on = on or timezone.localdate()
     groepen = list(groepen)
     pupils = list(
-        Leerling.objects.visible_to(user).filter(groep__in=[g.id for g in groepen]).order_by("achternaam", "roepnaam", "id")
+        Leerling.objects.visible_to(user)
+        .filter(groep__in=[g.id for g in groepen])
+        .order_by("achternaam", "roepnaam", "id")
     )
     forms = current_forms({g.school_id for g in groepen}, current_schooljaar(on))
     texts = form_texts(forms.values())
@@ -194,6 +183,31 @@ def groups_status(*, user, groepen, on: date | None = None) -> list[GroepStatus]
     for groep in groepen:
         form = forms.get(groep.school_id)
         doelen = [t.doel for t in texts.get(form.id, [])] if form else []
-        rijen = [GroepRij(leerling=p, antwoorden=[answers[(p.id, d.id)] for d in doelen]) for p in by_group.get(groep.id, [])]
+        rijen = [
+            GroepRij(leerling=p, antwoorden=[answers[(p.id, d.id)] for d in doelen])
+            for p in by_group.get(groep.id, [])
+        ]
         result.append(GroepStatus(groep=groep, formulier=form, doelen=doelen, rijen=rijen))
     return result
+
+
+def consent_purposes(school, *, active_only: bool = False):
+    """The school's consent purposes in their order (``leerlingen.registry.consent_purposes``)."""
+    from .models import Doel
+
+    doelen = Doel.objects.filter(school=school)
+    if active_only:
+        doelen = doelen.filter(actief=True)
+    return doelen.order_by("volgorde", "id")
+
+
+def consents_of_pupil(leerling):
+    """Every consent decision on the pupil, newest first: for the access export of a request
+    (``leerlingen.registry.consents_of_pupil``)."""
+    from .models import Toestemming
+
+    return (
+        Toestemming.objects.filter(leerling_id=leerling.pk)
+        .select_related("doel")
+        .order_by("-tijdstip", "-id")
+    )

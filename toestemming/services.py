@@ -31,24 +31,53 @@ from .rules import ConsentRefused, check_may_decide
 
 # The purposes the seeds name (000, 001, 002, 004): code, name, the question's default text.
 DEFAULT_DOELEN = [
-    ("website", _("Photos and video on the public website"),
-     _("We may show photos and short videos of school activities on the school's public website, "
-       "where anyone can see them.")),
-    ("website-besloten", _("Photos and video in the closed part of the website"),
-     _("We may show photos and videos in the part of the website that only parents and staff of the "
-       "school can open after logging in.")),
-    ("nieuwsbrief", _("Photos in the newsletter"),
-     _("We may use photos of school activities in the newsletter we send to parents.")),
-    ("schoolapp", _("Photos and video in the school app (Parro)"),
-     _("We may share photos and videos in the school app, where the parents of the group or the "
-       "school can see them.")),
-    ("social-media", _("Photos and video on social media"),
-     _("We may post photos and videos on the school's social media accounts, which are public.")),
-    ("schoolgids", _("Photos in the school guide and year book"),
-     _("We may use photos in the printed and digital school guide and in the year book.")),
-    ("professionalisering", _("Video for teacher professional development"),
-     _("Teachers may be filmed in class, with pupils in view, to coach and train them. The recordings "
-       "are for internal use only and are wiped when the training ends.")),
+    (
+        "website",
+        _("Photos and video on the public website"),
+        _(
+            "We may show photos and short videos of school activities on the school's public website, "
+            "where anyone can see them."
+        ),
+    ),
+    (
+        "website-besloten",
+        _("Photos and video in the closed part of the website"),
+        _(
+            "We may show photos and videos in the part of the website that only parents and staff of the "
+            "school can open after logging in."
+        ),
+    ),
+    (
+        "nieuwsbrief",
+        _("Photos in the newsletter"),
+        _("We may use photos of school activities in the newsletter we send to parents."),
+    ),
+    (
+        "schoolapp",
+        _("Photos and video in the school app (Parro)"),
+        _(
+            "We may share photos and videos in the school app, where the parents of the group or the "
+            "school can see them."
+        ),
+    ),
+    (
+        "social-media",
+        _("Photos and video on social media"),
+        _("We may post photos and videos on the school's social media accounts, which are public."),
+    ),
+    (
+        "schoolgids",
+        _("Photos in the school guide and year book"),
+        _("We may use photos in the printed and digital school guide and in the year book."),
+    ),
+    (
+        "professionalisering",
+        _("Video for teacher professional development"),
+        _(
+            "Teachers may be filmed in class, with pupils in view, to coach and train them. The recordings "
+            "are for internal use only and are wiped when the training ends."
+        ),
+    ),
 ]
 
 
@@ -62,7 +91,11 @@ def ensure_default_doelen(*, school: School) -> list[Doel]:
             if code not in existing:
                 created.append(
                     Doel.objects.create(
-                        school=school, code=code, naam=str(naam), omschrijving=str(omschrijving), volgorde=order * 10
+                        school=school,
+                        code=code,
+                        naam=str(naam),
+                        omschrijving=str(omschrijving),
+                        volgorde=order * 10,
                     )
                 )
     return created
@@ -80,8 +113,14 @@ def current_form(*, school: School | int, schooljaar: str | None = None) -> Form
 
 
 @transaction.atomic
-def publish_form(*, school: School, schooljaar: str | None = None, by=None, inleiding: str = "",
-                 teksten: dict[str, str] | None = None) -> Formulier:
+def publish_form(
+    *,
+    school: School,
+    schooljaar: str | None = None,
+    by=None,
+    inleiding: str = "",
+    teksten: dict[str, str] | None = None,
+) -> Formulier:
     """Publish a new form version for a school year, with a text per active purpose.
 
     A new school year's form asks every family again: decisions belong to one school year, so
@@ -90,13 +129,23 @@ def publish_form(*, school: School, schooljaar: str | None = None, by=None, inle
     """
     schooljaar = schooljaar or current_schooljaar()
     teksten = teksten or {}
-    last = Formulier.objects.filter(school=school, schooljaar=schooljaar).order_by("-versie").first()
+    last = (
+        Formulier.objects.filter(school=school, schooljaar=schooljaar).order_by("-versie").first()
+    )
     formulier = Formulier.objects.create(
-        school=school, schooljaar=schooljaar, versie=(last.versie + 1) if last else 1,
-        inleiding=inleiding or (last.inleiding if last else ""), gepubliceerd_op=timezone.now(), gepubliceerd_door=by,
+        school=school,
+        schooljaar=schooljaar,
+        versie=(last.versie + 1) if last else 1,
+        inleiding=inleiding or (last.inleiding if last else ""),
+        gepubliceerd_op=timezone.now(),
+        gepubliceerd_door=by,
     )
     for doel in school.doelen.filter(actief=True):
-        FormulierTekst.objects.create(formulier=formulier, doel=doel, tekst=teksten.get(doel.code) or doel.omschrijving or doel.naam)
+        FormulierTekst.objects.create(
+            formulier=formulier,
+            doel=doel,
+            tekst=teksten.get(doel.code) or doel.omschrijving or doel.naam,
+        )
     return formulier
 
 
@@ -110,10 +159,19 @@ def _decider_kwargs(*, ouder: Ouder | None, door_leerling: bool) -> dict:
 
 
 @transaction.atomic
-def give_consent(*, leerling: Leerling, doel: Doel, gegeven: bool, ouder: Ouder | None = None,
-                 door_leerling: bool = False, kanaal: str = Kanaal.PORTAAL, vastgelegd_door=None,
-                 tijdstip: datetime | None = None, on: date | None = None,
-                 verwacht=ANY_PREVIOUS) -> Toestemming:
+def give_consent(
+    *,
+    leerling: Leerling,
+    doel: Doel,
+    gegeven: bool,
+    ouder: Ouder | None = None,
+    door_leerling: bool = False,
+    kanaal: str = Kanaal.PORTAAL,
+    vastgelegd_door=None,
+    tijdstip: datetime | None = None,
+    on: date | None = None,
+    verwacht=ANY_PREVIOUS,
+) -> Toestemming:
     """Record a decision (yes or no) of a parent with gezag, or of the pupil from 16.
 
     Answering the same as one's current answer changes nothing and returns the current row.
@@ -137,7 +195,11 @@ def give_consent(*, leerling: Leerling, doel: Doel, gegeven: bool, ouder: Ouder 
         .filter(leerling=leerling, doel=doel, schooljaar=schooljaar, huidig=True, **decider)
         .first()
     )
-    if previous is not None and previous.gegeven == gegeven and previous.formulier_id == formulier.id:
+    if (
+        previous is not None
+        and previous.gegeven == gegeven
+        and previous.formulier_id == formulier.id
+    ):
         return previous
     shown = previous.gegeven if previous is not None else None
     if verwacht is not ANY_PREVIOUS and verwacht != shown:
@@ -148,10 +210,17 @@ def give_consent(*, leerling: Leerling, doel: Doel, gegeven: bool, ouder: Ouder 
     try:
         with transaction.atomic():
             return Toestemming.objects.create(
-                leerling=leerling, doel=doel, schooljaar=schooljaar, formulier=formulier,
-                gegeven=gegeven, kanaal=kanaal, vastgelegd_door=vastgelegd_door,
-                tijdstip=tijdstip or timezone.now(), huidig=True,
-                is_intrekking=bool(previous and previous.gegeven and not gegeven), **decider,
+                leerling=leerling,
+                doel=doel,
+                schooljaar=schooljaar,
+                formulier=formulier,
+                gegeven=gegeven,
+                kanaal=kanaal,
+                vastgelegd_door=vastgelegd_door,
+                tijdstip=tijdstip or timezone.now(),
+                huidig=True,
+                is_intrekking=bool(previous and previous.gegeven and not gegeven),
+                **decider,
             )
     except IntegrityError:
         # Another answer of the same decider was committed after the lock was taken (two tabs).
@@ -163,26 +232,50 @@ def give_consent(*, leerling: Leerling, doel: Doel, gegeven: bool, ouder: Ouder 
         raise ConsentRefused("changed_meanwhile") from None
 
 
-def withdraw_consent(*, leerling: Leerling, doel: Doel, ouder: Ouder | None = None, door_leerling: bool = False,
-                     kanaal: str = Kanaal.PORTAAL, vastgelegd_door=None) -> Toestemming:
+def withdraw_consent(
+    *,
+    leerling: Leerling,
+    doel: Doel,
+    ouder: Ouder | None = None,
+    door_leerling: bool = False,
+    kanaal: str = Kanaal.PORTAAL,
+    vastgelegd_door=None,
+) -> Toestemming:
     """Withdraw consent: a new 'no'. Material already published is not reached (seed 003)."""
     return give_consent(
-        leerling=leerling, doel=doel, gegeven=False, ouder=ouder, door_leerling=door_leerling,
-        kanaal=kanaal, vastgelegd_door=vastgelegd_door,
+        leerling=leerling,
+        doel=doel,
+        gegeven=False,
+        ouder=ouder,
+        door_leerling=door_leerling,
+        kanaal=kanaal,
+        vastgelegd_door=vastgelegd_door,
     )
 
 
 @transaction.atomic
-def record_paper_form(*, leerling: Leerling, antwoorden: dict[Doel, bool], vastgelegd_door,
-                      ouder: Ouder | None = None, door_leerling: bool = False,
-                      ondertekend_op: datetime | None = None) -> list[Toestemming]:
+def record_paper_form(
+    *,
+    leerling: Leerling,
+    antwoorden: dict[Doel, bool],
+    vastgelegd_door,
+    ouder: Ouder | None = None,
+    door_leerling: bool = False,
+    ondertekend_op: datetime | None = None,
+) -> list[Toestemming]:
     """A staff member enters a signed paper form: one decision per answered purpose."""
     if not recordable_pupils(vastgelegd_door).filter(pk=leerling.pk).exists():
         raise ConsentRefused("not_recordable")
     return [
         give_consent(
-            leerling=leerling, doel=doel, gegeven=gegeven, ouder=ouder, door_leerling=door_leerling,
-            kanaal=Kanaal.PAPIER, vastgelegd_door=vastgelegd_door, tijdstip=ondertekend_op,
+            leerling=leerling,
+            doel=doel,
+            gegeven=gegeven,
+            ouder=ouder,
+            door_leerling=door_leerling,
+            kanaal=Kanaal.PAPIER,
+            vastgelegd_door=vastgelegd_door,
+            tijdstip=ondertekend_op,
         )
         for doel, gegeven in antwoorden.items()
     ]
@@ -204,7 +297,9 @@ def hand_over_to_pupil(*, leerling: Leerling, on: date | None = None) -> Overdra
         leerling=leerling,
         defaults={
             "datum": on,
-            "status": Overdracht.Status.TE_VERZENDEN if leerling.email else Overdracht.Status.GEEN_EMAIL,
+            "status": Overdracht.Status.TE_VERZENDEN
+            if leerling.email
+            else Overdracht.Status.GEEN_EMAIL,
         },
     )
     if created and overdracht.status == Overdracht.Status.TE_VERZENDEN:
@@ -226,18 +321,27 @@ def request_reminders(*, leerlingen, door, on: date | None = None) -> list[Herin
     from .tasks import enqueue_herinnering
 
     on = on or timezone.localdate()
-    leerlingen = list(recordable_pupils(door).filter(pk__in=[p.pk for p in leerlingen]).select_related("school"))
+    leerlingen = list(
+        recordable_pupils(door).filter(pk__in=[p.pk for p in leerlingen]).select_related("school")
+    )
     schools = {p.school_id: p.school for p in leerlingen}
-    forms = {sid: current_form(school=school, schooljaar=current_schooljaar(on)) for sid, school in schools.items()}
+    forms = {
+        sid: current_form(school=school, schooljaar=current_schooljaar(on))
+        for sid, school in schools.items()
+    }
     doel_ids_by_form = {
-        f.id: list(f.teksten.values_list("doel_id", flat=True)) for f in forms.values() if f is not None
+        f.id: list(f.teksten.values_list("doel_id", flat=True))
+        for f in forms.values()
+        if f is not None
     }
     all_doel_ids = sorted({d for ids in doel_ids_by_form.values() for d in ids})
     answers = effective_consents(leerlingen=leerlingen, doel_ids=all_doel_ids, on=on)
     open_pupils = []
     for p in leerlingen:
         form = forms.get(p.school_id)
-        if form is not None and any(answers[(p.id, d)].status == "open" for d in doel_ids_by_form[form.id]):
+        if form is not None and any(
+            answers[(p.id, d)].status == "open" for d in doel_ids_by_form[form.id]
+        ):
             open_pupils.append(p)
     made = []
     deciders = custody.deciders_of(open_pupils, on)
@@ -246,7 +350,10 @@ def request_reminders(*, leerlingen, door, on: date | None = None) -> list[Herin
             if decider.ouder is None or not decider.ouder.email:
                 continue
             herinnering, created = Herinnering.objects.get_or_create(
-                formulier=forms[p.school_id], ouder=decider.ouder, datum=on, defaults={"aangevraagd_door": door},
+                formulier=forms[p.school_id],
+                ouder=decider.ouder,
+                datum=on,
+                defaults={"aangevraagd_door": door},
             )
             if created:
                 made.append(herinnering)

@@ -5,20 +5,19 @@ unanswered forms, reminders, and entering a signed paper form. Groups and pupils
 from datetime import datetime, time
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.decorators import staff_required
+from core.pagination import paginate
+from core.pdf import render_pdf
 from leerlingen import audit, custody
 from leerlingen.models import Gegevenscategorie, Groep, Leerling, Ouder
 from leerlingen.schooljaar import current_schooljaar
-from core.pdf import render_pdf
 
 from .access import recordable_pupils
 from .forms import PaperForm
@@ -29,19 +28,25 @@ from .services import record_paper_form, request_reminders
 from .views import render_page
 
 
-def staff_required(view):
-    return login_required(never_cache(view), login_url="admin:login")
-
-
 def _groepen(user):
-    return Groep.objects.visible_to(user).filter(schooljaar=current_schooljaar()).select_related("school")
+    return (
+        Groep.objects.visible_to(user)
+        .filter(schooljaar=current_schooljaar())
+        .select_related("school")
+    )
 
 
 @staff_required
 def index(request):
-    page = Paginator(_groepen(request.user).order_by("school__naam", "jaargroep", "naam"), 50).get_page(request.GET.get("pagina"))
+    page = paginate(
+        request, _groepen(request.user).order_by("school__naam", "jaargroep", "naam"), 50
+    )
     statuses = groups_status(user=request.user, groepen=page.object_list)
-    return render_page(request, "toestemming/staf/index.html", {"page": page, "statuses": statuses, "schooljaar": current_schooljaar()})
+    return render_page(
+        request,
+        "toestemming/staf/index.html",
+        {"page": page, "statuses": statuses, "schooljaar": current_schooljaar()},
+    )
 
 
 def _group_status(request, pk):
@@ -54,16 +59,25 @@ def _group_status(request, pk):
 def group(request, pk: int):
     groep, status = _group_status(request, pk)
     may_record = recordable_pupils(request.user).filter(groep=groep).exists()
-    return render_page(request, "toestemming/staf/groep.html", {"groep": groep, "status": status, "may_record": may_record})
+    return render_page(
+        request,
+        "toestemming/staf/groep.html",
+        {"groep": groep, "status": status, "may_record": may_record},
+    )
 
 
 @staff_required
 def group_pdf(request, pk: int):
     groep, status = _group_status(request, pk)
-    pdf, _html = render_pdf("pdf/fotolijst.html", {"groep": groep, "status": status, "gemaakt_op": timezone.localtime()})
+    pdf, _html = render_pdf(
+        "pdf/fotolijst.html", {"groep": groep, "status": status, "gemaakt_op": timezone.localtime()}
+    )
     audit.export_made(
-        user=request.user, object_type="fotolijst", categorieen=[Gegevenscategorie.BEELD],
-        reden="photo list of a group (consent per purpose)", object_id=groep.pk,
+        user=request.user,
+        object_type="fotolijst",
+        categorieen=[Gegevenscategorie.BEELD],
+        reden="photo list of a group (consent per purpose)",
+        object_id=groep.pk,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="fotolijst-{groep.pk}.pdf"'
@@ -74,11 +88,20 @@ def group_pdf(request, pk: int):
 @require_POST
 def group_reminders(request, pk: int):
     groep = get_object_or_404(_groepen(request.user), pk=pk)
-    made = request_reminders(leerlingen=Leerling.objects.visible_to(request.user).filter(groep=groep), door=request.user)
+    made = request_reminders(
+        leerlingen=Leerling.objects.visible_to(request.user).filter(groep=groep), door=request.user
+    )
     if made:
-        messages.success(request, _("%(count)d reminders are being sent by e-mail.") % {"count": len(made)})
+        messages.success(
+            request, _("%(count)d reminders are being sent by e-mail.") % {"count": len(made)}
+        )
     else:
-        messages.info(request, _("No reminders to send: every family has answered, has no e-mail address, or was reminded today."))
+        messages.info(
+            request,
+            _(
+                "No reminders to send: every family has answered, has no e-mail address, or was reminded today."
+            ),
+        )
     return redirect("toestemming_staf:groep", pk=pk)
 
 
@@ -96,7 +119,9 @@ def group_letters(request, pk: int):
     from .portal_auth import end_of_schooljaar, issue_code
 
     groep = get_object_or_404(_groepen(request.user), pk=pk)
-    pupils = list(recordable_pupils(request.user).filter(groep=groep).order_by("achternaam", "roepnaam", "id"))
+    pupils = list(
+        recordable_pupils(request.user).filter(groep=groep).order_by("achternaam", "roepnaam", "id")
+    )
     if not pupils:
         raise Http404
     schooljaar = groep.schooljaar
@@ -118,17 +143,30 @@ def group_letters(request, pk: int):
         code = issue_code(schooljaar=schooljaar, door=request.user, leerling=leerling)
         brieven.append({"naam": leerling.volledige_naam, "kind": None, "code": code})
     if not brieven:
-        messages.info(request, _(
-            "Everyone in this group who decides on consent already has a portal account: "
-            "no letters are needed."
-        ))
+        messages.info(
+            request,
+            _(
+                "Everyone in this group who decides on consent already has a portal account: "
+                "no letters are needed."
+            ),
+        )
         return redirect("toestemming_staf:groep", pk=pk)
-    pdf, _html = render_pdf("pdf/brieven.html", {
-        "groep": groep, "brieven": brieven, "geldig_tot": end_of_schooljaar(schooljaar),
-        "portal_url": request.build_absolute_uri(reverse("portaal:login")),
-    })
-    audit.export_made(user=request.user, object_type="toegangscodes", categorieen=[Gegevenscategorie.OUDERS],
-                      reden="letters with personal portal codes for a group", object_id=groep.pk)
+    pdf, _html = render_pdf(
+        "pdf/brieven.html",
+        {
+            "groep": groep,
+            "brieven": brieven,
+            "geldig_tot": end_of_schooljaar(schooljaar),
+            "portal_url": request.build_absolute_uri(reverse("portaal:login")),
+        },
+    )
+    audit.export_made(
+        user=request.user,
+        object_type="toegangscodes",
+        categorieen=[Gegevenscategorie.OUDERS],
+        reden="letters with personal portal codes for a group",
+        object_id=groep.pk,
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="brieven-{groep.pk}.pdf"'
     response["Cache-Control"] = "no-store"
@@ -138,24 +176,37 @@ def group_letters(request, pk: int):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def paper_form(request, pk: int):
-    leerling = get_object_or_404(recordable_pupils(request.user).select_related("school", "groep"), pk=pk)
+    leerling = get_object_or_404(
+        recordable_pupils(request.user).select_related("school", "groep"), pk=pk
+    )
     form_row = current_forms([leerling.school_id], current_schooljaar()).get(leerling.school_id)
     teksten = form_texts([form_row])[form_row.id] if form_row else []
-    form = PaperForm(request.POST or None, deciders=custody.deciders(leerling), teksten=teksten,
-                     schooljaar=form_row.schooljaar if form_row else current_schooljaar(),
-                     initial={"ondertekend_op": timezone.localdate()})
+    form = PaperForm(
+        request.POST or None,
+        deciders=custody.deciders(leerling),
+        teksten=teksten,
+        schooljaar=form_row.schooljaar if form_row else current_schooljaar(),
+        initial={"ondertekend_op": timezone.localdate()},
+    )
     if request.method == "POST" and form_row and form.is_valid():
         beslisser = form.cleaned_data["beslisser"]
         doelen = {d.id: d for d in Doel.objects.filter(id__in=[t.doel_id for t in teksten])}
         antwoorden = {
             doelen[t.doel_id]: form.cleaned_data[f"doel_{t.doel_id}"] == "ja"
-            for t in teksten if form.cleaned_data.get(f"doel_{t.doel_id}")
+            for t in teksten
+            if form.cleaned_data.get(f"doel_{t.doel_id}")
         }
-        signed = timezone.make_aware(datetime.combine(form.cleaned_data["ondertekend_op"], time(12)))
+        signed = timezone.make_aware(
+            datetime.combine(form.cleaned_data["ondertekend_op"], time(12))
+        )
         try:
             record_paper_form(
-                leerling=leerling, antwoorden=antwoorden, vastgelegd_door=request.user, ouder=beslisser.ouder,
-                door_leerling=beslisser.is_pupil, ondertekend_op=signed,
+                leerling=leerling,
+                antwoorden=antwoorden,
+                vastgelegd_door=request.user,
+                ouder=beslisser.ouder,
+                door_leerling=beslisser.is_pupil,
+                ondertekend_op=signed,
             )
         except ConsentRefused as refused:
             form.add_error(None, refused.messages[0])
@@ -164,4 +215,8 @@ def paper_form(request, pk: int):
             if leerling.groep_id:
                 return redirect("toestemming_staf:groep", pk=leerling.groep_id)
             return redirect("toestemming_staf:index")
-    return render_page(request, "toestemming/staf/papier.html", {"leerling": leerling, "form": form, "formulier": form_row})
+    return render_page(
+        request,
+        "toestemming/staf/papier.html",
+        {"leerling": leerling, "form": form, "formulier": form_row},
+    )

@@ -6,18 +6,17 @@ already done. The ``enqueue_*`` functions are what the services call."""
 import logging
 from datetime import date
 
-from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from celery import shared_task
+
+from core import outbox
 from leerlingen.custody import sixteen_cutoff
 from leerlingen.models import Leerling
-from core import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -28,27 +27,23 @@ def _portal_url(name: str = "portaal:login", **kwargs) -> str:
 
 
 def _send(*, template: str, to: str, context: dict) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"toestemming/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"toestemming/email/{template}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    outbox.send_email(to, *outbox.render_email(f"toestemming/email/{template}", context))
 
 
 def enqueue_inloglink(link_id: int) -> None:
-    outbox.enqueue("toestemming.inloglink", key=f"toestemming.inloglink:{link_id}", link_id=link_id)
+    outbox.notify("toestemming.inloglink", link_id=link_id)
 
 
 def enqueue_herinnering(herinnering_id: int) -> None:
-    outbox.enqueue("toestemming.herinnering", key=f"toestemming.herinnering:{herinnering_id}", herinnering_id=herinnering_id)
+    outbox.notify("toestemming.herinnering", herinnering_id=herinnering_id)
 
 
 def enqueue_uitnodiging(overdracht_id: int) -> None:
-    outbox.enqueue("toestemming.uitnodiging", key=f"toestemming.uitnodiging:{overdracht_id}", overdracht_id=overdracht_id)
+    outbox.notify("toestemming.uitnodiging", overdracht_id=overdracht_id)
 
 
 def enqueue_account_gemaakt(toegangscode_id: int) -> None:
-    outbox.enqueue("toestemming.account_gemaakt", key=f"toestemming.account_gemaakt:{toegangscode_id}",
-                   toegangscode_id=toegangscode_id)
+    outbox.notify("toestemming.account_gemaakt", toegangscode_id=toegangscode_id)
 
 
 @outbox.handler("toestemming.account_gemaakt")
@@ -56,12 +51,20 @@ def send_account_gemaakt(toegangscode_id: int) -> None:
     """Tell the parent (or pupil) that their code made their portal account."""
     from .models import Toegangscode
 
-    code = Toegangscode.objects.select_related("ouder", "leerling").filter(pk=toegangscode_id).first()
+    code = (
+        Toegangscode.objects.select_related("ouder", "leerling").filter(pk=toegangscode_id).first()
+    )
     holder = code and (code.ouder or code.leerling)
     if holder is None or not holder.email or code.gebruikt_op is None:
         return
-    _send(template="account_gemaakt", to=holder.email,
-          context={"portal_url": _portal_url("portaal:overzicht"), "when": timezone.localtime(code.gebruikt_op)})
+    _send(
+        template="account_gemaakt",
+        to=holder.email,
+        context={
+            "portal_url": _portal_url("portaal:overzicht"),
+            "when": timezone.localtime(code.gebruikt_op),
+        },
+    )
     logger.info("portal account notice for code %s sent", toegangscode_id)
 
 
@@ -72,7 +75,10 @@ def send_inloglink(link_id: int) -> None:
 
     with transaction.atomic():
         link = (
-            Inloglink.objects.select_for_update(of=("self",)).select_related("ouder", "leerling__school").filter(pk=link_id).first()
+            Inloglink.objects.select_for_update(of=("self",))
+            .select_related("ouder", "leerling__school")
+            .filter(pk=link_id)
+            .first()
         )
         if link is None or link.verzonden_op is not None:
             return
@@ -104,7 +110,11 @@ def send_herinnering(herinnering_id: int) -> None:
         _send(
             template="herinnering",
             to=row.ouder.email,
-            context={"school": row.formulier.school, "schooljaar": row.formulier.schooljaar, "url": _portal_url()},
+            context={
+                "school": row.formulier.school,
+                "schooljaar": row.formulier.schooljaar,
+                "url": _portal_url(),
+            },
         )
         row.verzonden_op = timezone.now()
         row.save(update_fields=["verzonden_op"])
@@ -116,7 +126,12 @@ def send_uitnodiging(overdracht_id: int) -> None:
     from .models import Overdracht
 
     with transaction.atomic():
-        row = Overdracht.objects.select_for_update(of=("self",)).select_related("leerling__school").filter(pk=overdracht_id).first()
+        row = (
+            Overdracht.objects.select_for_update(of=("self",))
+            .select_related("leerling__school")
+            .filter(pk=overdracht_id)
+            .first()
+        )
         if row is None or row.status != Overdracht.Status.TE_VERZENDEN:
             return
         if not row.leerling.email:

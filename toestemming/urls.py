@@ -13,7 +13,6 @@ portaal = [
     path("kind/<int:pk>/", views.child, name="kind"),
     path("kind/<int:pk>/doel/<int:doel_id>/", views.decide, name="besluit"),
     path("kind/<int:pk>/geschiedenis/", views.history, name="geschiedenis"),
-    path("kind/<int:pk>/privacyverklaring/", views.privacy, name="privacy"),
 ]
 
 staff = [

@@ -1,34 +1,39 @@
 """The parent portal (/portaal/): log-in by code or e-mail link, and per child the consent questions.
 
 Thin views: reads come from ``selectors.py`` (through ``visible_to``), writes from ``services.py``
-and ``portal_auth.py``. A child outside the user's family answers 404.
+and ``portal_auth.py``. The log-in check and the family are the register's (``leerlingen.portal``):
+a child outside the user's family answers 404.
 """
-
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.messages import get_messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from leerlingen import custody
 from core.client import client_ip
+from core.pagination import paginate
+from leerlingen import custody
+from leerlingen.portal import (
+    portal_child,
+    portal_child_or_404,
+    portal_children,
+    portal_login_required,
+)
 
 from . import portal_auth
 from .forms import CodeForm, EmailForm, PasswordForm
 from .models import Beslisser, Doel, Toestemming
 from .rules import MESSAGES, ConsentRefused
-from .selectors import portal_child, portal_children, portal_status
+from .selectors import portal_status
 from .services import ANY_PREVIOUS, give_consent
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "leerlingen.accounts.AccountBackend"
 
 
 def render_page(request, template: str, context: dict | None = None, status: int = 200):
@@ -38,23 +43,6 @@ def render_page(request, template: str, context: dict | None = None, status: int
     context = dict(context or {})
     context.update(messages=None, page_messages=get_messages(request))
     return render(request, template, context, status=status)
-
-
-def portal_login_required(view):
-    @wraps(view)
-    @never_cache
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect(f"{reverse('portaal:login')}?next={request.path}")
-        if not portal_auth.portal_holder_exists(request.user):
-            return render_page(request, "toestemming/portaal/geen_toegang.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _child_or_404(request, pk: int):
-    return get_object_or_404(portal_children(request.user), pk=pk)
 
 
 def _log_in(request, user):
@@ -82,38 +70,56 @@ def login_view(request):
                 )
                 if user is not None:
                     return _log_in(request, user)
-                code_form.add_error("code", _("This code is not valid. Check the code, or ask the school for a new one."))
+                code_form.add_error(
+                    "code",
+                    _("This code is not valid. Check the code, or ask the school for a new one."),
+                )
             status = 400
         elif methode == "email":
             email_form = EmailForm(request.POST)
             if email_form.is_valid():
-                portal_auth.request_link(email=email_form.cleaned_data["email"], ip=client_ip(request))
+                portal_auth.request_link(
+                    email=email_form.cleaned_data["email"], ip=client_ip(request)
+                )
                 return redirect("portaal:link_verstuurd")
             status = 400
         elif methode == "wachtwoord":
             password_form = PasswordForm(request.POST)
             if password_form.is_valid():
                 user = portal_auth.password_login(
-                    request=request, username=password_form.cleaned_data["username"],
-                    password=password_form.cleaned_data["password"], ip=client_ip(request),
+                    request=request,
+                    username=password_form.cleaned_data["username"],
+                    password=password_form.cleaned_data["password"],
+                    ip=client_ip(request),
                 )
                 if user is not None:
                     return _log_in(request, user)
                 password_form.add_error(None, _("The user name and password do not match."))
             status = 400
     except portal_auth.Throttled:
-        messages.error(request, _("Too many attempts from this connection. Wait 15 minutes and try again."))
+        messages.error(
+            request, _("Too many attempts from this connection. Wait 15 minutes and try again.")
+        )
         status = 429
-    return render_page(request, "toestemming/portaal/login.html",
-        {"code_form": code_form, "email_form": email_form, "password_form": password_form,
-         "methode": methode, "next": request.GET.get("next") or request.POST.get("next", "")},
+    return render_page(
+        request,
+        "toestemming/portaal/login.html",
+        {
+            "code_form": code_form,
+            "email_form": email_form,
+            "password_form": password_form,
+            "methode": methode,
+            "next": request.GET.get("next") or request.POST.get("next", ""),
+        },
         status=status,
     )
 
 
 @never_cache
 def link_sent(request):
-    return render_page(request, "toestemming/portaal/link_verstuurd.html", {"minutes": portal_auth.LINK_MINUTES})
+    return render_page(
+        request, "toestemming/portaal/link_verstuurd.html", {"minutes": portal_auth.LINK_MINUTES}
+    )
 
 
 @never_cache
@@ -146,9 +152,11 @@ def overview(request):
 
 @portal_login_required
 def child(request, pk: int):
-    leerling = _child_or_404(request, pk)
+    leerling = portal_child_or_404(request, pk)
     (status,) = portal_status(user=request.user, leerlingen=[leerling])
-    return render_page(request, "toestemming/portaal/kind.html",
+    return render_page(
+        request,
+        "toestemming/portaal/kind.html",
         {"kind": status, "leerling": leerling, "reden": MESSAGES.get(status.reden, "")},
     )
 
@@ -160,7 +168,11 @@ def decide(request, pk: int, doel_id: int):
     (issue 11). The child comes through ``visible_to``; a purpose that is not on this year's form
     of the child's school answers 404, as an unknown id does; the rules are ``give_consent``'s."""
     leerling = portal_child(request.user, pk)
-    doel = Doel.objects.filter(pk=doel_id, school_id=leerling.school_id).order_by("pk").first() if leerling else None
+    doel = (
+        Doel.objects.filter(pk=doel_id, school_id=leerling.school_id).order_by("pk").first()
+        if leerling
+        else None
+    )
     if doel is None:
         raise Http404
     antwoord = request.POST.get("antwoord")
@@ -172,16 +184,25 @@ def decide(request, pk: int, doel_id: int):
     verwacht = {"ja": True, "nee": False, "": None}.get(request.POST.get("vorig"), ANY_PREVIOUS)
     decider = custody.portal_decider(request.user, leerling)
     try:
-        row = give_consent(leerling=leerling, doel=doel, gegeven=gegeven, ouder=decider.ouder,
-                           door_leerling=decider.is_pupil, vastgelegd_door=request.user, verwacht=verwacht)
+        row = give_consent(
+            leerling=leerling,
+            doel=doel,
+            gegeven=gegeven,
+            ouder=decider.ouder,
+            door_leerling=decider.is_pupil,
+            vastgelegd_door=request.user,
+            verwacht=verwacht,
+        )
     except ConsentRefused as refused:
         if refused.rule in ("no_form", "wrong_purpose"):
             raise Http404 from None
         messages.error(request, refused.messages[0])
     else:
         if row.is_intrekking:
-            msg = _("Consent withdrawn for “%(doel)s”. Photos or videos already published are not removed by this; "
-                    "ask the school if you want something taken down.")
+            msg = _(
+                "Consent withdrawn for “%(doel)s”. Photos or videos already published are not removed by this; "
+                "ask the school if you want something taken down."
+            )
         elif gegeven:
             msg = _("Consent given for “%(doel)s”.")
         else:
@@ -192,8 +213,10 @@ def decide(request, pk: int, doel_id: int):
 
 @portal_login_required
 def history(request, pk: int):
-    leerling = _child_or_404(request, pk)
-    mine = Q(ouder__account=request.user) | Q(beslisser=Beslisser.LEERLING, leerling__account=request.user)
+    leerling = portal_child_or_404(request, pk)
+    mine = Q(ouder__account=request.user) | Q(
+        beslisser=Beslisser.LEERLING, leerling__account=request.user
+    )
     rows = (
         Toestemming.objects.visible_to(request.user)
         .filter(leerling=leerling)
@@ -201,18 +224,7 @@ def history(request, pk: int):
         .select_related("doel", "formulier")
         .order_by("-tijdstip", "-id")
     )
-    page = Paginator(rows, 25).get_page(request.GET.get("pagina"))
-    return render_page(request, "toestemming/portaal/geschiedenis.html", {"leerling": leerling, "page": page})
-
-
-@portal_login_required
-def privacy(request, pk: int):
-    """The school's stored privacy statement (delen app): the current one, or the one of ``?datum=``."""
-    from delen.views_verklaring import portal_pdf, portal_statement
-
-    leerling = _child_or_404(request, pk)
-    verklaring, datum = portal_statement(request, leerling.school)
-    if request.GET.get("formaat") == "pdf":
-        return portal_pdf(verklaring)
-    return render_page(request, "delen/portaal_privacyverklaring.html",
-                       {"leerling": leerling, "school": leerling.school, "verklaring": verklaring, "datum": datum})
+    page = paginate(request, rows, 25)
+    return render_page(
+        request, "toestemming/portaal/geschiedenis.html", {"leerling": leerling, "page": page}
+    )

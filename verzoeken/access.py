@@ -9,12 +9,13 @@ Who may *do* what is narrower: ``handler_school_ids`` (record, check identity, p
 ``director_school_ids`` (review and approve), ``register_filter`` (the register: director and FG).
 """
 
-from django.db import models
 from django.db.models import Q
 
+from core.access import ScopedQuerySet
 from leerlingen.access import _is_anonymous, bestuur_ids, school_ids
+from leerlingen.rol import Rol
 
-HANDLER_ROLES = ("rol_directeur", "rol_ib", "rol_administratie")
+HANDLER_ROLES = (Rol.DIRECTEUR, Rol.IB, Rol.ADMINISTRATIE)
 
 
 def handler_school_ids(user):
@@ -22,11 +23,11 @@ def handler_school_ids(user):
 
 
 def director_school_ids(user):
-    return school_ids(user, ("rol_directeur",))
+    return school_ids(user, (Rol.DIRECTEUR,))
 
 
 def fg_bestuur_ids(user):
-    return bestuur_ids(user, ("rol_fg",))
+    return bestuur_ids(user, (Rol.FG,))
 
 
 def _staff_scope(user, prefix: str = "") -> Q:
@@ -41,21 +42,19 @@ def _own_requests(user, prefix: str = "") -> Q:
     )
 
 
-class VerzoekQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(_staff_scope(user) | _own_requests(user))
+def _register_rule(user) -> Q:
+    return Q(school_id__in=director_school_ids(user)) | Q(
+        school__bestuur_id__in=fg_bestuur_ids(user)
+    )
+
+
+class VerzoekQuerySet(ScopedQuerySet):
+    def rule(self, user) -> Q | None:
+        return _staff_scope(user) | _own_requests(user)
 
     def handled_by(self, user):
         """Requests ``user`` may work on as staff (not as requester)."""
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(school_id__in=handler_school_ids(user))
+        return self.by_rule(user, lambda u: Q(school_id__in=handler_school_ids(u)))
 
     def filed_by(self, user):
         """The requests ``user`` filed as a parent or as a pupil of 16+ (the portal)."""
@@ -65,11 +64,7 @@ class VerzoekQuerySet(models.QuerySet):
 
     def register_for(self, user):
         """The request register: the director sees the school's, the FG the board's."""
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(Q(school_id__in=director_school_ids(user)) | Q(school__bestuur_id__in=fg_bestuur_ids(user)))
+        return self.by_rule(user, _register_rule)
 
     def open(self):
         from .models import Status
@@ -77,28 +72,28 @@ class VerzoekQuerySet(models.QuerySet):
         return self.filter(status__in=Status.open())
 
 
-class _ViaVerzoek(models.QuerySet):
-    def visible_to(self, user):
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
+class _ViaVerzoek(ScopedQuerySet):
+    def rule(self, user) -> Q | None:
         from .models import Verzoek
 
-        return self.filter(verzoek__in=Verzoek.objects.visible_to(user).values("id"))
+        return Q(verzoek__in=Verzoek.objects.visible_to(user).values("id"))
 
 
-class RectificatiemeldingQuerySet(_ViaVerzoek):
-    pass
+class RectificatiemeldingQuerySet(ScopedQuerySet):
+    """A request's follow-ups through the request; one made by a register edit or an import
+    (no request) for the school's handlers and the board's FG."""
+
+    def rule(self, user) -> Q | None:
+        from .models import Verzoek
+
+        return Q(verzoek__in=Verzoek.objects.visible_to(user).values("id")) | (
+            Q(verzoek__isnull=True) & _staff_scope(user)
+        )
 
 
-class TermijnsignaalQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(_staff_scope(user, "verzoek__"))
+class TermijnsignaalQuerySet(ScopedQuerySet):
+    def rule(self, user) -> Q | None:
+        return _staff_scope(user, "verzoek__")
 
 
 class DocumentQuerySet(_ViaVerzoek):
@@ -109,22 +104,14 @@ class KopieQuerySet(_ViaVerzoek):
     pass
 
 
-class BeperkingQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(_staff_scope(user, "leerling__"))
+class BeperkingQuerySet(ScopedQuerySet):
+    def rule(self, user) -> Q | None:
+        return _staff_scope(user, "leerling__")
 
     def actief(self):
         return self.filter(opgeheven_op__isnull=True)
 
 
-class InstellingenQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(Q(school_id__in=director_school_ids(user)) | Q(school__bestuur_id__in=fg_bestuur_ids(user)))
+class InstellingenQuerySet(ScopedQuerySet):
+    def rule(self, user) -> Q | None:
+        return _register_rule(user)

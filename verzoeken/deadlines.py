@@ -12,8 +12,9 @@
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil.relativedelta import relativedelta
 from django.utils import timezone
+
+from dateutil.relativedelta import relativedelta
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DEFAULT_WEEKS = 4

@@ -5,8 +5,11 @@
   AVG art. 5(2)), detached from the pupil and without personal data: kind, dates, roles, outcome.
   Its history rows are emptied of the pupil, the requester and the requester's words. Documents,
   restrictions and warnings hang from the pupil or are deleted here, and go with the pupil.
-- ``retention_candidates``: requests closed longer ago than the school's term for requests.
+- ``retention_candidates``: requests closed longer ago than the school's term for requests (the
+  retention producer of ``Bewaarcategorie.VERZOEKEN``, ``leerlingen/retention/producers.py``).
 """
+
+from core.history import save_without_history
 
 
 def anonymise_for_erasure(leerling) -> None:
@@ -25,27 +28,25 @@ def anonymise_for_erasure(leerling) -> None:
         verzoek.indiener_ouder = None
         verzoek.omschrijving = ""
         verzoek.motivering = verzoek.motivering  # the reasons carry no names (help text); kept
-        verzoek.skip_history_when_saving = True
-        verzoek.save()
+        save_without_history(verzoek)
     # History rows are not tracked themselves: emptying them with update() is what erasure needs.
     Verzoek.history.filter(id__in=ids).update(leerling=None, indiener_ouder=None, omschrijving="")
 
 
-def retention_candidates(*, school, termijnen, today):
-    from leerlingen.models import Bewaarcategorie
+def retention_candidates(*, school, termijn, today):
+    from leerlingen.retention.producers import RetentionCandidate
     from leerlingen.retention.rules import expiry_date
-    from leerlingen.retention.sweep import RetentionCandidate
 
     from .models import Status, Verzoek
 
-    termijn = termijnen.get(Bewaarcategorie.VERZOEKEN)
-    if termijn is None:
-        return []
     out = []
     rows = Verzoek.objects.filter(
-        school=school, status__in=(Status.AFGEHANDELD, Status.INGETROKKEN), beantwoord_op__isnull=False
+        school=school,
+        status__in=(Status.AFGEHANDELD, Status.INGETROKKEN),
+        beantwoord_op__isnull=False,
     ).values_list("id", "beantwoord_op", "leerling_id")
     for pk, closed, leerling_id in rows.iterator(chunk_size=2000):
+        assert closed is not None  # filtered on beantwoord_op__isnull=False
         expires = expiry_date(termijn, closed.date())
         if expires <= today:
             out.append(RetentionCandidate(Verzoek, pk, termijn.categorie, expires, leerling_id))

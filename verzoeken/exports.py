@@ -8,12 +8,10 @@ the sources of data not received from the parents, and the rights. Everything is
 pupil's id: nothing of siblings or other families can get in.
 
 ``render_pdf`` (WeasyPrint, templates/pdf/inzage.html), ``render_json`` and ``render_csv`` make
-the files; ``count_pages`` reads the page count from the PDF. Nothing here writes: that is
+the files (the PDF carries its page count). Nothing here writes: that is
 ``services.py``.
 """
 
-import csv
-import io
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -23,55 +21,90 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.pdf import Pdf
+from core.spreadsheet import csv_bytes
+from leerlingen import registry
 from leerlingen.models import DossierItem, Gegevenscategorie, Gezagsrelatie
-from toestemming.models import Toestemming
-
-# A cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-CSV_DELIMITER = ";"
 
 # Why the school processes each category (seed 003; the purposes of the privacy statements).
 PURPOSES = {
-    Gegevenscategorie.CONTACT: gettext_lazy("Organising education and contact with the pupil and the parents."),
-    Gegevenscategorie.LEERLINGNUMMER: gettext_lazy("Identifying the pupil in the school's administration."),
-    Gegevenscategorie.NATIONALITEIT: gettext_lazy("The pupil administration and the funding of the school (legal duty)."),
+    Gegevenscategorie.CONTACT: gettext_lazy(
+        "Organising education and contact with the pupil and the parents."
+    ),
+    Gegevenscategorie.LEERLINGNUMMER: gettext_lazy(
+        "Identifying the pupil in the school's administration."
+    ),
+    Gegevenscategorie.NATIONALITEIT: gettext_lazy(
+        "The pupil administration and the funding of the school (legal duty)."
+    ),
     Gegevenscategorie.OUDERS: gettext_lazy("Contact with the parents about the pupil."),
-    Gegevenscategorie.MEDISCH: gettext_lazy("Only what is needed for education or emergencies (e.g. dyslexia, epilepsy)."),
+    Gegevenscategorie.MEDISCH: gettext_lazy(
+        "Only what is needed for education or emergencies (e.g. dyslexia, epilepsy)."
+    ),
     Gegevenscategorie.RELIGIE: gettext_lazy("Only where it matters for education, e.g. a day off."),
-    Gegevenscategorie.STUDIEVOORTGANG: gettext_lazy("Following and reporting the pupil's progress (results, attendance, group)."),
-    Gegevenscategorie.BEGELEIDING: gettext_lazy("Guidance and care of the pupil (OPP, action plan)."),
-    Gegevenscategorie.ORGANISATIE: gettext_lazy("Organising education: timetables, groups, school passes."),
-    Gegevenscategorie.FINANCIEEL: gettext_lazy("Payments such as the voluntary parental contribution."),
-    Gegevenscategorie.BEELD: gettext_lazy("Photos and video, only with consent (except the ID photo of the school pass)."),
-    Gegevenscategorie.BSN: gettext_lazy("The education number (PGN): mandatory in the pupil administration and for DUO."),
+    Gegevenscategorie.STUDIEVOORTGANG: gettext_lazy(
+        "Following and reporting the pupil's progress (results, attendance, group)."
+    ),
+    Gegevenscategorie.BEGELEIDING: gettext_lazy(
+        "Guidance and care of the pupil (OPP, action plan)."
+    ),
+    Gegevenscategorie.ORGANISATIE: gettext_lazy(
+        "Organising education: timetables, groups, school passes."
+    ),
+    Gegevenscategorie.FINANCIEEL: gettext_lazy(
+        "Payments such as the voluntary parental contribution."
+    ),
+    Gegevenscategorie.BEELD: gettext_lazy(
+        "Photos and video, only with consent (except the ID photo of the school pass)."
+    ),
+    Gegevenscategorie.BSN: gettext_lazy(
+        "The education number (PGN): mandatory in the pupil administration and for DUO."
+    ),
     Gegevenscategorie.ECK_ID: gettext_lazy("Access to digital learning material (chain id)."),
 }
 
 # The pupil fields of the record, per category (the labels come from the disclosure catalogue).
 PUPIL_FIELDS = [
     ("leerlingnummer", Gegevenscategorie.LEERLINGNUMMER),
-    ("voornamen", Gegevenscategorie.CONTACT), ("roepnaam", Gegevenscategorie.CONTACT),
-    ("tussenvoegsel", Gegevenscategorie.CONTACT), ("achternaam", Gegevenscategorie.CONTACT),
-    ("geboortedatum", Gegevenscategorie.CONTACT), ("geslacht", Gegevenscategorie.CONTACT),
-    ("straat", Gegevenscategorie.CONTACT), ("huisnummer", Gegevenscategorie.CONTACT),
-    ("postcode", Gegevenscategorie.CONTACT), ("woonplaats", Gegevenscategorie.CONTACT),
-    ("telefoon", Gegevenscategorie.CONTACT), ("email", Gegevenscategorie.CONTACT),
-    ("nationaliteit", Gegevenscategorie.NATIONALITEIT), ("geboorteplaats", Gegevenscategorie.NATIONALITEIT),
-    ("bsn", Gegevenscategorie.BSN), ("eck_id", Gegevenscategorie.ECK_ID),
-    ("datum_inschrijving", Gegevenscategorie.ORGANISATIE), ("datum_uitschrijving", Gegevenscategorie.ORGANISATIE),
+    ("voornamen", Gegevenscategorie.CONTACT),
+    ("roepnaam", Gegevenscategorie.CONTACT),
+    ("tussenvoegsel", Gegevenscategorie.CONTACT),
+    ("achternaam", Gegevenscategorie.CONTACT),
+    ("geboortedatum", Gegevenscategorie.CONTACT),
+    ("geslacht", Gegevenscategorie.CONTACT),
+    ("straat", Gegevenscategorie.CONTACT),
+    ("huisnummer", Gegevenscategorie.CONTACT),
+    ("postcode", Gegevenscategorie.CONTACT),
+    ("woonplaats", Gegevenscategorie.CONTACT),
+    ("telefoon", Gegevenscategorie.CONTACT),
+    ("email", Gegevenscategorie.CONTACT),
+    ("nationaliteit", Gegevenscategorie.NATIONALITEIT),
+    ("geboorteplaats", Gegevenscategorie.NATIONALITEIT),
+    ("bsn", Gegevenscategorie.BSN),
+    ("eck_id", Gegevenscategorie.ECK_ID),
+    ("datum_inschrijving", Gegevenscategorie.ORGANISATIE),
+    ("datum_uitschrijving", Gegevenscategorie.ORGANISATIE),
 ]
 
 PARENT_SOURCES = {"ouders", "ouder", "parents", "parent"}
 
 RIGHTS = [
     gettext_lazy("You may see the data (this copy is free; a further copy may cost a fee)."),
-    gettext_lazy("You may have incorrect or incomplete data corrected; the school also informs the organisations it shared them with."),
+    gettext_lazy(
+        "You may have incorrect or incomplete data corrected; the school also informs the organisations it shared them with."
+    ),
     gettext_lazy("You may have data erased, unless the law obliges the school to keep them."),
     gettext_lazy("You may have processing restricted: the data are then kept but not used."),
-    gettext_lazy("You may receive the data in a common format, or have them passed to another organisation."),
-    gettext_lazy("You may object to processing based on the school's legitimate or public interest."),
+    gettext_lazy(
+        "You may receive the data in a common format, or have them passed to another organisation."
+    ),
+    gettext_lazy(
+        "You may object to processing based on the school's legitimate or public interest."
+    ),
     gettext_lazy("Decisions about your child are never made by automated processing alone."),
-    gettext_lazy("You may complain to the school's director, then the board, the data protection officer or the Autoriteit Persoonsgegevens."),
+    gettext_lazy(
+        "You may complain to the school's director, then the board, the data protection officer or the Autoriteit Persoonsgegevens."
+    ),
 ]
 
 
@@ -138,11 +171,9 @@ def _fmt(value) -> str:
 
 def collect(*, verzoek, now: datetime | None = None) -> Inzage:
     """Everything the school holds on the request's pupil that the requester may see."""
-    from delen.models import Verwerker
-    from delen.services import verstrekkingen_van_leerling
-    from delen.velden import VELDEN
     from leerlingen.models import Bewaartermijn
     from leerlingen.retention.rules import DEFAULT_TERMS
+    from leerlingen.velden import VELDEN
 
     from .models import Beperking, IndienerRol
 
@@ -153,60 +184,99 @@ def collect(*, verzoek, now: datetime | None = None) -> Inzage:
 
     def cat(code) -> Categorie:
         if code not in cats:
-            cats[code] = Categorie(code=code, label=str(labels[code]), doel=str(PURPOSES.get(code, "")))
+            cats[code] = Categorie(
+                code=code, label=str(labels[code]), doel=str(PURPOSES.get(code, ""))
+            )
         return cats[code]
 
     for name, code in PUPIL_FIELDS:
-        value = getattr(leerling, f"get_{name}_display")() if name == "geslacht" else getattr(leerling, name)
+        value = (
+            getattr(leerling, f"get_{name}_display")()
+            if name == "geslacht"
+            else getattr(leerling, name)
+        )
         if value in (None, ""):
             continue
-        cat(code).gegevens.append(Gegeven(str(VELDEN[name].label) if name in VELDEN else name, _fmt(value)))
+        cat(code).gegevens.append(
+            Gegeven(str(VELDEN[name].label) if name in VELDEN else name, _fmt(value))
+        )
     org = cat(Gegevenscategorie.ORGANISATIE)
     org.gegevens.insert(0, Gegeven(_("school"), f"{school.naam} ({school.brin})"))
     if leerling.groep_id:
-        org.gegevens.insert(1, Gegeven(_("group"), f"{leerling.groep.naam} ({leerling.groep.schooljaar})"))
+        org.gegevens.insert(
+            1, Gegeven(_("group"), f"{leerling.groep.naam} ({leerling.groep.schooljaar})")
+        )
 
     withheld = set(verzoek.achtergehouden or [])
-    items = list(DossierItem.objects.filter(leerling_id=leerling.pk).order_by("categorie", "-datum", "-id"))
+    items = list(
+        DossierItem.objects.filter(leerling_id=leerling.pk).order_by("categorie", "-datum", "-id")
+    )
     shown = [i for i in items if i.pk not in withheld]
     bronnen: dict[str, set[str]] = {}
     for item in shown:
-        cat(item.categorie).items.append(Item(_fmt(item.datum), item.titel, item.inhoud or "", item.bron or _("the school")))
+        cat(item.categorie).items.append(
+            Item(_fmt(item.datum), item.titel, item.inhoud or "", item.bron or _("the school"))
+        )
         if item.bron and item.bron.strip().lower() not in PARENT_SOURCES:
             bronnen.setdefault(item.bron, set()).add(str(labels[item.categorie]))
 
     # Guardians: the requester's own contact data; of the others only name, relation and gezag.
     ouders = []
-    for rel in Gezagsrelatie.objects.filter(leerling_id=leerling.pk).select_related("ouder").order_by("id"):
+    for rel in (
+        Gezagsrelatie.objects.filter(leerling_id=leerling.pk).select_related("ouder").order_by("id")
+    ):
         o = rel.ouder
         own = verzoek.indiener_rol == IndienerRol.OUDER and o.pk == verzoek.indiener_ouder_id
-        row = {"naam": str(o), "relatie": rel.get_relatie_display(),
-               "gezag": _("yes") if rel.heeft_gezag else _("no"), "contact": ""}
+        row = {
+            "naam": str(o),
+            "relatie": rel.get_relatie_display(),
+            "gezag": _("yes") if rel.heeft_gezag else _("no"),
+            "contact": "",
+        }
         if own:
             row["contact"] = ", ".join(
-                p for p in (o.email, o.telefoon, " ".join(x for x in (o.straat, o.huisnummer) if x),
-                            " ".join(x for x in (o.postcode, o.woonplaats) if x)) if p
+                p
+                for p in (
+                    o.email,
+                    o.telefoon,
+                    " ".join(x for x in (o.straat, o.huisnummer) if x),
+                    " ".join(x for x in (o.postcode, o.woonplaats) if x),
+                )
+                if p
             )
         ouders.append(row)
     if ouders:
         cat(Gegevenscategorie.OUDERS).gegevens.extend(
-            Gegeven(r["relatie"], r["naam"] + (f" – {r['contact']}" if r["contact"] else "")) for r in ouders
+            Gegeven(r["relatie"], r["naam"] + (f" – {r['contact']}" if r["contact"] else ""))
+            for r in ouders
         )
 
     toestemmingen = [
-        {"doel": t.doel.naam, "schooljaar": t.schooljaar, "gegeven": _("yes") if t.gegeven else _("no"),
-         "door": t.get_beslisser_display(), "op": _fmt(t.tijdstip), "huidig": _("yes") if t.huidig else _("no")}
-        for t in Toestemming.objects.filter(leerling_id=leerling.pk).select_related("doel").order_by("-tijdstip", "-id")
+        {
+            "doel": t.doel.naam,
+            "schooljaar": t.schooljaar,
+            "gegeven": _("yes") if t.gegeven else _("no"),
+            "door": t.get_beslisser_display(),
+            "op": _fmt(t.tijdstip),
+            "huidig": _("yes") if t.huidig else _("no"),
+        }
+        for t in registry.consents_of_pupil(leerling)
     ]
 
     velden_labels = {code: str(v.label) for code, v in VELDEN.items()}
     verstrekkingen = [
-        {"kenmerk": v.kenmerk, "op": _fmt(v.tijdstip), "ontvanger": v.ontvanger_naam, "grondslag": v.get_grondslag_display(),
-         "gegevens": ", ".join(velden_labels.get(c, c) for c in v.velden), "doel": v.doel}
-        for v in verstrekkingen_van_leerling(leerling=leerling)
+        {
+            "kenmerk": v.kenmerk,
+            "op": _fmt(v.tijdstip),
+            "ontvanger": v.ontvanger_naam,
+            "grondslag": v.get_grondslag_display(),
+            "gegevens": ", ".join(velden_labels.get(c, c) for c in v.velden),
+            "doel": v.doel,
+        }
+        for v in registry.disclosures_of_pupil(leerling=leerling)
     ]
 
-    for verwerker in Verwerker.objects.filter(school=school).order_by("product"):
+    for verwerker in registry.processors_of_school(school):
         for code in verwerker.gegevens or []:
             if code in cats:
                 cats[code].systemen.append(f"{verwerker.product} ({verwerker.naam})")
@@ -215,68 +285,72 @@ def collect(*, verzoek, now: datetime | None = None) -> Inzage:
     bewaartermijnen = []
     for categorie, rule in DEFAULT_TERMS.items():
         t = terms.get(categorie)
-        bewaartermijnen.append({
-            "soort": str(t.get_categorie_display() if t else categorie),
-            "termijn": str(t.omschrijving) if t else "",
-            "grondslag": (t.grondslag if t else "") or str(rule.grondslag),
-        })
+        bewaartermijnen.append(
+            {
+                "soort": str(t.get_categorie_display() if t else categorie),
+                "termijn": str(t.omschrijving) if t else "",
+                "grondslag": (t.grondslag if t else "") or str(rule.grondslag),
+            }
+        )
     if not terms:
         from leerlingen.retention.models import Bewaarcategorie, Gebeurtenis, duration_text
 
         bewaartermijnen = [
-            {"soort": str(Bewaarcategorie(c).label),
-             "termijn": _("%(duration)s after %(event)s") % {"duration": duration_text(r.jaren, r.maanden),
-                                                            "event": Gebeurtenis(r.gebeurtenis).label},
-             "grondslag": str(r.grondslag)}
+            {
+                "soort": str(Bewaarcategorie(c).label),
+                "termijn": _("%(duration)s after %(event)s")
+                % {
+                    "duration": duration_text(r.jaren, r.maanden),
+                    "event": Gebeurtenis(r.gebeurtenis).label,
+                },
+                "grondslag": str(r.grondslag),
+            }
             for c, r in DEFAULT_TERMS.items()
         ]
 
-    beperking = Beperking.objects.filter(leerling_id=leerling.pk, opgeheven_op__isnull=True).order_by("ingesteld_op").first()
+    beperking = (
+        Beperking.objects.filter(leerling_id=leerling.pk, opgeheven_op__isnull=True)
+        .order_by("ingesteld_op")
+        .first()
+    )
     order = [c for c, _l in Gegevenscategorie.choices]
     return Inzage(
-        kenmerk=verzoek.kenmerk, school=school.naam, brin=school.brin, leerling=leerling.volledige_naam,
-        gemaakt_op=_fmt(now or timezone.now()), indiener_rol=verzoek.get_indiener_rol_display(),
+        kenmerk=verzoek.kenmerk,
+        school=school.naam,
+        brin=school.brin,
+        leerling=leerling.volledige_naam,
+        gemaakt_op=_fmt(now or timezone.now()),
+        indiener_rol=verzoek.get_indiener_rol_display(),
         categorieen=[cats[c] for c in order if c in cats],
-        ouders=ouders, toestemmingen=toestemmingen, verstrekkingen=verstrekkingen, bewaartermijnen=bewaartermijnen,
-        bronnen=[{"bron": b, "categorieen": ", ".join(sorted(c))} for b, c in sorted(bronnen.items())],
-        rechten=[str(r) for r in RIGHTS], achtergehouden=len([i for i in items if i.pk in withheld]),
+        ouders=ouders,
+        toestemmingen=toestemmingen,
+        verstrekkingen=verstrekkingen,
+        bewaartermijnen=bewaartermijnen,
+        bronnen=[
+            {"bron": b, "categorieen": ", ".join(sorted(c))} for b, c in sorted(bronnen.items())
+        ],
+        rechten=[str(r) for r in RIGHTS],
+        achtergehouden=len([i for i in items if i.pk in withheld]),
         beperkt_sinds=_fmt(beperking.ingesteld_op) if beperking else "",
-        leerling_id=leerling.pk, item_ids=[i.pk for i in shown],
+        leerling_id=leerling.pk,
+        item_ids=[i.pk for i in shown],
     )
 
 
 # --- rendering ------------------------------------------------------------------------------
 
 
-def render_pdf(inzage: Inzage, *, language: str | None = None) -> tuple[bytes, str]:
+def render_pdf(inzage: Inzage, *, language: str | None = None) -> tuple[Pdf, str]:
+    """The PDF (``pages`` holds its page count) and its HTML."""
     from core.pdf import render_pdf as render
 
-    return render("pdf/inzage.html", {"inzage": inzage}, language=language or settings.LANGUAGE_CODE)
-
-
-def count_pages(pdf: bytes) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+    return render(
+        "pdf/inzage.html", {"inzage": inzage}, language=language or settings.LANGUAGE_CODE
+    )
 
 
 def render_json(inzage: Inzage) -> bytes:
     return json.dumps(inzage.as_dict(), ensure_ascii=False, indent=2).encode()
-
-
-def neutralise(value: str) -> str:
-    """Prefix a quote to a cell a spreadsheet would run as a formula (CSV injection)."""
-    value = str(value)
-    return "'" + value if value and value.startswith(FORMULA_PREFIXES) else value
-
-
-def csv_bytes(header: list[str], rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow([neutralise(h) for h in header])
-    for row in rows:
-        writer.writerow([neutralise(c) for c in row])
-    return ("\ufeff" + out.getvalue()).encode()
 
 
 def render_csv(inzage: Inzage) -> bytes:
@@ -286,9 +360,18 @@ def render_csv(inzage: Inzage) -> bytes:
         for g in c.gegevens:
             rows.append([_("data"), c.label, g.label, g.waarde])
         for i in c.items:
-            rows.append([_("dossier"), c.label, f"{i.datum} {i.titel}", f"{i.inhoud} ({_('source')}: {i.bron})"])
+            rows.append(
+                [
+                    _("dossier"),
+                    c.label,
+                    f"{i.datum} {i.titel}",
+                    f"{i.inhoud} ({_('source')}: {i.bron})",
+                ]
+            )
     for t in inzage.toestemmingen:
-        rows.append([_("consent"), t["doel"], t["schooljaar"], f"{t['gegeven']} ({t['door']}, {t['op']})"])
+        rows.append(
+            [_("consent"), t["doel"], t["schooljaar"], f"{t['gegeven']} ({t['door']}, {t['op']})"]
+        )
     for v in inzage.verstrekkingen:
         rows.append([_("disclosed to"), v["ontvanger"], v["op"], v["gegevens"]])
     with translation.override(settings.LANGUAGE_CODE):

@@ -2,11 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DateInput
 from leerlingen.forms import DeciderField
 
 from .models import IdDocument, Kanaal, Soort, Uitkomst
-
-DATE = {"type": "date"}
 
 
 class PortalRequestForm(forms.Form):
@@ -14,13 +13,19 @@ class PortalRequestForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("For whom"))
     soort = forms.ChoiceField(
-        label=_("What do you ask?"), choices=Soort.choices, widget=forms.RadioSelect,
+        label=_("What do you ask?"),
+        choices=Soort.choices,
+        widget=forms.RadioSelect,
     )
     omschrijving = forms.CharField(
-        label=_("Explanation"), required=False, max_length=4000,
+        label=_("Explanation"),
+        required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("For a correction: what is wrong and what it should be. For an objection: your reasons. "
-                    "You do not need to explain a request to see the data."),
+        help_text=_(
+            "For a correction: what is wrong and what it should be. For an objection: your reasons. "
+            "You do not need to explain a request to see the data."
+        ),
     )
 
     def __init__(self, *args, kinderen, **kwargs):
@@ -29,8 +34,14 @@ class PortalRequestForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("soort") in (Soort.RECTIFICATIE, Soort.BEZWAAR) and not (data.get("omschrijving") or "").strip():
-            self.add_error("omschrijving", _("Tell the school what is wrong, or the grounds of your objection."))
+        if (
+            data.get("soort") in (Soort.RECTIFICATIE, Soort.BEZWAAR)
+            and not (data.get("omschrijving") or "").strip()
+        ):
+            self.add_error(
+                "omschrijving",
+                _("Tell the school what is wrong, or the grounds of your objection."),
+            )
         return data
 
 
@@ -47,11 +58,16 @@ class StaffRequestForm(forms.Form):
         label=_("Received through"), choices=[c for c in Kanaal.choices if c[0] != Kanaal.PORTAAL]
     )
     ontvangen_op = forms.DateField(
-        label=_("Date received"), widget=forms.DateInput(attrs=DATE),
-        help_text=_("The date the school received the letter or e-mail: the deadline counts from it."),
+        label=_("Date received"),
+        widget=DateInput(),
+        help_text=_(
+            "The date the school received the letter or e-mail: the deadline counts from it."
+        ),
     )
     omschrijving = forms.CharField(
-        label=_("The request in the requester's words"), required=False, max_length=4000,
+        label=_("The request in the requester's words"),
+        required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -68,39 +84,57 @@ class StaffRequestForm(forms.Form):
 
 class AppointmentForm(forms.Form):
     afspraak_op = forms.DateTimeField(
-        label=_("Appointment to check identity"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        label=_("Appointment to check identity"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
 
 class IdentityForm(forms.Form):
     """That a legal ID document was shown, and its kind. There is deliberately no field for a copy or number."""
 
-    document_soort = forms.ChoiceField(label=_("Kind of ID document shown"), choices=IdDocument.choices)
+    document_soort = forms.ChoiceField(
+        label=_("Kind of ID document shown"), choices=IdDocument.choices
+    )
     bevestiging = forms.BooleanField(
-        label=_("I saw the document and it belongs to the requester. No copy was made and no number written down."),
+        label=_(
+            "I saw the document and it belongs to the requester. No copy was made and no number written down."
+        ),
     )
 
 
 class ExtensionForm(forms.Form):
     maanden = forms.TypedChoiceField(
-        label=_("Extend by"), coerce=int, choices=[(1, _("1 month")), (2, _("2 months"))],
+        label=_("Extend by"),
+        coerce=int,
+        choices=[(1, _("1 month")), (2, _("2 months"))],
     )
-    reden = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reden = forms.CharField(
+        label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
     gemeld_op = forms.DateField(
-        label=_("Requester told on"), widget=forms.DateInput(attrs=DATE),
-        help_text=_("AVG art. 12(3): the requester is told of the extension and its reasons before the first deadline."),
+        label=_("Requester told on"),
+        widget=DateInput(),
+        help_text=_(
+            "AVG art. 12(3): the requester is told of the extension and its reasons before the first deadline."
+        ),
     )
 
 
 class SubmitForm(forms.Form):
     uitkomst = forms.ChoiceField(label=_("Proposed decision"), choices=Uitkomst.choices)
     motivering = forms.CharField(
-        label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
+        label=_("Reasons"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
         help_text=_("Sent to the requester in the decision letter. No names of others."),
     )
     gewijzigde_velden = forms.MultipleChoiceField(
-        label=_("Corrected fields"), required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("Correct the data through the normal edit page first (the history records it); the fields changed since receipt are ticked."),
+        label=_("Corrected fields"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Correct the data through the normal edit page first (the history records it); the fields changed since receipt are ticked."
+        ),
     )
 
     def __init__(self, *args, velden_choices=None, **kwargs):
@@ -113,15 +147,24 @@ class SubmitForm(forms.Form):
 
 class ReviewForm(forms.Form):
     uitkomst = forms.ChoiceField(label=_("Decision"), choices=Uitkomst.choices)
-    motivering = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    motivering = forms.CharField(
+        label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
     achtergehouden = forms.TypedMultipleChoiceField(
-        label=_("Withhold from the export"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple,
-        help_text=_("Only to protect the rights of others (AVG art. 15(4)); the decision is then 'partly granted'."),
+        label=_("Withhold from the export"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Only to protect the rights of others (AVG art. 15(4)); the decision is then 'partly granted'."
+        ),
     )
 
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["achtergehouden"].choices = [(i.pk, f"{i.datum:%d-%m-%Y} {i.titel}") for i in items]
+        self.fields["achtergehouden"].choices = [
+            (i.pk, f"{i.datum:%d-%m-%Y} {i.titel}") for i in items
+        ]
 
     def clean(self):
         data = super().clean()
@@ -131,12 +174,16 @@ class ReviewForm(forms.Form):
 
 
 class SendBackForm(forms.Form):
-    opmerking = forms.CharField(label=_("What should change"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    opmerking = forms.CharField(
+        label=_("What should change"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
 
 
 class InformedForm(forms.Form):
     niet_mogelijk_reden = forms.CharField(
-        label=_("Or: why informing this recipient is impossible"), required=False, max_length=1000,
+        label=_("Or: why informing this recipient is impossible"),
+        required=False,
+        max_length=1000,
     )
 
 

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
 from simple_history.models import HistoricalRecords
 
 from core.crypto import EncryptedTextField
@@ -87,68 +88,126 @@ class Verzoek(models.Model):
         "leerlingen.School", models.PROTECT, related_name="verzoeken", verbose_name=_("school")
     )
     leerling = models.ForeignKey(
-        "leerlingen.Leerling", models.CASCADE, null=True, blank=True, related_name="verzoeken",
-        verbose_name=_("pupil"), help_text=_("Empty once the pupil's data have been erased."),
+        "leerlingen.Leerling",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="verzoeken",
+        verbose_name=_("pupil"),
+        help_text=_("Empty once the pupil's data have been erased."),
     )
     soort = models.CharField(_("kind of request"), max_length=20, choices=Soort.choices)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ONTVANGEN)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ONTVANGEN
+    )
     indiener_rol = models.CharField(_("requester"), max_length=10, choices=IndienerRol.choices)
     indiener_ouder = models.ForeignKey(
-        "leerlingen.Ouder", models.SET_NULL, null=True, blank=True, related_name="verzoeken",
+        "leerlingen.Ouder",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="verzoeken",
         verbose_name=_("requesting parent"),
     )
     kanaal = models.CharField(_("received through"), max_length=10, choices=Kanaal.choices)
     omschrijving = EncryptedTextField(
-        _("the request in the requester's words"), blank=True,
-        help_text=_("What is asked; for a rectification what is wrong, for an objection the grounds. Stored encrypted."),
+        _("the request in the requester's words"),
+        blank=True,
+        help_text=_(
+            "What is asked; for a rectification what is wrong, for an objection the grounds. Stored encrypted."
+        ),
     )
     ontvangen_op = models.DateField(
-        _("received on"), help_text=_("The date the school received the request (Europe/Amsterdam); the deadline counts from it.")
+        _("received on"),
+        help_text=_(
+            "The date the school received the request (Europe/Amsterdam); the deadline counts from it."
+        ),
     )
     vastgelegd_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     vastgelegd_op = models.DateTimeField(_("recorded at"), default=timezone.now)
-    eerste_termijn = models.DateField(_("first deadline"), help_text=_("Four weeks after receipt (the school's promise)."))
-    uiterste_datum = models.DateField(_("deadline"), db_index=True, help_text=_("The first deadline, moved by an extension."))
+    eerste_termijn = models.DateField(
+        _("first deadline"), help_text=_("Four weeks after receipt (the school's promise).")
+    )
+    uiterste_datum = models.DateField(
+        _("deadline"), db_index=True, help_text=_("The first deadline, moved by an extension.")
+    )
     verlenging_maanden = models.PositiveSmallIntegerField(
         _("extension in months"), default=0, validators=[MaxValueValidator(2)]
     )
     verlenging_reden = models.TextField(_("reasons for the extension"), blank=True)
     verlenging_gemeld_op = models.DateField(
-        _("requester told of the extension on"), null=True, blank=True,
+        _("requester told of the extension on"),
+        null=True,
+        blank=True,
         help_text=_("AVG art. 12(3): before the first deadline."),
     )
     afspraak_op = models.DateTimeField(
-        _("appointment"), null=True, blank=True, help_text=_("The appointment the school planned to check identity.")
+        _("appointment"),
+        null=True,
+        blank=True,
+        help_text=_("The appointment the school planned to check identity."),
     )
     id_gecontroleerd_op = models.DateTimeField(_("identity checked at"), null=True, blank=True)
     id_gecontroleerd_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("identity checked by"),
     )
     id_document_soort = models.CharField(
-        _("kind of ID document shown"), max_length=20, choices=IdDocument.choices, blank=True,
+        _("kind of ID document shown"),
+        max_length=20,
+        choices=IdDocument.choices,
+        blank=True,
         help_text=_("Only the kind: never a copy or the document number."),
     )
     behandelaar = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("handler")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handler"),
     )
     voorbereid_op = models.DateTimeField(_("prepared at"), null=True, blank=True)
     beoordelaar = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("reviewer")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewer"),
     )
     besloten_op = models.DateTimeField(_("decided at"), null=True, blank=True)
     uitkomst = models.CharField(_("outcome"), max_length=12, choices=Uitkomst.choices, blank=True)
-    motivering = models.TextField(_("reasons for the decision"), blank=True, help_text=_("Sent to the requester. No names of others."))
+    motivering = models.TextField(
+        _("reasons for the decision"),
+        blank=True,
+        help_text=_("Sent to the requester. No names of others."),
+    )
     beantwoord_op = models.DateTimeField(_("answered at"), null=True, blank=True)
     teruggestuurd_reden = models.TextField(_("director's comment when sent back"), blank=True)
     achtergehouden = models.JSONField(
-        _("dossier items withheld"), default=list, blank=True,
-        help_text=_("Ids of dossier items the director withholds from the access export (AVG art. 15(4))."),
+        _("dossier items withheld"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Ids of dossier items the director withholds from the access export (AVG art. 15(4))."
+        ),
     )
     gewijzigde_velden = models.JSONField(
-        _("corrected fields"), default=list, blank=True,
+        _("corrected fields"),
+        default=list,
+        blank=True,
         help_text=_("For a rectification: the codes of the fields that were corrected."),
     )
     history = HistoricalRecords()
@@ -188,16 +247,33 @@ class Beperking(models.Model):
         "leerlingen.Leerling", models.CASCADE, related_name="beperkingen", verbose_name=_("pupil")
     )
     verzoek = models.ForeignKey(
-        Verzoek, models.SET_NULL, null=True, blank=True, related_name="beperkingen", verbose_name=_("request")
+        Verzoek,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="beperkingen",
+        verbose_name=_("request"),
     )
-    reden = models.CharField(_("ground"), max_length=300, help_text=_("Why processing is restricted. No names."))
+    reden = models.CharField(
+        _("ground"), max_length=300, help_text=_("Why processing is restricted. No names.")
+    )
     ingesteld_op = models.DateTimeField(_("restricted from"), default=timezone.now)
     ingesteld_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("set by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("set by"),
     )
     opgeheven_op = models.DateTimeField(_("lifted at"), null=True, blank=True)
     opgeheven_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("lifted by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lifted by"),
     )
     opheffing_reden = models.CharField(_("reason for lifting"), max_length=300, blank=True)
     history = HistoricalRecords()
@@ -218,24 +294,71 @@ class Beperking(models.Model):
         return self.opgeheven_op is None
 
 
-class Rectificatiemelding(models.Model):
-    """A follow-up of a rectification: one recipient that received the corrected fields must be
-    told (AVG art. 19, seed 003)."""
+class Correctiebron(models.TextChoices):
+    VERZOEK = "verzoek", _("rectification request")
+    REGISTER = "register", _("edit in the register")
+    IMPORT = "import", _("import")
 
-    verzoek = models.ForeignKey(Verzoek, models.CASCADE, related_name="meldingen", verbose_name=_("request"))
+
+class Rectificatiemelding(models.Model):
+    """A follow-up of a correction: one recipient that received the corrected fields must be
+    told (AVG art. 19, seed 003). Made by a rectification request, or by a correction made
+    directly in the register or by an import (then without a request, for the pupil)."""
+
+    verzoek = models.ForeignKey(
+        Verzoek,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="meldingen",
+        verbose_name=_("request"),
+    )
+    leerling = models.ForeignKey(
+        "leerlingen.Leerling",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pupil"),
+    )
+    school = models.ForeignKey(
+        "leerlingen.School",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("school"),
+    )
+    bron = models.CharField(
+        _("corrected by"),
+        max_length=10,
+        choices=Correctiebron.choices,
+        default=Correctiebron.VERZOEK,
+    )
+    aangemaakt = models.DateTimeField(_("created"), default=timezone.now)
     ontvanger = models.ForeignKey(
         "delen.Ontvanger", models.PROTECT, related_name="+", verbose_name=_("recipient")
     )
     ontvanger_naam = models.CharField(_("recipient"), max_length=200)
-    verstrekkingen = models.JSONField(_("disclosures"), default=list, help_text=_("References of the disclosures concerned."))
+    verstrekkingen = models.JSONField(
+        _("disclosures"), default=list, help_text=_("References of the disclosures concerned.")
+    )
     velden = models.JSONField(_("corrected fields it received"), default=list)
     geinformeerd_op = models.DateField(_("informed on"), null=True, blank=True)
     geinformeerd_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("informed by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("informed by"),
     )
     niet_mogelijk_reden = models.TextField(
-        _("why informing is impossible"), blank=True,
-        help_text=_("Only when informing is impossible or takes a disproportionate effort (AVG art. 19)."),
+        _("why informing is impossible"),
+        blank=True,
+        help_text=_(
+            "Only when informing is impossible or takes a disproportionate effort (AVG art. 19)."
+        ),
     )
     history = HistoricalRecords()
 
@@ -245,7 +368,11 @@ class Rectificatiemelding(models.Model):
         verbose_name = _("rectification follow-up")
         verbose_name_plural = _("rectification follow-ups")
         ordering = ["verzoek", "ontvanger_naam"]
-        constraints = [models.UniqueConstraint(fields=["verzoek", "ontvanger"], name="rectificatiemelding_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["verzoek", "ontvanger"], name="rectificatiemelding_unique"
+            )
+        ]
 
     def __str__(self):
         return self.ontvanger_naam
@@ -263,7 +390,9 @@ class Termijnsignaal(models.Model):
         DAG = "dag", _("on the day of the deadline (director)")
         VERLOPEN = "verlopen", _("deadline passed (director and FG)")
 
-    verzoek = models.ForeignKey(Verzoek, models.CASCADE, related_name="signalen", verbose_name=_("request"))
+    verzoek = models.ForeignKey(
+        Verzoek, models.CASCADE, related_name="signalen", verbose_name=_("request")
+    )
     soort = models.CharField(_("kind"), max_length=10, choices=Soort.choices)
     uiterste_datum = models.DateField(_("deadline"))
     aangemaakt_op = models.DateTimeField(_("created at"), default=timezone.now)
@@ -278,7 +407,9 @@ class Termijnsignaal(models.Model):
         verbose_name_plural = _("deadline warnings")
         ordering = ["-aangemaakt_op"]
         constraints = [
-            models.UniqueConstraint(fields=["verzoek", "soort", "uiterste_datum"], name="termijnsignaal_unique")
+            models.UniqueConstraint(
+                fields=["verzoek", "soort", "uiterste_datum"], name="termijnsignaal_unique"
+            )
         ]
 
     def __str__(self):
@@ -297,7 +428,9 @@ class Document(models.Model):
         AFSCHRIFT_CSV = "afschrift_csv", _("data for transfer (CSV)")
         BESLUIT = "besluit", _("decision letter (PDF)")
 
-    verzoek = models.ForeignKey(Verzoek, models.CASCADE, related_name="documenten", verbose_name=_("request"))
+    verzoek = models.ForeignKey(
+        Verzoek, models.CASCADE, related_name="documenten", verbose_name=_("request")
+    )
     leerling = models.ForeignKey(
         "leerlingen.Leerling", models.CASCADE, null=True, related_name="+", verbose_name=_("pupil")
     )
@@ -309,7 +442,12 @@ class Document(models.Model):
     grootte = models.PositiveIntegerField(_("size in bytes"))
     aangemaakt_op = models.DateTimeField(_("made at"), default=timezone.now)
     aangemaakt_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("made by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("made by"),
     )
     definitief = models.BooleanField(
         _("final"), default=False, help_text=_("A preview for the director's review is not final.")
@@ -343,13 +481,20 @@ class Document(models.Model):
 class Kopie(models.Model):
     """A copy handed over: the first is free, further copies follow the school's fee table (AVG art. 15(3))."""
 
-    verzoek = models.ForeignKey(Verzoek, models.CASCADE, related_name="kopieen", verbose_name=_("request"))
+    verzoek = models.ForeignKey(
+        Verzoek, models.CASCADE, related_name="kopieen", verbose_name=_("request")
+    )
     nummer = models.PositiveSmallIntegerField(_("copy number"))
     paginas = models.PositiveIntegerField(_("pages"))
     kosten = models.DecimalField(_("fee (EUR)"), max_digits=7, decimal_places=2)
     aangemaakt_op = models.DateTimeField(_("made at"), default=timezone.now)
     aangemaakt_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("made by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("made by"),
     )
     history = HistoricalRecords()
 
@@ -359,7 +504,9 @@ class Kopie(models.Model):
         verbose_name = _("copy")
         verbose_name_plural = _("copies")
         ordering = ["verzoek", "nummer"]
-        constraints = [models.UniqueConstraint(fields=["verzoek", "nummer"], name="kopie_unique_nummer")]
+        constraints = [
+            models.UniqueConstraint(fields=["verzoek", "nummer"], name="kopie_unique_nummer")
+        ]
 
     def __str__(self):
         return f"{self.verzoek.kenmerk} #{self.nummer}"
@@ -369,23 +516,41 @@ class VerzoekInstellingen(models.Model):
     """A school's rules for requests: the deadline and the copy-fee table (seed 003 by default)."""
 
     school = models.OneToOneField(
-        "leerlingen.School", models.CASCADE, related_name="verzoekinstellingen", verbose_name=_("school")
+        "leerlingen.School",
+        models.CASCADE,
+        related_name="verzoekinstellingen",
+        verbose_name=_("school"),
     )
     termijn_weken = models.PositiveSmallIntegerField(
-        _("deadline in weeks"), default=4, validators=[MinValueValidator(1), MaxValueValidator(4)],
-        help_text=_("Answer within this many weeks after receipt. The school's promise is four weeks (privacy statement 003); the AVG allows one month at most."),
+        _("deadline in weeks"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text=_(
+            "Answer within this many weeks after receipt. The school's promise is four weeks (privacy statement 003); the AVG allows one month at most."
+        ),
     )
     prijs_per_pagina = models.DecimalField(
-        _("fee per page (EUR)"), max_digits=5, decimal_places=2, default=Decimal("0.23"),
+        _("fee per page (EUR)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.23"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     maximum = models.DecimalField(
-        _("maximum fee (EUR)"), max_digits=6, decimal_places=2, default=Decimal("4.50"),
+        _("maximum fee (EUR)"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("4.50"),
         validators=[MinValueValidator(Decimal("0"))],
     )
-    drempel_paginas = models.PositiveIntegerField(_("pages above which the higher maximum applies"), default=100)
+    drempel_paginas = models.PositiveIntegerField(
+        _("pages above which the higher maximum applies"), default=100
+    )
     maximum_boven_drempel = models.DecimalField(
-        _("maximum fee above that number of pages (EUR)"), max_digits=6, decimal_places=2, default=Decimal("22.50"),
+        _("maximum fee above that number of pages (EUR)"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("22.50"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     history = HistoricalRecords()

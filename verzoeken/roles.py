@@ -10,15 +10,33 @@ from leerlingen.roles import sync_app_permissions
 
 VERZOEKEN_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Rol.DIRECTEUR: {
-        "verzoek": ("view", "approve"), "beperking": ("view",), "rectificatiemelding": ("view",),
-        "kopie": ("view",), "termijnsignaal": ("view",), "verzoekinstellingen": ("view", "change"),
+        "verzoek": ("view", "approve"),
+        "beperking": ("view",),
+        "rectificatiemelding": ("view",),
+        "kopie": ("view",),
+        "termijnsignaal": ("view",),
+        "verzoekinstellingen": ("view", "change"),
     },
-    Rol.IB: {"verzoek": ("view",), "beperking": ("view",), "rectificatiemelding": ("view",), "kopie": ("view",)},
-    Rol.ADMINISTRATIE: {"verzoek": ("view",), "beperking": ("view",), "rectificatiemelding": ("view",), "kopie": ("view",)},
+    Rol.IB: {
+        "verzoek": ("view",),
+        "beperking": ("view",),
+        "rectificatiemelding": ("view",),
+        "kopie": ("view",),
+    },
+    Rol.ADMINISTRATIE: {
+        "verzoek": ("view",),
+        "beperking": ("view",),
+        "rectificatiemelding": ("view",),
+        "kopie": ("view",),
+    },
     Rol.LEERKRACHT: {},
     Rol.FG: {
-        "verzoek": ("view",), "beperking": ("view",), "rectificatiemelding": ("view",), "kopie": ("view",),
-        "termijnsignaal": ("view",), "verzoekinstellingen": ("view",),
+        "verzoek": ("view",),
+        "beperking": ("view",),
+        "rectificatiemelding": ("view",),
+        "kopie": ("view",),
+        "termijnsignaal": ("view",),
+        "verzoekinstellingen": ("view",),
     },
     Rol.BESTUUR: {},
 }

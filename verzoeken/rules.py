@@ -7,14 +7,23 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from leerlingen import custody
-from leerlingen.models import Leerling
+from leerlingen.models import Bewaarcategorie, Gegevenscategorie, Leerling
 
 MESSAGES = {
-    "no_gezag": _("Only a parent with parental authority (gezag) may file a request for this pupil."),
-    "from_16": _("From the age of 16 the pupil exercises these rights: the pupil files the request."),
+    "no_gezag": _(
+        "Only a parent with parental authority (gezag) may file a request for this pupil."
+    ),
+    "from_16": _(
+        "From the age of 16 the pupil exercises these rights: the pupil files the request."
+    ),
+    "from_18": _(
+        "The pupil is 18 or older: a parent may file a request about them only with the pupil's "
+        "authorisation, which the pupil gives in the portal."
+    ),
     "under_16": _("Until the age of 16 a parent with parental authority files the request."),
     "no_decider": _("You can only file requests for your own children or for yourself."),
 }
@@ -26,9 +35,13 @@ class RequestRefused(ValidationError):
         self.rule = code
 
 
-def check_may_file(*, leerling: Leerling, ouder=None, door_leerling: bool = False, on: date | None = None) -> None:
+def check_may_file(
+    *, leerling: Leerling, ouder=None, door_leerling: bool = False, on: date | None = None
+) -> None:
     """Raise ``RequestRefused`` unless this requester may file for this pupil (``custody``, seeds 003, 004)."""
-    refused = custody.refusal(leerling, ouder=ouder, door_leerling=door_leerling, on=on)
+    refused = custody.refusal(
+        leerling, ouder=ouder, door_leerling=door_leerling, on=on, request=True
+    )
     if refused is not None:
         raise RequestRefused(refused.value)
 
@@ -42,7 +55,11 @@ def copy_fee(*, paginas: int, kopie_nummer: int, instellingen) -> Decimal:
     if kopie_nummer <= 1 or paginas <= 0:
         return Decimal("0.00")
     fee = instellingen.prijs_per_pagina * paginas
-    cap = instellingen.maximum_boven_drempel if paginas > instellingen.drempel_paginas else instellingen.maximum
+    cap = (
+        instellingen.maximum_boven_drempel
+        if paginas > instellingen.drempel_paginas
+        else instellingen.maximum
+    )
     return min(fee, cap).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
@@ -61,7 +78,9 @@ class ErasureObstacle:
         return str(self.bericht)
 
 
-def erasure_obstacles(leerling: Leerling, *, today: date | None = None, own_request: str = "") -> list[ErasureObstacle]:
+def erasure_obstacles(
+    leerling: Leerling, *, today: date | None = None, own_request: str = ""
+) -> list[ErasureObstacle]:
     """Check the legal duties to keep before the whole pupil record may be erased on request.
 
     - an active legal hold (a dispute, an inspection, another open request): no date;
@@ -70,6 +89,7 @@ def erasure_obstacles(leerling: Leerling, *, today: date | None = None, own_requ
     The school's own longer terms do not stand in the way of a request: only the law does.
     """
     from leerlingen.models import Bewaarcategorie, Blokkade
+    from leerlingen.retention.models import duration_text
     from leerlingen.retention.rules import DEFAULT_TERMS, add_term
 
     today = today or timezone.localdate()
@@ -78,72 +98,124 @@ def erasure_obstacles(leerling: Leerling, *, today: date | None = None, own_requ
     hold = (
         Blokkade.objects.filter(leerling_id=leerling.pk, opgeheven_op__isnull=True)
         .exclude(reden=Blokkade.Reden.OPEN_VERZOEK, toelichting=own_request or None)
-        .order_by("ingesteld_op").first()
+        .order_by("ingesteld_op")
+        .first()
     )
     if hold is not None:
-        out.append(ErasureObstacle(
-            "blokkade",
-            _("A legal hold is active (%(reden)s): nothing of this pupil is erased until it is lifted.")
-            % {"reden": hold.get_reden_display()},
-        ))
+        out.append(
+            ErasureObstacle(
+                "blokkade",
+                _(
+                    "A legal hold is active (%(reden)s): nothing of this pupil is erased until it is lifted."
+                )
+                % {"reden": hold.get_reden_display()},
+            )
+        )
     rule = DEFAULT_TERMS[Bewaarcategorie.LEERLINGADMINISTRATIE]
     months = rule.minimum_maanden or 0
     left = leerling.datum_uitschrijving
+    term = duration_text(*divmod(months, 12))  # "5 years", never "60 months"
     if left is None or left > today:
-        out.append(ErasureObstacle(
-            "leerlingadministratie",
-            _("The pupil is enrolled: the school must keep the pupil administration (%(rule)s). "
-              "Erasure is possible %(months)d months after the pupil leaves.") % {"rule": rule.grondslag, "months": months},
-        ))
+        out.append(
+            ErasureObstacle(
+                "leerlingadministratie",
+                _(
+                    "The pupil is enrolled: the school must keep the pupil administration (%(rule)s). "
+                    "Erasure is possible %(term)s after the pupil leaves."
+                )
+                % {"rule": rule.grondslag, "term": term},
+            )
+        )
     else:
         possible = add_term(left, jaren=0, maanden=months)
         if possible > today:
-            out.append(ErasureObstacle(
-                "leerlingadministratie",
-                _("The retention term of the pupil administration is still running (%(rule)s). "
-                  "Erasure is possible from %(date)s.") % {"rule": rule.grondslag, "date": possible.strftime("%d-%m-%Y")},
-                possible,
-            ))
+            out.append(
+                ErasureObstacle(
+                    "leerlingadministratie",
+                    _(
+                        "The retention term of the pupil administration is still running (%(rule)s). "
+                        "Erasure is possible from %(date)s (%(term)s after the pupil left on %(left)s)."
+                    )
+                    % {
+                        "rule": rule.grondslag,
+                        "date": date_format(possible, "j F Y"),
+                        "term": term,
+                        "left": date_format(left, "j F Y"),
+                    },
+                    possible,
+                )
+            )
     return out
+
+
+# --- erasure per category (AVG art. 17) --------------------------------------------------------
+
+# Dossier items the school keeps without a legal duty, or only on consent: erased on request even
+# while the rest of the file must be kept. Images are kept only on consent; the care dossier
+# (guidance, medical, religion) has a school term, not a legal one (leerlingen/retention/rules.py).
+ERASABLE_CATEGORIES = (
+    (Gegevenscategorie.BEELD, _("held on consent")),
+    (Gegevenscategorie.BEGELEIDING, _("no legal duty to keep")),
+    (Gegevenscategorie.MEDISCH, _("no legal duty to keep")),
+    (Gegevenscategorie.RELIGIE, _("no legal duty to keep")),
+)
+
+
+@dataclass
+class ErasurePart:
+    """A part of a pupil's file that an erasure request can erase now: the category, why, the items."""
+
+    categorie: str
+    waarom: str
+    item_ids: list[int]
+
+    @property
+    def label(self) -> str:
+        return str(Gegevenscategorie(self.categorie).label)
+
+
+def erasure_parts(leerling: Leerling, *, today: date | None = None, own_request: str = ""):
+    """An erasure request decided per category: (what can be erased now, what must be kept and why).
+
+    Kept: the pupil record (pupil administration) and the study progress under their legal terms,
+    each with the rule and the date from which erasure is possible; everything while a legal hold
+    is active. Erased: the dossier items held on consent or without a legal duty to keep.
+    """
+    from leerlingen.models import DossierItem
+    from leerlingen.retention.rules import DEFAULT_TERMS
+
+    keep = erasure_obstacles(leerling, today=today, own_request=own_request)
+    if any(o.regel == "blokkade" for o in keep):
+        return [], keep
+    items: dict[str, list[int]] = {}
+    for pk, categorie in DossierItem.objects.filter(leerling_id=leerling.pk).values_list(
+        "pk", "categorie"
+    ):
+        items.setdefault(categorie, []).append(pk)
+    erase = [
+        ErasurePart(categorie, str(waarom), sorted(items[categorie]))
+        for categorie, waarom in ERASABLE_CATEGORIES
+        if items.get(categorie)
+    ]
+    if keep and items.get(Gegevenscategorie.STUDIEVOORTGANG):
+        rule = DEFAULT_TERMS[Bewaarcategorie.EXAMENS]
+        keep.append(
+            ErasureObstacle(
+                "examens",
+                _("Study progress and exam data are kept under their legal term (%(rule)s).")
+                % {"rule": rule.grondslag},
+            )
+        )
+    return erase, keep
 
 
 # --- restriction (AVG art. 18) -----------------------------------------------------------------
 
 
-def is_restricted(leerling) -> bool:
-    """Whether processing of this pupil's data is restricted: kept, but not used or disclosed."""
+def active_restrictions():
+    """The restrictions in force (rows with a ``leerling_id``): processing of those pupils is
+    restricted, kept but not used or disclosed. The register answers for every app
+    (``leerlingen.restriction``); this is its source, registered in ``VerzoekenConfig.ready``."""
     from .models import Beperking
 
-    pk = getattr(leerling, "pk", leerling)
-    return Beperking.objects.filter(leerling_id=pk, opgeheven_op__isnull=True).exists()
-
-
-def restricted_ids(leerling_ids) -> set[int]:
-    """The ids among ``leerling_ids`` whose processing is restricted (one query)."""
-    from .models import Beperking
-
-    return set(
-        Beperking.objects.filter(leerling_id__in=list(leerling_ids), opgeheven_op__isnull=True)
-        .values_list("leerling_id", flat=True)
-    )
-
-
-def with_restriction_flag(leerlingen_qs):
-    """Annotate ``beperking_actief`` on a pupil queryset, so a list of pupils is checked for
-    restriction without a query per pupil (``delen.rules.is_restricted`` reads the annotation)."""
-    from django.db.models import Exists, OuterRef
-
-    from .models import Beperking
-
-    return leerlingen_qs.annotate(
-        beperking_actief=Exists(Beperking.objects.filter(leerling_id=OuterRef("pk"), opgeheven_op__isnull=True))
-    )
-
-
-def exclude_restricted(leerlingen_qs):
-    """A pupil queryset without the restricted pupils: for every export that uses pupil data."""
-    from .models import Beperking
-
-    return leerlingen_qs.exclude(
-        id__in=Beperking.objects.filter(opgeheven_op__isnull=True).values("leerling_id")
-    )
+    return Beperking.objects.filter(opgeheven_op__isnull=True)

@@ -63,3 +63,13 @@ def recordable_pupils(user):
     if user.is_superuser:
         return Leerling.objects.all()
     return Leerling.objects.filter(school_id__in=handler_school_ids(user))
+
+
+def request_terms(school):
+    """The school's request settings (its own, or the defaults), without writing them: the
+    privacy statement publishes them (``leerlingen.registry.request_terms``)."""
+    from .models import VerzoekInstellingen
+
+    return VerzoekInstellingen.objects.filter(school=school).first() or VerzoekInstellingen(
+        school=school
+    )

@@ -16,17 +16,17 @@ DEADLINE_WARNING = "verzoeken.termijnsignaal"
 def check_deadlines() -> int:
     """Warn the handler a week before a request's deadline, the director on the day, and the director
     and FG when it has passed. Idempotent: one warning per request, kind and deadline."""
-    from .services import create_deadline_warnings
+    from .services.notifications import create_deadline_warnings
 
     return len(create_deadline_warnings())
 
 
 def enqueue_deadline_warning(signaal_id: int) -> None:
-    outbox.enqueue(DEADLINE_WARNING, key=f"{DEADLINE_WARNING}:{signaal_id}", signaal_id=signaal_id)
+    outbox.notify(DEADLINE_WARNING, signaal_id=signaal_id)
 
 
 @outbox.handler(DEADLINE_WARNING)
 def send_deadline_warning(*, signaal_id: int) -> None:
-    from .services import send_deadline_warning as send
+    from .services.notifications import send_deadline_warning as send
 
     send(signaal_id)

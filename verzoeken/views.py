@@ -2,23 +2,26 @@
 the request page with its steps, the director's review, and the register with its CSV export.
 
 Thin views: rows come from ``selectors.staff_requests`` (built on ``access.py``), every step is a
-function of ``services.py`` that the state machine checks. A request out of reach answers 404.
+function of ``services/steps.py`` that the state machine checks. A request out of reach answers 404.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.decorators import staff_required
+from core.history import reason_label
+from core.pagination import paginate
+from core.spreadsheet import csv_response
+from core.templatetags.geld import format_euro
 from leerlingen import audit, custody
 from leerlingen.models import DossierItem
 
-from . import exports, forms, services, workflow
+from . import exports, forms, workflow
 from .models import Beperking, Document, Kanaal, Rectificatiemelding, Soort, Status, Verzoek
 from .rules import RequestRefused
 from .selectors import (
@@ -28,26 +31,48 @@ from .selectors import (
     staff_requests,
     with_deadline,
 )
+from .services import common, documents, notifications, steps
 from .workflow import TransitionRefused
 
 # The fields a rectification can correct: the pupil's own record, the parents' contact data and
 # the dossier (derived fields such as the BRIN or pseudonymous keys are not the pupil's data).
 CORRECTABLE = {
-    "leerlingnummer", "bsn", "voornamen", "roepnaam", "tussenvoegsel", "achternaam", "geboortedatum", "geslacht",
-    "geboorteplaats", "nationaliteit", "straat", "huisnummer", "postcode", "woonplaats", "telefoon", "email",
-    "eck_id", "datum_inschrijving", "datum_uitschrijving", "ouders_contact", "dossier_studievoortgang",
-    "dossier_begeleiding", "dossier_medisch", "dossier_religie",
+    "leerlingnummer",
+    "bsn",
+    "voornamen",
+    "roepnaam",
+    "tussenvoegsel",
+    "achternaam",
+    "geboortedatum",
+    "geslacht",
+    "geboorteplaats",
+    "nationaliteit",
+    "straat",
+    "huisnummer",
+    "postcode",
+    "woonplaats",
+    "telefoon",
+    "email",
+    "eck_id",
+    "datum_inschrijving",
+    "datum_uitschrijving",
+    "ouders_contact",
+    "dossier_studievoortgang",
+    "dossier_begeleiding",
+    "dossier_medisch",
+    "dossier_religie",
 }
-
-
-def staff_required(view):
-    return login_required(never_cache(view), login_url="admin:login")
 
 
 def _verzoek(request, pk):
     return get_object_or_404(
         staff_requests(request.user).select_related(
-            "school", "leerling", "indiener_ouder", "behandelaar", "id_gecontroleerd_door", "beoordelaar"
+            "school",
+            "leerling",
+            "indiener_ouder",
+            "behandelaar",
+            "id_gecontroleerd_door",
+            "beoordelaar",
         ),
         pk=pk,
     )
@@ -59,12 +84,23 @@ def _refused(request, exc: TransitionRefused):
 
 @staff_required
 def index(request):
-    rows = staff_requests(request.user).open().select_related("school", "leerling", "behandelaar").order_by("uiterste_datum", "id")
-    page = Paginator(rows, 50).get_page(request.GET.get("pagina"))
+    rows = (
+        staff_requests(request.user)
+        .open()
+        .select_related("school", "leerling", "behandelaar")
+        .order_by("uiterste_datum", "id")
+    )
+    page = paginate(request, rows, 50)
     with_deadline(page.object_list)
-    return render(request, "verzoeken/staf/index.html", {
-        "page": page, "may_record": may_record(request.user), "may_see_register": may_see_register(request.user),
-    })
+    return render(
+        request,
+        "verzoeken/staf/index.html",
+        {
+            "page": page,
+            "may_record": may_record(request.user),
+            "may_see_register": may_see_register(request.user),
+        },
+    )
 
 
 @staff_required
@@ -75,7 +111,11 @@ def find_pupil(request):
     form = forms.FindPupilForm(request.POST or None)
     matches = []
     if request.method == "POST" and form.is_valid():
-        matches = list(recordable_pupils(request.user).filter(leerlingnummer=form.cleaned_data["leerlingnummer"].strip()).select_related("school")[:10])
+        matches = list(
+            recordable_pupils(request.user)
+            .filter(leerlingnummer=form.cleaned_data["leerlingnummer"].strip())
+            .select_related("school")[:10]
+        )
         if len(matches) == 1:
             return redirect("verzoeken:nieuw_leerling", leerling=matches[0].pk)
         if not matches:
@@ -86,28 +126,50 @@ def find_pupil(request):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def new(request, leerling: int):
-    pupil = get_object_or_404(recordable_pupils(request.user).select_related("school", "groep"), pk=leerling)
+    pupil = get_object_or_404(
+        recordable_pupils(request.user).select_related("school", "groep"), pk=leerling
+    )
     indieners = custody.deciders(pupil)
-    form = forms.StaffRequestForm(request.POST or None, indieners=indieners, initial={"ontvangen_op": timezone.localdate(), "kanaal": Kanaal.BRIEF})
+    form = forms.StaffRequestForm(
+        request.POST or None,
+        indieners=indieners,
+        initial={"ontvangen_op": timezone.localdate(), "kanaal": Kanaal.BRIEF},
+    )
     if request.method == "POST" and form.is_valid():
         indiener = form.cleaned_data["indiener"]
         try:
-            verzoek = services.file_request(
-                leerling=pupil, soort=form.cleaned_data["soort"], kanaal=form.cleaned_data["kanaal"],
-                ontvangen_op=form.cleaned_data["ontvangen_op"], omschrijving=form.cleaned_data["omschrijving"],
-                ouder=indiener.ouder, door_leerling=indiener.is_pupil, vastgelegd_door=request.user,
+            verzoek = steps.file_request(
+                leerling=pupil,
+                soort=form.cleaned_data["soort"],
+                kanaal=form.cleaned_data["kanaal"],
+                ontvangen_op=form.cleaned_data["ontvangen_op"],
+                omschrijving=form.cleaned_data["omschrijving"],
+                ouder=indiener.ouder,
+                door_leerling=indiener.is_pupil,
+                vastgelegd_door=request.user,
             )
         except (TransitionRefused, RequestRefused) as exc:
             form.add_error(None, exc.messages[0])
         else:
-            messages.success(request, _("Request %(kenmerk)s recorded. Deadline: %(date)s.") % {
-                "kenmerk": verzoek.kenmerk, "date": verzoek.uiterste_datum.strftime("%d-%m-%Y")})
+            messages.success(
+                request,
+                _("Request %(kenmerk)s recorded. Deadline: %(date)s.")
+                % {"kenmerk": verzoek.kenmerk, "date": verzoek.uiterste_datum.strftime("%d-%m-%Y")},
+            )
             return redirect("verzoeken:detail", pk=verzoek.pk)
-    return render(request, "verzoeken/staf/nieuw.html", {"leerling": pupil, "form": form, "indieners": indieners})
+    return render(
+        request,
+        "verzoeken/staf/nieuw.html",
+        {"leerling": pupil, "form": form, "indieners": indieners},
+    )
 
 
 def _history(verzoek):
-    rows = list(verzoek.history.select_related("history_user").order_by("history_date", "history_id"))
+    rows = list(
+        verzoek.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    for row in rows:
+        row.reason_label = reason_label(row.history_change_reason)
     return rows
 
 
@@ -116,35 +178,49 @@ def detail(request, pk: int):
     verzoek = _verzoek(request, pk)
     with_deadline([verzoek])
     user = request.user
-    is_director, is_handler = workflow.is_director(user, verzoek), workflow.is_handler(user, verzoek)
+    is_director, is_handler = (
+        workflow.is_director(user, verzoek),
+        workflow.is_handler(user, verzoek),
+    )
     steps = workflow.allowed_steps(verzoek, user, handler=is_handler, director=is_director)
     context = {
-        "verzoek": verzoek, "steps": steps, "history": _history(verzoek),
-        "meldingen": list(verzoek.meldingen.all()), "kopieen": list(verzoek.kopieen.all()),
+        "verzoek": verzoek,
+        "steps": steps,
+        "history": _history(verzoek),
+        "meldingen": list(verzoek.meldingen.all()),
+        "kopieen": list(verzoek.kopieen.all()),
         "documenten": list(verzoek.documenten.filter(definitief=True).order_by("soort")),
         "signalen": list(verzoek.signalen.all()),
-        "is_director": is_director, "is_handler": is_handler,
-        "identity_form": forms.IdentityForm(), "appointment_form": forms.AppointmentForm(),
+        "is_director": is_director,
+        "is_handler": is_handler,
+        "identity_form": forms.IdentityForm(),
+        "appointment_form": forms.AppointmentForm(),
         "extension_form": forms.ExtensionForm(initial={"gemeld_op": timezone.localdate()}),
-        "beperkingen": list(Beperking.objects.filter(leerling_id=verzoek.leerling_id)) if verzoek.leerling_id else [],
+        "beperkingen": list(Beperking.objects.filter(leerling_id=verzoek.leerling_id))
+        if verzoek.leerling_id
+        else [],
     }
     if "submit" in steps:
         velden = None
         if verzoek.soort == Soort.RECTIFICATIE and verzoek.leerling_id:
-            from delen.velden import velden_choices
+            from leerlingen.velden import velden_choices
 
             velden = velden_choices(CORRECTABLE)
-            context["changed"] = services.changed_fields_since(
-                verzoek.leerling, verzoek.vastgelegd_op, user=request.user)
+            context["changed"] = notifications.changed_fields_since(
+                verzoek.leerling, verzoek.vastgelegd_op, user=request.user
+            )
             labels = dict(velden)
             context["changed_labels"] = [str(labels.get(c, c)) for c in context["changed"]]
         context["submit_form"] = forms.SubmitForm(
             velden_choices=velden,
-            initial={"gewijzigde_velden": context.get("changed") or verzoek.gewijzigde_velden,
-                     "uitkomst": verzoek.uitkomst, "motivering": verzoek.motivering},
+            initial={
+                "gewijzigde_velden": context.get("changed") or verzoek.gewijzigde_velden,
+                "uitkomst": verzoek.uitkomst,
+                "motivering": verzoek.motivering,
+            },
         )
     if verzoek.soort == Soort.WISSEN and verzoek.leerling_id and verzoek.is_open:
-        context["obstakels"] = services.erasure_obstacles(verzoek)
+        context["wisdelen"], context["obstakels"] = common.erasure_parts(verzoek)
     return render(request, "verzoeken/staf/detail.html", context)
 
 
@@ -166,7 +242,9 @@ def appointment(request, pk: int):
         return redirect("verzoeken:detail", pk=pk)
 
     def do(v):
-        services.plan_appointment(verzoek=v, afspraak_op=form.cleaned_data["afspraak_op"], user=request.user)
+        steps.plan_appointment(
+            verzoek=v, afspraak_op=form.cleaned_data["afspraak_op"], user=request.user
+        )
         messages.success(request, _("Appointment recorded."))
 
     return _step(request, pk, do)
@@ -181,7 +259,9 @@ def identity(request, pk: int):
         return redirect("verzoeken:detail", pk=pk)
 
     def do(v):
-        services.record_identity(verzoek=v, document_soort=form.cleaned_data["document_soort"], user=request.user)
+        steps.record_identity(
+            verzoek=v, document_soort=form.cleaned_data["document_soort"], user=request.user
+        )
         messages.success(request, _("Identity check recorded."))
 
     return _step(request, pk, do)
@@ -192,13 +272,23 @@ def identity(request, pk: int):
 def extend(request, pk: int):
     form = forms.ExtensionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give the extension, its reasons and the date the requester was told."))
+        messages.error(
+            request, _("Give the extension, its reasons and the date the requester was told.")
+        )
         return redirect("verzoeken:detail", pk=pk)
 
     def do(v):
-        v = services.extend(verzoek=v, maanden=form.cleaned_data["maanden"], reden=form.cleaned_data["reden"],
-                            gemeld_op=form.cleaned_data["gemeld_op"], user=request.user)
-        messages.success(request, _("Deadline moved to %(date)s.") % {"date": v.uiterste_datum.strftime("%d-%m-%Y")})
+        v = steps.extend(
+            verzoek=v,
+            maanden=form.cleaned_data["maanden"],
+            reden=form.cleaned_data["reden"],
+            gemeld_op=form.cleaned_data["gemeld_op"],
+            user=request.user,
+        )
+        messages.success(
+            request,
+            _("Deadline moved to %(date)s.") % {"date": v.uiterste_datum.strftime("%d-%m-%Y")},
+        )
 
     return _step(request, pk, do)
 
@@ -209,7 +299,7 @@ def submit(request, pk: int):
     verzoek = _verzoek(request, pk)
     velden = None
     if verzoek.soort == Soort.RECTIFICATIE:
-        from delen.velden import velden_choices
+        from leerlingen.velden import velden_choices
 
         velden = velden_choices(CORRECTABLE)
     form = forms.SubmitForm(request.POST, velden_choices=velden)
@@ -218,8 +308,13 @@ def submit(request, pk: int):
         return redirect("verzoeken:detail", pk=pk)
 
     def do(v):
-        services.submit(verzoek=v, uitkomst=form.cleaned_data["uitkomst"], motivering=form.cleaned_data["motivering"],
-                        user=request.user, gewijzigde_velden=form.cleaned_data.get("gewijzigde_velden") if velden else None)
+        steps.submit(
+            verzoek=v,
+            uitkomst=form.cleaned_data["uitkomst"],
+            motivering=form.cleaned_data["motivering"],
+            user=request.user,
+            gewijzigde_velden=form.cleaned_data.get("gewijzigde_velden") if velden else None,
+        )
         messages.success(request, _("Sent to the director for review."))
 
     return _step(request, pk, do)
@@ -234,36 +329,73 @@ def review(request, pk: int):
         raise Http404
     not_prepared = verzoek.status in (Status.ONTVANGEN, Status.ID_GECONTROLEERD)
     if verzoek.voorbereid_op is None or not_prepared:
-        messages.info(request, _("This request has not yet been put to the director: the handler "
-                                 "prepares the decision first. The review opens once it is submitted."))
+        messages.info(
+            request,
+            _(
+                "This request has not yet been put to the director: the handler "
+                "prepares the decision first. The review opens once it is submitted."
+            ),
+        )
         return redirect("verzoeken:detail", pk=pk)
-    items = list(DossierItem.objects.filter(leerling_id=verzoek.leerling_id).order_by("categorie", "-datum"))
+    items = list(
+        DossierItem.objects.filter(leerling_id=verzoek.leerling_id).order_by("categorie", "-datum")
+    )
     form = forms.ReviewForm(
-        request.POST or None, items=items,
-        initial={"uitkomst": verzoek.uitkomst, "motivering": verzoek.motivering, "achtergehouden": verzoek.achtergehouden},
+        request.POST or None,
+        items=items,
+        initial={
+            "uitkomst": verzoek.uitkomst,
+            "motivering": verzoek.motivering,
+            "achtergehouden": verzoek.achtergehouden,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.approve(verzoek=verzoek, user=request.user, uitkomst=form.cleaned_data["uitkomst"],
-                             motivering=form.cleaned_data["motivering"], achtergehouden=form.cleaned_data["achtergehouden"])
+            steps.approve(
+                verzoek=verzoek,
+                user=request.user,
+                uitkomst=form.cleaned_data["uitkomst"],
+                motivering=form.cleaned_data["motivering"],
+                achtergehouden=form.cleaned_data["achtergehouden"],
+            )
         except TransitionRefused as exc:
             form.add_error(None, exc.messages[0])
         else:
-            messages.success(request, _("Decision approved. Send the answer to the requester from the request page."))
+            messages.success(
+                request,
+                _("Decision approved. Send the answer to the requester from the request page."),
+            )
             return redirect("verzoeken:detail", pk=pk)
     inzage = exports.collect(verzoek=verzoek) if verzoek.levert_export else None
     if inzage:
         audit.special_data_viewed(
-            user=request.user, leerling=verzoek.leerling, obj=verzoek, reden=f"director's review of {verzoek.kenmerk}",
+            user=request.user,
+            leerling=verzoek.leerling,
+            obj=verzoek,
+            reden=f"director's review of {verzoek.kenmerk}",
             categorieen=[c.code for c in inzage.categorieen],
         )
-    preview = verzoek.documenten.filter(soort=Document.Soort.AFSCHRIFT_PDF).order_by("-aangemaakt_op").first()
-    return render(request, "verzoeken/staf/beoordeling.html", {
-        "verzoek": verzoek, "form": form, "inzage": inzage, "items": items, "preview": preview,
-        "may_approve": "approve" in workflow.allowed_steps(verzoek, request.user, director=True),
-        "send_back_form": forms.SendBackForm(), "meldingen": list(verzoek.meldingen.all()),
-        "obstakels": services.erasure_obstacles(verzoek) if verzoek.soort == Soort.WISSEN else [],
-    })
+    preview = (
+        verzoek.documenten.filter(soort=Document.Soort.AFSCHRIFT_PDF)
+        .order_by("-aangemaakt_op")
+        .first()
+    )
+    return render(
+        request,
+        "verzoeken/staf/beoordeling.html",
+        {
+            "verzoek": verzoek,
+            "form": form,
+            "inzage": inzage,
+            "items": items,
+            "preview": preview,
+            "may_approve": "approve"
+            in workflow.allowed_steps(verzoek, request.user, director=True),
+            "send_back_form": forms.SendBackForm(),
+            "meldingen": list(verzoek.meldingen.all()),
+            "obstakels": common.erasure_obstacles(verzoek) if verzoek.soort == Soort.WISSEN else [],
+        },
+    )
 
 
 @staff_required
@@ -273,7 +405,7 @@ def send_back(request, pk: int):
     opmerking = form.cleaned_data["opmerking"] if form.is_valid() else ""
 
     def do(v):
-        services.send_back(verzoek=v, user=request.user, opmerking=opmerking)
+        steps.send_back(verzoek=v, user=request.user, opmerking=opmerking)
         messages.success(request, _("Sent back to the handler."))
 
     return _step(request, pk, do)
@@ -285,30 +417,47 @@ def answer(request, pk: int):
     verzoek = _verzoek(request, pk)
     erase = verzoek.soort == Soort.WISSEN and verzoek.uitkomst != "afgewezen"
     try:
-        services.answer(verzoek=verzoek, user=request.user)
+        steps.answer(verzoek=verzoek, user=request.user)
     except TransitionRefused as exc:
         _refused(request, exc)
         return redirect("verzoeken:detail", pk=pk)
     if erase:
-        messages.success(request, _("The pupil's data have been erased; the request stays in the register without personal data."))
+        messages.success(
+            request,
+            _(
+                "The pupil's data have been erased; the request stays in the register without personal data."
+            ),
+        )
     else:
-        messages.success(request, _("Answer sent: the letter and any export are available to the requester in the portal."))
+        messages.success(
+            request,
+            _(
+                "Answer sent: the letter and any export are available to the requester in the portal."
+            ),
+        )
     return redirect("verzoeken:detail", pk=pk)
 
 
 @staff_required
 @require_POST
 def withdraw(request, pk: int):
-    return _step(request, pk, lambda v: services.withdraw(verzoek=v, user=request.user, reden=request.POST.get("reden", "")))
+    return _step(
+        request,
+        pk,
+        lambda v: steps.withdraw(verzoek=v, user=request.user, reden=request.POST.get("reden", "")),
+    )
 
 
 @staff_required
 @require_POST
 def copy(request, pk: int):
     def do(v):
-        kopie = services.record_copy(verzoek=v, user=request.user)
-        messages.success(request, _("Copy %(n)d recorded: %(pages)d pages, fee EUR %(fee)s.") % {
-            "n": kopie.nummer, "pages": kopie.paginas, "fee": kopie.kosten})
+        kopie = steps.record_copy(verzoek=v, user=request.user)
+        messages.success(
+            request,
+            _("Copy %(n)d recorded: %(pages)d pages, fee %(fee)s.")
+            % {"n": kopie.nummer, "pages": kopie.paginas, "fee": format_euro(kopie.kosten)},
+        )
 
     return _step(request, pk, do)
 
@@ -317,13 +466,18 @@ def copy(request, pk: int):
 @require_POST
 def informed(request, pk: int):
     melding = get_object_or_404(
-        Rectificatiemelding.objects.filter(verzoek__in=staff_requests(request.user)).select_related("verzoek"), pk=pk
+        Rectificatiemelding.objects.filter(verzoek__in=staff_requests(request.user)).select_related(
+            "verzoek"
+        ),
+        pk=pk,
     )
     form = forms.InformedForm(request.POST)
     reden = form.cleaned_data["niet_mogelijk_reden"] if form.is_valid() else ""
     try:
-        services.mark_informed(melding=melding, user=request.user, niet_mogelijk_reden=reden)
-        messages.success(request, _("Recorded for %(recipient)s.") % {"recipient": melding.ontvanger_naam})
+        notifications.mark_informed(melding=melding, user=request.user, niet_mogelijk_reden=reden)
+        messages.success(
+            request, _("Recorded for %(recipient)s.") % {"recipient": melding.ontvanger_naam}
+        )
     except TransitionRefused as exc:
         _refused(request, exc)
     return redirect("verzoeken:detail", pk=melding.verzoek_id)
@@ -332,11 +486,16 @@ def informed(request, pk: int):
 @staff_required
 @require_POST
 def lift_restriction(request, pk: int):
-    beperking = get_object_or_404(Beperking.objects.visible_to(request.user).select_related("leerling"), pk=pk)
+    beperking = get_object_or_404(
+        Beperking.objects.visible_to(request.user).select_related("leerling"), pk=pk
+    )
     form = forms.LiftRestrictionForm(request.POST)
     try:
-        services.lift_restriction(beperking=beperking, user=request.user,
-                                  reden=form.cleaned_data["reden"] if form.is_valid() else "")
+        steps.lift_restriction(
+            beperking=beperking,
+            user=request.user,
+            reden=form.cleaned_data["reden"] if form.is_valid() else "",
+        )
         messages.success(request, _("Restriction lifted."))
     except TransitionRefused as exc:
         _refused(request, exc)
@@ -352,9 +511,11 @@ def document(request, pk: int, doc: int):
     # The export holds every category, care data included: the director only. The letter: every handler.
     if document.soort != Document.Soort.BESLUIT and not workflow.is_director(request.user, verzoek):
         raise Http404
-    if document.soort == Document.Soort.BESLUIT and not (workflow.is_handler(request.user, verzoek) or workflow.is_director(request.user, verzoek)):
+    if document.soort == Document.Soort.BESLUIT and not (
+        workflow.is_handler(request.user, verzoek) or workflow.is_director(request.user, verzoek)
+    ):
         raise Http404
-    services.document_downloaded(document=document, user=request.user)
+    documents.document_downloaded(document=document, user=request.user)
     response = HttpResponse(document.content(), content_type=document.content_type)
     response["Content-Disposition"] = f'attachment; filename="{document.bestandsnaam}"'
     return response
@@ -363,17 +524,29 @@ def document(request, pk: int, doc: int):
 # --- the register ----------------------------------------------------------------------------
 
 REGISTER_COLUMNS = [
-    ("kenmerk", "Reference"), ("school", "School"), ("soort", "Kind"), ("indiener", "Requester"),
-    ("kanaal", "Received through"), ("ontvangen", "Received"), ("uiterste", "Deadline"),
-    ("verlenging", "Extension (months)"), ("identiteit", "Identity checked"), ("besloten", "Decided"),
-    ("beantwoord", "Answered"), ("behandelaar", "Handler"), ("beoordelaar", "Reviewer"), ("uitkomst", "Outcome"),
-    ("status", "Status"), ("op_tijd", "On time"),
+    ("kenmerk", gettext_lazy("Reference")),
+    ("school", gettext_lazy("School")),
+    ("soort", gettext_lazy("Kind")),
+    ("indiener", gettext_lazy("Requester")),
+    ("kanaal", gettext_lazy("Received through")),
+    ("ontvangen", gettext_lazy("Received")),
+    ("uiterste", gettext_lazy("Deadline")),
+    ("verlenging", gettext_lazy("Extension (months)")),
+    ("identiteit", gettext_lazy("Identity checked")),
+    ("besloten", gettext_lazy("Decided")),
+    ("beantwoord", gettext_lazy("Answered")),
+    ("behandelaar", gettext_lazy("Handler")),
+    ("beoordelaar", gettext_lazy("Reviewer")),
+    ("uitkomst", gettext_lazy("Outcome")),
+    ("status", gettext_lazy("Status")),
+    ("op_tijd", gettext_lazy("On time")),
 ]
 
 
 def _register_rows(user):
     return (
-        Verzoek.objects.register_for(user).select_related("school", "behandelaar", "beoordelaar")
+        Verzoek.objects.register_for(user)
+        .select_related("school", "behandelaar", "beoordelaar")
         .order_by("-ontvangen_op", "-id")
     )
 
@@ -397,10 +570,22 @@ def register_row(v) -> list[str]:
     else:
         on_time = _("open") if v.is_open else ""
     return [
-        v.kenmerk, v.school.brin, v.get_soort_display(), v.get_indiener_rol_display(), v.get_kanaal_display(),
-        _d(v.ontvangen_op), _d(v.uiterste_datum), str(v.verlenging_maanden or ""), _d(v.id_gecontroleerd_op),
-        _d(v.besloten_op), _d(v.beantwoord_op), _name(v.behandelaar), _name(v.beoordelaar),
-        v.get_uitkomst_display() if v.uitkomst else "", v.get_status_display(), on_time,
+        v.kenmerk,
+        v.school.brin,
+        v.get_soort_display(),
+        v.get_indiener_rol_display(),
+        v.get_kanaal_display(),
+        _d(v.ontvangen_op),
+        _d(v.uiterste_datum),
+        str(v.verlenging_maanden or ""),
+        _d(v.id_gecontroleerd_op),
+        _d(v.besloten_op),
+        _d(v.beantwoord_op),
+        _name(v.behandelaar),
+        _name(v.beoordelaar),
+        v.get_uitkomst_display() if v.uitkomst else "",
+        v.get_status_display(),
+        on_time,
     ]
 
 
@@ -408,11 +593,17 @@ def register_row(v) -> list[str]:
 def register(request):
     if not may_see_register(request.user):
         raise Http404
-    page = Paginator(_register_rows(request.user), 50).get_page(request.GET.get("pagina"))
+    page = paginate(request, _register_rows(request.user), 50)
     rows = [(v, register_row(v)) for v in page.object_list]
-    return render(request, "verzoeken/staf/register.html", {
-        "page": page, "rows": rows, "columns": [_(label) for _code, label in REGISTER_COLUMNS],
-    })
+    return render(
+        request,
+        "verzoeken/staf/register.html",
+        {
+            "page": page,
+            "rows": rows,
+            "columns": [label for _code, label in REGISTER_COLUMNS],
+        },
+    )
 
 
 @staff_required
@@ -421,9 +612,12 @@ def register_csv(request):
     if not may_see_register(request.user):
         raise Http404
     rows = (register_row(v) for v in _register_rows(request.user).iterator(chunk_size=2000))
-    content = exports.csv_bytes([_(label) for _code, label in REGISTER_COLUMNS], rows)
-    audit.export_made(user=request.user, object_type="verzoekenregister", categorieen=[], reden="request register for an audit")
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="verzoekenregister-{timezone.localdate():%Y%m%d}.csv"'
+    header = [str(label) for _code, label in REGISTER_COLUMNS]
+    response = csv_response(f"verzoekenregister-{timezone.localdate():%Y%m%d}.csv", header, rows)
+    audit.export_made(
+        user=request.user,
+        object_type="verzoekenregister",
+        categorieen=[],
+        reden="request register for an audit",
+    )
     return response
-

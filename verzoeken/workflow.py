@@ -1,10 +1,12 @@
-"""The state machine of a request. Every step is checked here before ``services.py`` carries it
-out; an illegal step is refused with a message that names the rule.
+"""The state machine of a request. ``MACHINE`` is its table (core/workflow.py); every step is
+checked here (``check``) before ``services/steps.py`` carries it out, and ``transition`` is the
+only place a request's status changes. An illegal step is refused with a message naming the rule.
 
     received ──record_identity──▶ identity checked ──submit──▶ awaiting review ──approve──▶ decided ──answer──▶ answered
         │                                  ▲                          │
         └──submit (refusal only)───────────┼──────────────────────────┘ send_back
     any open state ──withdraw──▶ withdrawn
+    received / identity checked ──withdraw_by_requester (portal)──▶ withdrawn
 
 - Nothing is released or granted before the identity check (seed 003): ``submit`` of anything but
   a refusal needs it, and so do ``approve`` and ``answer`` of anything but a refusal.
@@ -16,6 +18,8 @@ out; an illegal step is refused with a message that names the rule.
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from core.workflow import StateMachine, Transition
 
 from .access import director_school_ids, handler_school_ids
 from .models import Soort, Status, Uitkomst
@@ -32,43 +36,92 @@ RULES = {
     "approved_first": _(
         "Rule “director's review”: the answer is sent, and an access export released, only after the director approved."
     ),
-    "handler": _("Rule “who handles requests”: only the school's director, IB and administrative staff handle requests."),
-    "reason": _("Rule “reasons”: every decision (granted, partly granted, refused) carries its reasons."),
+    "handler": _(
+        "Rule “who handles requests”: only the school's director, IB and administrative staff handle requests."
+    ),
+    "reason": _(
+        "Rule “reasons”: every decision (granted, partly granted, refused) carries its reasons."
+    ),
     "outcome": _("Rule “outcome”: choose granted, partly granted or refused."),
     "follow_ups": _(
         "Rule “recipients informed” (AVG art. 19): every recipient that received the corrected data must be "
         "informed, or the reason recorded why that is impossible, before the answer is sent."
     ),
-    "fields": _("Rule “rectification”: name the corrected fields before the request goes to the director."),
-    "export": _("Rule “access export”: the export must be prepared before the director can approve it."),
+    "fields": _(
+        "Rule “rectification”: name the corrected fields before the request goes to the director."
+    ),
+    "export": _(
+        "Rule “access export”: the export must be prepared before the director can approve it."
+    ),
     "erasure": _("Rule “retention terms and legal duties”: %(reason)s"),
+    "erasure_nothing": _(
+        "Rule “erasure per category” (AVG art. 17): nothing in this file can be erased now, so the "
+        "request cannot be partly granted. %(reason)s"
+    ),
     "extension_deadline": _(
         "Rule “extension” (AVG art. 12(3)): an extension must be decided and told to the requester before the first deadline."
     ),
     "extension_months": _("Rule “extension” (AVG art. 12(3)): at most two more months in total."),
     "extension_reason": _("Rule “extension” (AVG art. 12(3)): give the reasons for the extension."),
-    "restricted": _("Rule “restriction”: this pupil's data are restricted (AVG art. 18) and are not used."),
+    "restricted": _(
+        "Rule “restriction”: this pupil's data are restricted (AVG art. 18) and are not used."
+    ),
 }
 
-STEP_NAMES = {
-    "record_identity": _("recording the identity check"),
-    "submit": _("sending to the director"),
-    "approve": _("approving"),
-    "send_back": _("sending back"),
-    "answer": _("sending the answer"),
-    "withdraw": _("withdrawing"),
-    "extend": _("extending the deadline"),
-}
 
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
-    "record_identity": ((Status.ONTVANGEN,), Status.ID_GECONTROLEERD),
-    "submit": ((Status.ONTVANGEN, Status.ID_GECONTROLEERD), Status.TER_BEOORDELING),
-    "approve": ((Status.TER_BEOORDELING,), Status.BESLOTEN),
-    "send_back": ((Status.TER_BEOORDELING,), None),  # back to received / identity checked
-    "answer": ((Status.BESLOTEN,), Status.AFGEHANDELD),
-    "withdraw": (Status.open(), Status.INGETROKKEN),
-    "extend": ((Status.ONTVANGEN, Status.ID_GECONTROLEERD, Status.TER_BEOORDELING), None),
-}
+def _back_to(verzoek) -> str:
+    """Sent back, a request returns to "identity checked" if the identity was checked."""
+    return Status.ID_GECONTROLEERD if verzoek.id_gecontroleerd else Status.ONTVANGEN
+
+
+def _refused(step, state) -> "TransitionRefused":
+    return TransitionRefused("state", step=step, state=state)
+
+
+# The table: every status change of a request is one of these (``transition`` applies it).
+MACHINE = StateMachine(
+    [
+        Transition(
+            "record_identity",
+            (Status.ONTVANGEN,),
+            Status.ID_GECONTROLEERD,
+            _("recording the identity check"),
+        ),
+        Transition(
+            "submit",
+            (Status.ONTVANGEN, Status.ID_GECONTROLEERD),
+            Status.TER_BEOORDELING,
+            _("sending to the director"),
+        ),
+        Transition("approve", (Status.TER_BEOORDELING,), Status.BESLOTEN, _("approving")),
+        Transition(
+            "send_back",
+            (Status.TER_BEOORDELING,),
+            (Status.ID_GECONTROLEERD, Status.ONTVANGEN),
+            _("sending back"),
+            choose=_back_to,
+        ),
+        Transition("answer", (Status.BESLOTEN,), Status.AFGEHANDELD, _("sending the answer")),
+        Transition("withdraw", Status.open(), Status.INGETROKKEN, _("withdrawing")),
+        # The requester withdraws in the portal only until the request goes to the director.
+        Transition(
+            "withdraw_by_requester",
+            (Status.ONTVANGEN, Status.ID_GECONTROLEERD),
+            Status.INGETROKKEN,
+            _("withdrawing"),
+        ),
+        Transition(
+            "extend",
+            (Status.ONTVANGEN, Status.ID_GECONTROLEERD, Status.TER_BEOORDELING),
+            None,
+            _("extending the deadline"),
+        ),
+    ],
+    refuse=_refused,
+)
+
+DIRECTOR_STEPS = ("approve", "send_back")
+REQUESTER_STEPS = ("withdraw_by_requester",)
 
 
 class TransitionRefused(ValidationError):
@@ -96,12 +149,6 @@ def is_director(user, verzoek) -> bool:
     return is_director_of(user, verzoek.school_id)
 
 
-def _check_state(verzoek, step: str) -> None:
-    sources, _target = TRANSITIONS[step]
-    if verzoek.status not in sources:
-        raise TransitionRefused("state", step=STEP_NAMES[step], state=verzoek.get_status_display())
-
-
 def _check_decision(verzoek, uitkomst: str, motivering: str) -> None:
     if uitkomst not in Uitkomst.values:
         raise TransitionRefused("outcome")
@@ -111,10 +158,12 @@ def _check_decision(verzoek, uitkomst: str, motivering: str) -> None:
         raise TransitionRefused("identity_first")
 
 
-def check(verzoek, step: str, *, user, uitkomst: str | None = None, motivering: str | None = None) -> None:
+def check(
+    verzoek, step: str, *, user, uitkomst: str | None = None, motivering: str | None = None
+) -> None:
     """Raise ``TransitionRefused`` unless ``user`` may take ``step`` on ``verzoek`` now."""
-    _check_state(verzoek, step)
-    if step in ("approve", "send_back"):
+    MACHINE.check(verzoek, step)
+    if step in DIRECTOR_STEPS:
         if not is_director(user, verzoek):
             raise TransitionRefused("director_review")
     elif not is_handler(user, verzoek):
@@ -122,7 +171,11 @@ def check(verzoek, step: str, *, user, uitkomst: str | None = None, motivering: 
 
     if step == "submit":
         _check_decision(verzoek, uitkomst or "", motivering or "")
-        if verzoek.soort == Soort.RECTIFICATIE and uitkomst != Uitkomst.AFGEWEZEN and not verzoek.gewijzigde_velden:
+        if (
+            verzoek.soort == Soort.RECTIFICATIE
+            and uitkomst != Uitkomst.AFGEWEZEN
+            and not verzoek.gewijzigde_velden
+        ):
             raise TransitionRefused("fields")
     elif step == "approve":
         _check_decision(verzoek, verzoek.uitkomst, verzoek.motivering)
@@ -133,20 +186,24 @@ def check(verzoek, step: str, *, user, uitkomst: str | None = None, motivering: 
         if verzoek.beoordelaar_id is None or verzoek.besloten_op is None:
             raise TransitionRefused("approved_first")
         _check_decision(verzoek, verzoek.uitkomst, verzoek.motivering)
-        if verzoek.soort == Soort.RECTIFICATIE and any(not m.afgerond for m in verzoek.meldingen.all()):
+        if verzoek.soort == Soort.RECTIFICATIE and any(
+            not m.afgerond for m in verzoek.meldingen.all()
+        ):
             raise TransitionRefused("follow_ups")
 
 
-def allowed_steps(verzoek, user, *, handler: bool | None = None, director: bool | None = None) -> list[str]:
+def allowed_steps(
+    verzoek, user, *, handler: bool | None = None, director: bool | None = None
+) -> list[str]:
     """The steps ``user`` could take now (the page offers these).
 
     Each role is looked up at most once (one query), or not at all when the caller knows it.
     """
     steps = []
-    for step, (sources, _target) in TRANSITIONS.items():
-        if verzoek.status not in sources:
+    for step in MACHINE.actions_from(verzoek.status):
+        if step in REQUESTER_STEPS:
             continue
-        if step in ("approve", "send_back"):
+        if step in DIRECTOR_STEPS:
             if director is None:
                 director = is_director(user, verzoek)
             if director:
@@ -159,5 +216,9 @@ def allowed_steps(verzoek, user, *, handler: bool | None = None, director: bool 
     return steps
 
 
-def target_of(step: str) -> str | None:
-    return TRANSITIONS[step][1]
+def transition(verzoek, step: str, *, user, reason: str):
+    """The only place a request's status changes: refuse ``step`` unless the table allows it from
+    the current status, set the status the table names and save the request (with the other
+    changes the step made) with ``user`` and ``reason`` in its history. Who may take the step,
+    and the rules of the step, are checked first by ``check``."""
+    return MACHINE.apply(verzoek, step, user=user, reason=reason)

@@ -23,10 +23,15 @@ def combine(runs: list[dict]) -> dict:
     pages = []
     for i, page in enumerate(first["pages"]):
         same = [run["pages"][i] for run in runs]
-        pages.append(page | {
-            "p95_ms": median(p["p95_ms"] for p in same), "x_floor": median(p["x_floor"] for p in same),
-            "queries": max(p["queries"] for p in same), "error": next((p["error"] for p in same if p.get("error")), ""),
-        })
+        pages.append(
+            page
+            | {
+                "p95_ms": median(p["p95_ms"] for p in same),
+                "x_floor": median(p["x_floor"] for p in same),
+                "queries": max(p["queries"] for p in same),
+                "error": next((p["error"] for p in same if p.get("error")), ""),
+            }
+        )
     floor = first["floor"] | {"p95_ms": median(run["floor"]["p95_ms"] for run in runs)}
     return first | {"pages": pages, "floor": floor, "runs": len(runs)}
 
@@ -40,16 +45,30 @@ def compare(small: dict, large: dict) -> list[dict]:
     for key, big in _rows(large).items():
         little = small_rows.get(key)
         if little is None or big.get("error") or little.get("error"):
-            out.append({"page": key[0], "role": key[1], "error": big.get("error") or "missing in the small run"})
+            out.append(
+                {
+                    "page": key[0],
+                    "role": key[1],
+                    "error": big.get("error") or "missing in the small run",
+                }
+            )
             continue
         growth = big["p95_ms"] / little["p95_ms"] if little["p95_ms"] else float("inf")
-        out.append({
-            "page": key[0], "role": key[1],
-            "small_p95": little["p95_ms"], "large_p95": big["p95_ms"], "growth": round(growth, 2),
-            "x_floor": big["x_floor"], "queries_small": little["queries"], "queries_large": big["queries"],
-            "growth_ok": growth <= GROWTH, "floor_ok": big["x_floor"] <= FLOOR,
-            "queries_ok": big["queries"] <= QUERIES and big["queries"] == little["queries"],
-        })
+        out.append(
+            {
+                "page": key[0],
+                "role": key[1],
+                "small_p95": little["p95_ms"],
+                "large_p95": big["p95_ms"],
+                "growth": round(growth, 2),
+                "x_floor": big["x_floor"],
+                "queries_small": little["queries"],
+                "queries_large": big["queries"],
+                "growth_ok": growth <= GROWTH,
+                "floor_ok": big["x_floor"] <= FLOOR,
+                "queries_ok": big["queries"] <= QUERIES and big["queries"] == little["queries"],
+            }
+        )
     return out
 
 
@@ -78,4 +97,7 @@ def markdown(rows: list[dict], small: dict, large: dict) -> str:
             f"{r['queries_small']} / {r['queries_large']}{mark(r['queries_ok'])} |"
         )
     floor = f"floor p95: {small['floor']['p95_ms']:.1f} ms (small), {large['floor']['p95_ms']:.1f} ms (large)"
-    return "\n".join(lines) + f"\n\n{floor}; ✗ marks a missed target (growth ≤ {GROWTH}, ≤ {FLOOR:g}× floor, ≤ {QUERIES} queries, same at both sizes)."
+    return (
+        "\n".join(lines)
+        + f"\n\n{floor}; ✗ marks a missed target (growth ≤ {GROWTH}, ≤ {FLOOR:g}× floor, ≤ {QUERIES} queries, same at both sizes)."
+    )

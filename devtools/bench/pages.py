@@ -37,14 +37,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from leerlingen.rol import Rol
+
 BENCH_URLCONF = "devtools.bench.urls"
 BENCH_PURPOSE = "Benchmark (manage.py bench)"
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "leerlingen.accounts.AccountBackend"
 # Recipients tried for the group export, most ordinary first: the first the rules allow is used.
 RECIPIENT_ORDER = ("jgz", "duo", "leerplicht", "basispoort", "uitgever", "onderzoek")
 SIZE_TABLES = (
-    "leerlingen_leerling", "leerlingen_ouder", "leerlingen_gezagsrelatie", "leerlingen_dossieritem",
-    "leerlingen_school", "leerlingen_groep", "leerlingen_toegangslog", "auth_user",
+    "leerlingen_leerling",
+    "leerlingen_ouder",
+    "leerlingen_gezagsrelatie",
+    "leerlingen_dossieritem",
+    "leerlingen_school",
+    "leerlingen_groep",
+    "leerlingen_toegangslog",
+    "auth_user",
 )
 STAFF_ROLES = (("leerkracht", "teacher"), ("ib", "IB"), ("directeur", "director"), ("fg", "FG"))
 
@@ -115,8 +123,13 @@ class Report:
 
     def as_dict(self) -> dict:
         return {
-            "date": self.date, "git": self.git, "database": self.database, "repeat": self.repeat,
-            "warmup": self.warmup, "subjects": self.subjects, "floor": self.floor.as_dict(),
+            "date": self.date,
+            "git": self.git,
+            "database": self.database,
+            "repeat": self.repeat,
+            "warmup": self.warmup,
+            "subjects": self.subjects,
+            "floor": self.floor.as_dict(),
             "pages": [r.as_dict() for r in self.pages],
         }
 
@@ -131,16 +144,19 @@ def percentile(samples: list[float], q: int) -> float:
 # --- Who and what: picked from the data ---------------------------------------------------
 
 
-def _grants(grant_model, codename: str, **where):
-    """Grants of ``codename`` to active users, oldest first."""
+def _grants(grant_model, rol: str, **where):
+    """Grants of the role ``rol`` to active users, oldest first."""
     return (
-        grant_model.objects.filter(permission__codename=codename, user__is_active=True, **where)
-        .select_related("user").order_by("id")
+        grant_model.objects.filter(
+            permission__codename=Rol(rol).codename, user__is_active=True, **where
+        )
+        .select_related("user")
+        .order_by("id")
     )
 
 
-def _first_user(grant_model, codename: str, **where):
-    grant = _grants(grant_model, codename, **where).first()
+def _first_user(grant_model, rol: str, **where):
+    grant = _grants(grant_model, rol, **where).first()
     return grant.user if grant else None
 
 
@@ -152,14 +168,17 @@ def _pick_school(schools: list[int]) -> int:
 
     for school_id in schools[:20]:
         roles = set(
-            SchoolGrant.objects.filter(content_object_id=school_id, user__is_active=True)
-            .values_list("permission__codename", flat=True)
+            SchoolGrant.objects.filter(
+                content_object_id=school_id, user__is_active=True
+            ).values_list("permission__codename", flat=True)
         )
         teacher = _grants(
-            GroepGrant, "rol_leerkracht",
-            content_object__school_id=school_id, content_object__schooljaar=current_schooljaar(),
+            GroepGrant,
+            Rol.LEERKRACHT,
+            content_object__school_id=school_id,
+            content_object__schooljaar=current_schooljaar(),
         ).exists()
-        if {"rol_directeur", "rol_ib"} <= roles and teacher:
+        if {Rol.DIRECTEUR.codename, Rol.IB.codename} <= roles and teacher:
             return school_id
     return schools[0]
 
@@ -192,27 +211,38 @@ def find_subjects(board: int | None = None) -> dict:
     if board is not None and board not in per_board:
         return s
     board_id = board if board is not None else max(per_board, key=lambda b: (per_board[b], -b))
-    schools = sorted((i for i in per_school if board_of[i] == board_id),
-                     key=lambda i: (-per_school[i], i))
+    schools = sorted(
+        (i for i in per_school if board_of[i] == board_id), key=lambda i: (-per_school[i], i)
+    )
     school_id = _pick_school(schools)
     s.update(
-        bestuur=Bestuur.objects.get(pk=board_id), bestuur_pupils=per_board[board_id],
-        school=School.objects.get(pk=school_id), school_pupils=per_school[school_id],
-        directeur=_first_user(SchoolGrant, "rol_directeur", content_object_id=school_id),
-        ib=_first_user(SchoolGrant, "rol_ib", content_object_id=school_id),
-        fg=_first_user(BestuurGrant, "rol_fg", content_object_id=board_id),
+        bestuur=Bestuur.objects.get(pk=board_id),
+        bestuur_pupils=per_board[board_id],
+        school=School.objects.get(pk=school_id),
+        school_pupils=per_school[school_id],
+        directeur=_first_user(SchoolGrant, Rol.DIRECTEUR, content_object_id=school_id),
+        ib=_first_user(SchoolGrant, Rol.IB, content_object_id=school_id),
+        fg=_first_user(BestuurGrant, Rol.FG, content_object_id=board_id),
     )
     grant = (
-        _grants(GroepGrant, "rol_leerkracht", content_object__school_id=school_id,
-                content_object__schooljaar=current_schooljaar())
-        .annotate(n=Count("content_object__leerlingen")).order_by("-n", "id")
-        .select_related("content_object").first()
+        _grants(
+            GroepGrant,
+            Rol.LEERKRACHT,
+            content_object__school_id=school_id,
+            content_object__schooljaar=current_schooljaar(),
+        )
+        .annotate(n=Count("content_object__leerlingen"))
+        .order_by("-n", "id")
+        .select_related("content_object")
+        .first()
     )
     if grant is not None:
         s["leerkracht"], s["groep"] = grant.user, grant.content_object
         s["leerling"] = (
             Leerling.objects.filter(groep=grant.content_object, datum_uitschrijving__isnull=True)
-            .annotate(n=Count("dossieritems")).order_by("-n", "id").first()
+            .annotate(n=Count("dossieritems"))
+            .order_by("-n", "id")
+            .first()
         )
     relaties = Gezagsrelatie.objects.filter(
         heeft_gezag=True, ouder__account__isnull=False, ouder__account__is_active=True
@@ -240,10 +270,10 @@ def _pick_request(s: dict, board_id: int) -> None:
     if verzoek is None:
         return
     s["verzoek_school"] = verzoek.school
-    labels = {"rol_directeur": "director", "rol_ib": "IB", "rol_administratie": "administration"}
-    for codename in HANDLER_ROLES:
-        if user := _first_user(SchoolGrant, codename, content_object_id=verzoek.school_id):
-            s["verzoek_user"], s["verzoek_role"] = user, labels.get(codename, codename)
+    labels = {Rol.DIRECTEUR: "director", Rol.IB: "IB", Rol.ADMINISTRATIE: "administration"}
+    for rol in HANDLER_ROLES:
+        if user := _first_user(SchoolGrant, rol, content_object_id=verzoek.school_id):
+            s["verzoek_user"], s["verzoek_role"] = user, labels.get(rol, rol)
             return
 
 
@@ -253,15 +283,16 @@ def _pick_destruction_list(s: dict, board_id: int) -> None:
 
     lists = (
         Vernietigingslijst.objects.annotate(n=Count("items"))
-        .order_by("-n", "-id").select_related("school")
+        .order_by("-n", "-id")
+        .select_related("school")
     )
     lijst = lists.filter(school__bestuur_id=board_id).first() or lists.first()
     if lijst is None:
         return
     s["lijst"] = lijst
-    if user := _first_user(SchoolGrant, "rol_directeur", content_object_id=lijst.school_id):
+    if user := _first_user(SchoolGrant, Rol.DIRECTEUR, content_object_id=lijst.school_id):
         s["lijst_user"], s["lijst_role"] = user, "director"
-    elif user := _first_user(BestuurGrant, "rol_fg", content_object_id=lijst.school.bestuur_id):
+    elif user := _first_user(BestuurGrant, Rol.FG, content_object_id=lijst.school.bestuur_id):
         s["lijst_user"], s["lijst_role"] = user, "FG"
 
 
@@ -277,7 +308,8 @@ def export_form(director, groep) -> tuple[dict | None, object, str]:
 
     pupils = list(
         Leerling.objects.visible_to(director)
-        .filter(groep=groep, datum_uitschrijving__isnull=True).order_by("id")
+        .filter(groep=groep, datum_uitschrijving__isnull=True)
+        .order_by("id")
     )
     if not pupils:
         return None, None, "the group has no enrolled pupils the director may see"
@@ -288,12 +320,22 @@ def export_form(director, groep) -> tuple[dict | None, object, str]:
         if (ontvanger := by_kind.get(soort)) is None:
             continue
         velden = list(ontvanger.velden)
-        aanvraag = Aanvraag(ontvanger=ontvanger, leerlingen=pupils, velden=velden,
-                            formaat=ontvanger.formaat, doel=BENCH_PURPOSE)
+        aanvraag = Aanvraag(
+            ontvanger=ontvanger,
+            leerlingen=pupils,
+            velden=velden,
+            formaat=ontvanger.formaat,
+            doel=BENCH_PURPOSE,
+        )
         today = timezone.localdate()
         if not (weigeringen := check_disclosure(user=director, aanvraag=aanvraag, on_date=today)):
-            data = {"groep": str(groep.pk), "leerlingen": [str(p.pk) for p in pupils],
-                    "velden": velden, "formaat": ontvanger.formaat, "doel": BENCH_PURPOSE}
+            data = {
+                "groep": str(groep.pk),
+                "leerlingen": [str(p.pk) for p in pupils],
+                "velden": velden,
+                "formaat": ontvanger.formaat,
+                "doel": BENCH_PURPOSE,
+            }
             return data, ontvanger, ""
         refused.append(f"{soort}: {', '.join(sorted({w.regel for w in weigeringen}))}")
     if not refused:
@@ -315,44 +357,100 @@ def key_pages(s: dict) -> list[Page]:
         return reverse(name, args=[obj.pk]) if obj is not None else ""
 
     pages = [
-        Page("admin_pupil_list", "admin pupil list", role, s.get(key),
-             reverse("admin:leerlingen_leerling_changelist"), missing=need(key))
+        Page(
+            "admin_pupil_list",
+            "admin pupil list",
+            role,
+            s.get(key),
+            reverse("admin:leerlingen_leerling_changelist"),
+            missing=need(key),
+        )
         for key, role in STAFF_ROLES
     ]
     pages += [
-        Page("admin_pupil_detail", "admin pupil detail", role, s.get(key),
-             url("admin:leerlingen_leerling_change", leerling), missing=need(key, "leerling"))
+        Page(
+            "admin_pupil_detail",
+            "admin pupil detail",
+            role,
+            s.get(key),
+            url("admin:leerlingen_leerling_change", leerling),
+            missing=need(key, "leerling"),
+        )
         for key, role in STAFF_ROLES
     ]
     teacher = s.get("leerkracht")
     pages += [
-        Page("portal_consent", "portal consent page", "parent", s.get("ouder"),
-             url("portaal:kind", kind), missing=need("ouder")),
-        Page("photo_list", "photo list (page)", "teacher", teacher,
-             url("toestemming_staf:groep", groep), missing=need("leerkracht")),
-        Page("photo_list_pdf", "photo list (PDF)", "teacher", teacher,
-             url("toestemming_staf:fotolijst", groep), missing=need("leerkracht")),
-        Page("open_requests", "open-requests overview", s.get("verzoek_role", "handler"),
-             s.get("verzoek_user"), reverse("verzoeken:index"),
-             missing=need("verzoek_school", "verzoek_user")),
+        Page(
+            "portal_consent",
+            "portal consent page",
+            "parent",
+            s.get("ouder"),
+            url("portaal:kind", kind),
+            missing=need("ouder"),
+        ),
+        Page(
+            "photo_list",
+            "photo list (page)",
+            "teacher",
+            teacher,
+            url("toestemming_staf:groep", groep),
+            missing=need("leerkracht"),
+        ),
+        Page(
+            "photo_list_pdf",
+            "photo list (PDF)",
+            "teacher",
+            teacher,
+            url("toestemming_staf:fotolijst", groep),
+            missing=need("leerkracht"),
+        ),
+        Page(
+            "open_requests",
+            "open-requests overview",
+            s.get("verzoek_role", "handler"),
+            s.get("verzoek_user"),
+            reverse("verzoeken:index"),
+            missing=need("verzoek_school", "verzoek_user"),
+        ),
     ]
-    export = Page("disclosure_export", "disclosure export (group)", "director", s.get("directeur"),
-                  method="POST", missing=need("directeur", "groep"))
+    export = Page(
+        "disclosure_export",
+        "disclosure export (group)",
+        "director",
+        s.get("directeur"),
+        method="POST",
+        missing=need("directeur", "groep"),
+    )
     if not export.missing:
         export.data, s["ontvanger"], export.missing = export_form(s["directeur"], groep)
         export.path = url("delen:bevestig", s["ontvanger"])
     pages.append(export)
-    pages.append(Page("destruction_list", "destruction list", s.get("lijst_role", "director"),
-                      s.get("lijst_user"), url("admin:leerlingen_vernietigingslijst_change", lijst),
-                      missing=need("lijst", "lijst_user")))
+    pages.append(
+        Page(
+            "destruction_list",
+            "destruction list",
+            s.get("lijst_role", "director"),
+            s.get("lijst_user"),
+            url("admin:leerlingen_vernietigingslijst_change", lijst),
+            missing=need("lijst", "lijst_user"),
+        )
+    )
     return pages
 
 
 def describe_subjects(s: dict) -> dict:
     """Ids (never names) of what the bench used, for the JSON."""
     out = {}
-    objects = ("bestuur", "school", "groep", "leerling", "kind", "lijst", "verzoek_school",
-               "ontvanger")
+    objects = (
+        "bestuur",
+        "school",
+        "groep",
+        "leerling",
+        "kind",
+        "lijst",
+        "verzoek_school",
+        "ontvanger",
+    )
     for key in objects:
         if s.get(key) is not None:
             out[f"{key}_id"] = s[key].pk
@@ -414,7 +512,8 @@ def _where(exc: BaseException) -> str:
     """The innermost project frame of an exception (file:line); never its message (data)."""
     root = Path(settings.BASE_DIR)
     own = [
-        f for f in traceback.extract_tb(exc.__traceback__)
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
         if f.filename.startswith(str(root)) and ".venv" not in f.filename
     ]
     return f" at {Path(own[-1].filename).relative_to(root)}:{own[-1].lineno}" if own else ""
@@ -486,8 +585,10 @@ def database_facts() -> dict:
     # reltuples is -1 for a table that was never analysed: no estimate (run ANALYZE).
     estimates = {name: (n if n >= 0 else None) for name, (n, _size) in rows.items()}
     facts.update(
-        server_version=version, database_bytes=database_bytes,
-        estimated_pupils=estimates.get("leerlingen_leerling"), estimated_rows=estimates,
+        server_version=version,
+        database_bytes=database_bytes,
+        estimated_pupils=estimates.get("leerlingen_leerling"),
+        estimated_rows=estimates,
         table_bytes={name: size for name, (_n, size) in rows.items()},
     )
     return facts
@@ -519,7 +620,9 @@ def run(*, repeat: int = 30, warmup: int = 2, progress=None, board: int | None =
         pages = key_pages(s)
         floor_user = s.get("directeur") or s.get("leerkracht")
         floor_page = Page(
-            "floor", "floor: one row by pk", "director" if s.get("directeur") else "teacher",
+            "floor",
+            "floor: one row by pk",
+            "director" if s.get("directeur") else "teacher",
             floor_user,
             missing="" if floor_user and s.get("leerling") else "no pupil or staff user",
         )
@@ -549,8 +652,13 @@ def run(*, repeat: int = 30, warmup: int = 2, progress=None, board: int | None =
             if r.ok and floor.p95_ms:
                 r.x_floor = round(r.p95_ms / floor.p95_ms, 1)
     return Report(
-        repeat=repeat, warmup=warmup, floor=floor, pages=results, subjects=describe_subjects(s),
-        database=database_facts(), git=git_facts(),
+        repeat=repeat,
+        warmup=warmup,
+        floor=floor,
+        pages=results,
+        subjects=describe_subjects(s),
+        database=database_facts(),
+        git=git_facts(),
         date=timezone.now().isoformat(timespec="seconds"),
     )
 
@@ -561,8 +669,16 @@ def format_table(report: Report) -> str:
 
     headers = ("page", "role", "p50 ms", "p95 ms", "x floor", "queries", "sql ms", "")
     rows = [
-        (r.label, r.role, num(r.p50_ms), num(r.p95_ms), num(r.x_floor), num(r.queries, "{}"),
-         num(r.sql_ms), f"ERROR {r.error}" if r.error else "")
+        (
+            r.label,
+            r.role,
+            num(r.p50_ms),
+            num(r.p95_ms),
+            num(r.x_floor),
+            num(r.queries, "{}"),
+            num(r.sql_ms),
+            f"ERROR {r.error}" if r.error else "",
+        )
         for r in [report.floor, *report.pages]
     ]
     widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
@@ -587,6 +703,8 @@ def summary(report: Report) -> str:
         " sql ms: median time in the database driver",
     ]
     if "bestuur_id" in subjects:
-        lines.append(f"board #{subjects['bestuur_id']} ({subjects['bestuur_pupils']} pupils), "
-                     f"school #{subjects['school_id']} ({subjects['school_pupils']} pupils)")
+        lines.append(
+            f"board #{subjects['bestuur_id']} ({subjects['bestuur_pupils']} pupils), "
+            f"school #{subjects['school_id']} ({subjects['school_pupils']} pupils)"
+        )
     return "\n".join(lines)

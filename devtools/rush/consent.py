@@ -58,7 +58,7 @@ from toestemming.models import Formulier, FormulierTekst, Kanaal, Toestemming
 from toestemming.services import current_form, ensure_default_doelen, publish_form
 
 LABEL = "Consent rush (load test)"
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "leerlingen.accounts.AccountBackend"
 ROOT = Path(settings.BASE_DIR)
 BATCH = 1000
 DB_SESSIONS = "django.contrib.sessions.backends.db"
@@ -102,30 +102,42 @@ class Plan:
 def _form_doelen(schooljaar: str) -> dict[int, list[int]]:
     """School id -> the active purposes on the school's latest published form of the year."""
     forms: dict[int, Formulier] = {}
-    for form in Formulier.objects.gepubliceerd().filter(schooljaar=schooljaar).order_by("school_id", "-versie"):
+    for form in (
+        Formulier.objects.gepubliceerd()
+        .filter(schooljaar=schooljaar)
+        .order_by("school_id", "-versie")
+    ):
         forms.setdefault(form.school_id, form)
     by_form = defaultdict(list)
     teksten = FormulierTekst.objects.filter(formulier__in=forms.values(), doel__actief=True)
-    for formulier_id, doel_id in teksten.order_by("doel__volgorde", "doel_id").values_list("formulier_id", "doel_id"):
+    for formulier_id, doel_id in teksten.order_by("doel__volgorde", "doel_id").values_list(
+        "formulier_id", "doel_id"
+    ):
         by_form[formulier_id].append(doel_id)
     return {school_id: by_form[form.id] for school_id, form in forms.items() if by_form[form.id]}
 
 
-def _deciding_parents(n: int, *, schooljaar: str, bestuur: Bestuur | None = None) -> list[tuple[int, int, int, int]]:
+def _deciding_parents(
+    n: int, *, schooljaar: str, bestuur: Bestuur | None = None
+) -> list[tuple[int, int, int, int]]:
     """Up to n (ouder, account, child, school): parents who may decide today, with an active
     account that has never logged in. A real parent's account is made at the first log-in (see
     ``portal_auth.account_for``), so only made-up parents qualify: the demo's, generate_scale's and
     this module's own. The rush records decisions for the parents it uses."""
     doelen = _form_doelen(schooljaar)
     relaties = Gezagsrelatie.objects.filter(
-        heeft_gezag=True, ouder__account__isnull=False, ouder__account__is_active=True,
+        heeft_gezag=True,
+        ouder__account__isnull=False,
+        ouder__account__is_active=True,
         ouder__account__last_login__isnull=True,
-        leerling__school_id__in=list(doelen), leerling__geboortedatum__gt=sixteen_cutoff(),
+        leerling__school_id__in=list(doelen),
+        leerling__geboortedatum__gt=sixteen_cutoff(),
     )
     if bestuur is not None:
         relaties = relaties.filter(ouder__bestuur=bestuur)
     rows = (
-        relaties.order_by("ouder_id", "leerling_id").distinct("ouder_id")
+        relaties.order_by("ouder_id", "leerling_id")
+        .distinct("ouder_id")
         .values_list("ouder_id", "ouder__account_id", "leerling_id", "leerling__school_id")
     )
     return list(rows[:n])
@@ -143,35 +155,52 @@ def make_families(count: int) -> Bestuur:
     today = timezone.localdate()
     schooljaar = current_schooljaar(today)
     bestuur = Bestuur.objects.filter(naam=LABEL).first() or Bestuur.objects.create(naam=LABEL)
-    school = bestuur.scholen.first() or School.objects.create(bestuur=bestuur, naam=LABEL, brin=_free_brin())
+    school = bestuur.scholen.first() or School.objects.create(
+        bestuur=bestuur, naam=LABEL, brin=_free_brin()
+    )
     ensure_default_doelen(school=school)
     if current_form(school=school, schooljaar=schooljaar) is None:
         publish_form(school=school, schooljaar=schooljaar)
-    groep, _ = Groep.objects.get_or_create(school=school, schooljaar=schooljaar, naam="Rush", defaults={"jaargroep": 5})
+    groep, _ = Groep.objects.get_or_create(
+        school=school, schooljaar=schooljaar, naam="Rush", defaults={"jaargroep": 5}
+    )
     start = Leerling.objects.filter(school=school).count()
     tag = f"{school.pk}-{int(time.time())}"
     for offset in range(0, count, BATCH):
         numbers = range(start + offset, start + min(offset + BATCH, count))
         users = bulk_create_with_history(
-            [User(username=f"rush-ouder-{tag}-{k}", password=make_password(None)) for k in numbers], User
+            [User(username=f"rush-ouder-{tag}-{k}", password=make_password(None)) for k in numbers],
+            User,
         )
         pupils = bulk_create_with_history(
             [
                 Leerling(
-                    school=school, groep=groep, leerlingnummer=f"RUSH{k:07d}", voornamen="Rush", roepnaam="Rush",
-                    achternaam=f"Rush {k}", geboortedatum=today.replace(year=today.year - 8, day=1),
-                    datum_inschrijving=date(today.year - 4, 8, 20), bsn="",
+                    school=school,
+                    groep=groep,
+                    leerlingnummer=f"RUSH{k:07d}",
+                    voornamen="Rush",
+                    roepnaam="Rush",
+                    achternaam=f"Rush {k}",
+                    geboortedatum=today.replace(year=today.year - 8, day=1),
+                    datum_inschrijving=date(today.year - 4, 8, 20),
+                    bsn="",
                 )
                 for k in numbers
             ],
             Leerling,
         )
         ouders = bulk_create_with_history(
-            [Ouder(bestuur=bestuur, achternaam=f"Rush {k}", account=u) for k, u in zip(numbers, users, strict=True)],
+            [
+                Ouder(bestuur=bestuur, achternaam=f"Rush {k}", account=u)
+                for k, u in zip(numbers, users, strict=True)
+            ],
             Ouder,
         )
         bulk_create_with_history(
-            [Gezagsrelatie(ouder=o, leerling=p, relatie=Relatie.MOEDER) for o, p in zip(ouders, pupils, strict=True)],
+            [
+                Gezagsrelatie(ouder=o, leerling=p, relatie=Relatie.MOEDER)
+                for o, p in zip(ouders, pupils, strict=True)
+            ],
             Gezagsrelatie,
         )
     return bestuur
@@ -179,20 +208,32 @@ def make_families(count: int) -> Bestuur:
 
 def analyze(*models) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models))
+        cursor.execute(
+            "ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+        )
 
 
 def plan_submissions(n: int, *, own_families: bool = False) -> Plan:
     """Pick (and if needed make) n deciding parents, each with one question and the answer to send."""
     schooljaar = current_schooljaar()
     bestuur = Bestuur.objects.filter(naam=LABEL).first() if own_families else None
-    rows = _deciding_parents(n, schooljaar=schooljaar, bestuur=bestuur) if (bestuur or not own_families) else []
+    rows = (
+        _deciding_parents(n, schooljaar=schooljaar, bestuur=bestuur)
+        if (bestuur or not own_families)
+        else []
+    )
     reused = len(rows)
     if len(rows) < n:
         bestuur = make_families(n - len(rows))
-        analyze(User, Leerling, Ouder, Gezagsrelatie)  # thousands of new rows: fresh statistics for the planner
+        analyze(
+            User, Leerling, Ouder, Gezagsrelatie
+        )  # thousands of new rows: fresh statistics for the planner
         known = {r[0] for r in rows}
-        more = [r for r in _deciding_parents(n + len(known), schooljaar=schooljaar, bestuur=bestuur) if r[0] not in known]
+        more = [
+            r
+            for r in _deciding_parents(n + len(known), schooljaar=schooljaar, bestuur=bestuur)
+            if r[0] not in known
+        ]
         rows += more[: n - len(rows)]
     if len(rows) < n:
         raise RuntimeError(f"only {len(rows)} deciding parents could be prepared, {n} asked")
@@ -201,15 +242,21 @@ def plan_submissions(n: int, *, own_families: bool = False) -> Plan:
     current = {}
     ouder_ids = [r[0] for r in picked]
     for chunk in range(0, len(ouder_ids), BATCH):
-        for row in Toestemming.objects.huidige(schooljaar).filter(ouder_id__in=ouder_ids[chunk : chunk + BATCH]).values(
-            "id", "ouder_id", "leerling_id", "doel_id", "gegeven"
+        for row in (
+            Toestemming.objects.huidige(schooljaar)
+            .filter(ouder_id__in=ouder_ids[chunk : chunk + BATCH])
+            .values("id", "ouder_id", "leerling_id", "doel_id", "gegeven")
         ):
             current[(row["ouder_id"], row["leerling_id"], row["doel_id"])] = row
     submissions = []
     for i, (ouder_id, user_id, leerling_id, doel_id) in enumerate(picked):
         previous = current.get((ouder_id, leerling_id, doel_id))
         gegeven = (not previous["gegeven"]) if previous else (i % 2 == 0)
-        submissions.append(Submission(ouder_id, user_id, leerling_id, doel_id, gegeven, previous and previous["id"]))
+        submissions.append(
+            Submission(
+                ouder_id, user_id, leerling_id, doel_id, gegeven, previous and previous["id"]
+            )
+        )
     before_pk = Toestemming.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     return Plan(submissions=submissions, reused=reused, made=n - reused, before_pk=before_pk)
 
@@ -236,7 +283,8 @@ def open_sessions(submissions: list[Submission], *, lifetime: int) -> None:
         s.csrf_token = get_token(request)
         s.csrf_secret = request.META["CSRF_COOKIE"]
         data = {
-            SESSION_KEY: user._meta.pk.value_to_string(user), BACKEND_SESSION_KEY: BACKEND,
+            SESSION_KEY: user._meta.pk.value_to_string(user),
+            BACKEND_SESSION_KEY: BACKEND,
             HASH_SESSION_KEY: user.get_session_auth_hash(),
         }
         if settings.CSRF_USE_SESSIONS:
@@ -246,9 +294,13 @@ def open_sessions(submissions: list[Submission], *, lifetime: int) -> None:
         data.update(store)
         if bulk:  # the database engine's rows, written a thousand at a time
             s.session_key = get_random_string(32, VALID_KEY_CHARS)
-            rows.append(store_cls.get_model_class()(
-                session_key=s.session_key, session_data=store.encode(data), expire_date=store.get_expiry_date()
-            ))
+            rows.append(
+                store_cls.get_model_class()(
+                    session_key=s.session_key,
+                    session_data=store.encode(data),
+                    expire_date=store.get_expiry_date(),
+                )
+            )
         else:
             store.update(data)
             store.create()
@@ -305,20 +357,46 @@ class Gunicorn:
 
     def __enter__(self):
         self.port = free_port()
-        env = dict(os.environ, DATABASE_URL=database_url(), DJANGO_SETTINGS_MODULE="privacyschool.settings")
+        env = dict(
+            os.environ, DATABASE_URL=database_url(), DJANGO_SETTINGS_MODULE="privacyschool.settings"
+        )
         cmd = [
-            sys.executable, "-m", "gunicorn", "privacyschool.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-            "--workers", str(self.workers), "--threads", str(self.threads),
-            "--worker-class", "gthread" if self.threads > 1 else "sync", "--preload", "--no-control-socket",
-            "--backlog", "4096", "--timeout", "60", "--graceful-timeout", "5", "--keep-alive", "10",
-            "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "privacyschool.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--threads",
+            str(self.threads),
+            "--worker-class",
+            "gthread" if self.threads > 1 else "sync",
+            "--preload",
+            "--no-control-socket",
+            "--backlog",
+            "4096",
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "5",
+            "--keep-alive",
+            "10",
+            "--log-level",
+            "warning",
         ]
         if Path("/dev/shm").is_dir():
             cmd += ["--worker-tmp-dir", "/dev/shm"]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "w") as log:
             self.proc = subprocess.Popen(
-                cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                cmd,
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
                 preexec_fn=_die_with_parent,
             )
         try:
@@ -352,7 +430,9 @@ class Gunicorn:
 
     def worker_pids(self) -> list[int]:
         try:
-            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+            children = (
+                Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+            )
         except OSError:
             return []
         return [int(pid) for pid in children]
@@ -400,7 +480,13 @@ def _postgres_pids(database: str) -> list[int]:
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                words = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").split()
+                words = (
+                    (entry / "cmdline")
+                    .read_bytes()
+                    .replace(b"\0", b" ")
+                    .decode(errors="replace")
+                    .split()
+                )
             except OSError:
                 continue
             if words[:1] == ["postgres:"] and database in words:
@@ -431,12 +517,17 @@ class CpuSampler(threading.Thread):
         self.last: dict[str, dict[int, float]] = {"gunicorn": {}, "postgres": {}}
 
     def sample(self, *, initial: bool = False) -> None:
-        groups = {"gunicorn": [self.server.proc.pid, *self.server.worker_pids()], "postgres": _postgres_pids(self.database)}
+        groups = {
+            "gunicorn": [self.server.proc.pid, *self.server.worker_pids()],
+            "postgres": _postgres_pids(self.database),
+        }
         for name, pids in groups.items():
             for pid in pids:
                 used = _cpu_of([pid])
                 if used is not None:
-                    self.first[name].setdefault(pid, used if initial else 0.0)  # a new process starts at 0
+                    self.first[name].setdefault(
+                        pid, used if initial else 0.0
+                    )  # a new process starts at 0
                     self.last[name][pid] = used
 
     def run(self):
@@ -456,7 +547,8 @@ class CpuSampler(threading.Thread):
     def totals(self) -> dict[str, float]:
         return {
             name: round(sum(used - self.first[name][pid] for pid, used in last.items()), 2)
-            for name, last in self.last.items() if last
+            for name, last in self.last.items()
+            if last
         }
 
 
@@ -480,8 +572,14 @@ def build_request(s: Submission, *, host: str) -> bytes:
     """
     proxy = settings.SECURE_PROXY_SSL_HEADER
     scheme = "https" if proxy else "http"
-    proxy_line = f"{proxy[0].removeprefix('HTTP_').replace('_', '-').title()}: {proxy[1]}\r\n" if proxy else ""
-    body = urlencode({"csrfmiddlewaretoken": s.csrf_token, "antwoord": "ja" if s.gegeven else "nee"}).encode()
+    proxy_line = (
+        f"{proxy[0].removeprefix('HTTP_').replace('_', '-').title()}: {proxy[1]}\r\n"
+        if proxy
+        else ""
+    )
+    body = urlencode(
+        {"csrfmiddlewaretoken": s.csrf_token, "antwoord": "ja" if s.gegeven else "nee"}
+    ).encode()
     head = (
         f"POST {s.path} HTTP/1.1\r\nHost: {host}\r\nOrigin: {scheme}://{host}\r\n{proxy_line}"
         f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n"
@@ -524,7 +622,9 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, dict[str, s
     return int(status), headers, keep
 
 
-async def fire(requests: list[bytes], *, port: int, concurrency: int, timeout: float, seconds: float):
+async def fire(
+    requests: list[bytes], *, port: int, concurrency: int, timeout: float, seconds: float
+):
     """Send every request once over ``concurrency`` connections that start together; stop sending
     after ``seconds``. Returns (outcomes, wall time from the start to the last answer)."""
     outcomes: list[Outcome | None] = [None] * len(requests)
@@ -544,10 +644,14 @@ async def fire(requests: list[bytes], *, port: int, concurrency: int, timeout: f
             t0 = time.perf_counter()
             try:
                 if conn is None:
-                    conn = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), timeout)
+                    conn = await asyncio.wait_for(
+                        asyncio.open_connection("127.0.0.1", port), timeout
+                    )
                 reader, writer = conn
                 writer.write(requests[i])
-                outcome.status, headers, keep = await asyncio.wait_for(_read_response(reader), timeout)
+                outcome.status, headers, keep = await asyncio.wait_for(
+                    _read_response(reader), timeout
+                )
                 outcome.location = headers.get("location", "")
             except TimeoutError:
                 outcome.error, keep = "timeout", False
@@ -560,7 +664,10 @@ async def fire(requests: list[bytes], *, port: int, concurrency: int, timeout: f
         if conn is not None:
             conn[1].close()
 
-    tasks = [asyncio.create_task(connection_loop()) for _ in range(max(1, min(concurrency, len(requests))))]
+    tasks = [
+        asyncio.create_task(connection_loop())
+        for _ in range(max(1, min(concurrency, len(requests))))
+    ]
     await asyncio.sleep(0)
     began = time.perf_counter()
     start.set()
@@ -587,7 +694,9 @@ def classify(outcome: Outcome | None, s: Submission) -> str:
 def csrf_probe(s: Submission, *, port: int, host: str) -> int:
     """POST the first submission with a wrong CSRF token: the status the server answers."""
     probe = Submission(**{**asdict(s), "csrf_token": "x" * 64})
-    outcomes, _ = asyncio.run(fire([build_request(probe, host=host)], port=port, concurrency=1, timeout=20, seconds=20))
+    outcomes, _ = asyncio.run(
+        fire([build_request(probe, host=host)], port=port, concurrency=1, timeout=20, seconds=20)
+    )
     return outcomes[0].status
 
 
@@ -597,20 +706,31 @@ def csrf_probe(s: Submission, *, port: int, host: str) -> int:
 @dataclass
 class Verification:
     sent: int = 0  # submissions sent (a run stopped by its time limit leaves the rest unsent)
-    present: int = 0  # exactly one new row, as sent, current, with one creation history row by the parent
+    present: int = (
+        0  # exactly one new row, as sent, current, with one creation history row by the parent
+    )
     lost: int = 0  # answered OK by the server, yet no new row
     failed: int = 0  # no new row after an error answer or no answer (reported, not silently lost)
     doubled: int = 0  # more than one new row for the question
     wrong: int = 0  # one new row, but not the answer sent, not current, or not through the portal
-    history_missing: int = 0  # the new row has no (or more than one) creation history row by the parent
+    history_missing: int = (
+        0  # the new row has no (or more than one) creation history row by the parent
+    )
     previous_still_current: int = 0  # a new row, yet the parent's earlier answer is still current
-    stray: int = 0  # new rows of these parents on questions nobody submitted (or that were not sent)
+    stray: int = (
+        0  # new rows of these parents on questions nobody submitted (or that were not sent)
+    )
 
     @property
     def clean(self) -> bool:
         return self.present == self.sent and not (
-            self.lost or self.failed or self.doubled or self.wrong or self.history_missing
-            or self.previous_still_current or self.stray
+            self.lost
+            or self.failed
+            or self.doubled
+            or self.wrong
+            or self.history_missing
+            or self.previous_still_current
+            or self.stray
         )
 
 
@@ -626,9 +746,20 @@ def verify(plan: Plan, kinds: list[str] | None = None) -> Verification:
     history = Toestemming.history.model
     new = defaultdict(list)
     ouder_ids = sorted({s.ouder_id for s in subs})
-    fields = ("id", "ouder_id", "leerling_id", "doel_id", "gegeven", "huidig", "kanaal", "vastgelegd_door_id")
+    fields = (
+        "id",
+        "ouder_id",
+        "leerling_id",
+        "doel_id",
+        "gegeven",
+        "huidig",
+        "kanaal",
+        "vastgelegd_door_id",
+    )
     for chunk in range(0, len(ouder_ids), BATCH):
-        rows = Toestemming.objects.filter(pk__gt=plan.before_pk, ouder_id__in=ouder_ids[chunk : chunk + BATCH])
+        rows = Toestemming.objects.filter(
+            pk__gt=plan.before_pk, ouder_id__in=ouder_ids[chunk : chunk + BATCH]
+        )
         for row in rows.values(*fields):
             new[(row["ouder_id"], row["leerling_id"], row["doel_id"])].append(row)
     creations, creators = Counter(), {}
@@ -642,7 +773,9 @@ def verify(plan: Plan, kinds: list[str] | None = None) -> Verification:
     still_current = set()
     for chunk in range(0, len(previous_ids), BATCH):
         still_current.update(
-            Toestemming.objects.filter(pk__in=previous_ids[chunk : chunk + BATCH], huidig=True).values_list("pk", flat=True)
+            Toestemming.objects.filter(
+                pk__in=previous_ids[chunk : chunk + BATCH], huidig=True
+            ).values_list("pk", flat=True)
         )
     for s, kind in zip(subs, kinds, strict=True):
         if kind == "not_sent":
@@ -660,8 +793,12 @@ def verify(plan: Plan, kinds: list[str] | None = None) -> Verification:
         row = rows[0]
         if s.previous_id in still_current:
             result.previous_still_current += 1
-        if not (row["gegeven"] == s.gegeven and row["huidig"] and row["kanaal"] == Kanaal.PORTAAL
-                and row["vastgelegd_door_id"] == s.user_id):
+        if not (
+            row["gegeven"] == s.gegeven
+            and row["huidig"]
+            and row["kanaal"] == Kanaal.PORTAAL
+            and row["vastgelegd_door_id"] == s.user_id
+        ):
             result.wrong += 1
         elif creations[row["id"]] != 1 or creators[row["id"]] != s.user_id:
             result.history_missing += 1
@@ -702,8 +839,16 @@ class Report:
     setup_seconds: dict = field(default_factory=dict)
 
 
-def run_rush(*, parents: int, workers: int | None = None, threads: int | None = None, concurrency: int = 64,
-             seconds: float = 90.0, own_families: bool = False, log=print) -> Report:
+def run_rush(
+    *,
+    parents: int,
+    workers: int | None = None,
+    threads: int | None = None,
+    concurrency: int = 64,
+    seconds: float = 90.0,
+    own_families: bool = False,
+    log=print,
+) -> Report:
     """Prepare, serve, fire, verify; the sessions are deleted and gunicorn stopped whatever happens."""
     default_w, default_t = default_workers()
     workers, threads = workers or default_w, threads or default_t
@@ -712,8 +857,10 @@ def run_rush(*, parents: int, workers: int | None = None, threads: int | None = 
     t0 = time.perf_counter()
     plan = plan_submissions(parents, own_families=own_families)
     t_plan = time.perf_counter() - t0
-    log(f"parents: {len(plan.submissions)} ({plan.reused} already in the database, {plan.made} made "
-        f"in '{LABEL}') in {t_plan:.1f} s")
+    log(
+        f"parents: {len(plan.submissions)} ({plan.reused} already in the database, {plan.made} made "
+        f"in '{LABEL}') in {t_plan:.1f} s"
+    )
     try:
         t0 = time.perf_counter()
         open_sessions(plan.submissions, lifetime=int(seconds) + 300)
@@ -724,19 +871,31 @@ def run_rush(*, parents: int, workers: int | None = None, threads: int | None = 
             host, port = request_host(server.port), server.port
             status = csrf_probe(plan.submissions[0], port=server.port, host=host)
             if status != 403 or Toestemming.objects.filter(pk__gt=plan.before_pk).exists():
-                raise RuntimeError(f"a POST with a wrong CSRF token was not refused (status {status})")
+                raise RuntimeError(
+                    f"a POST with a wrong CSRF token was not refused (status {status})"
+                )
             requests = [build_request(s, host=host) for s in plan.submissions]
-            log(f"gunicorn on 127.0.0.1:{server.port}: {workers} workers x {threads} threads; CSRF probe refused "
-                f"(403); firing {len(requests)} submissions over {concurrency} connections")
+            log(
+                f"gunicorn on 127.0.0.1:{server.port}: {workers} workers x {threads} threads; CSRF probe refused "
+                f"(403); firing {len(requests)} submissions over {concurrency} connections"
+            )
             ticks, cpu_client = _machine_ticks(), time.process_time()
             with CpuSampler(server, connection.settings_dict["NAME"]) as sampler:
                 outcomes, wall = asyncio.run(
-                    fire(requests, port=server.port, concurrency=concurrency, timeout=30.0, seconds=seconds)
+                    fire(
+                        requests,
+                        port=server.port,
+                        concurrency=concurrency,
+                        timeout=30.0,
+                        seconds=seconds,
+                    )
                 )
             cpu = {"client": round(time.process_time() - cpu_client, 2), **sampler.totals()}
             after_ticks = _machine_ticks()
             if ticks and after_ticks and after_ticks[1] > ticks[1]:
-                cpu["machine_busy_share"] = round((after_ticks[0] - ticks[0]) / (after_ticks[1] - ticks[1]), 3)
+                cpu["machine_busy_share"] = round(
+                    (after_ticks[0] - ticks[0]) / (after_ticks[1] - ticks[1]), 3
+                )
         kinds = [classify(o, s) for o, s in zip(outcomes, plan.submissions, strict=True)]
         verification = verify(plan, kinds)
     finally:
@@ -746,21 +905,40 @@ def run_rush(*, parents: int, workers: int | None = None, threads: int | None = 
     cost = {}
     if ok and "gunicorn" in cpu:
         # What one submission costs the machine, whatever else runs on it, and the rate that allows.
-        cost["cpu_ms_per_submission"] = round((cpu["gunicorn"] + cpu.get("postgres", 0) + cpu["client"]) * 1000 / ok, 1)
-        cost["ceiling_per_second_on_all_cores"] = round((os.cpu_count() or 1) * 1000 / cost["cpu_ms_per_submission"])
+        cost["cpu_ms_per_submission"] = round(
+            (cpu["gunicorn"] + cpu.get("postgres", 0) + cpu["client"]) * 1000 / ok, 1
+        )
+        cost["ceiling_per_second_on_all_cores"] = round(
+            (os.cpu_count() or 1) * 1000 / cost["cpu_ms_per_submission"]
+        )
     latencies = sorted(o.latency for o in outcomes if o is not None and not o.error)
     return Report(
-        parents=len(plan.submissions), reused_parents=plan.reused, made_parents=plan.made,
-        gunicorn={"workers": workers, "threads": threads, "worker_class": "gthread" if threads > 1 else "sync",
-                  "port": port},
-        concurrency=concurrency, sent=sum(1 for o in outcomes if o is not None), ok=ok, outcomes=dict(kinds),
-        seconds=round(wall, 3), submissions_per_second=round(ok / wall, 1) if wall else 0.0,
-        latency_ms={
-            "p50": round(_percentile(latencies, 0.50) * 1000, 1), "p95": round(_percentile(latencies, 0.95) * 1000, 1),
-            "p99": round(_percentile(latencies, 0.99) * 1000, 1), "max": round((latencies[-1] if latencies else 0) * 1000, 1),
+        parents=len(plan.submissions),
+        reused_parents=plan.reused,
+        made_parents=plan.made,
+        gunicorn={
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread" if threads > 1 else "sync",
+            "port": port,
         },
-        cpu_seconds=cpu, cost=cost, verification=asdict(verification), clean=verification.clean,
-        database=connection.settings_dict["NAME"], started_at=started_at.isoformat(timespec="seconds"),
+        concurrency=concurrency,
+        sent=sum(1 for o in outcomes if o is not None),
+        ok=ok,
+        outcomes=dict(kinds),
+        seconds=round(wall, 3),
+        submissions_per_second=round(ok / wall, 1) if wall else 0.0,
+        latency_ms={
+            "p50": round(_percentile(latencies, 0.50) * 1000, 1),
+            "p95": round(_percentile(latencies, 0.95) * 1000, 1),
+            "p99": round(_percentile(latencies, 0.99) * 1000, 1),
+            "max": round((latencies[-1] if latencies else 0) * 1000, 1),
+        },
+        cpu_seconds=cpu,
+        cost=cost,
+        verification=asdict(verification),
+        clean=verification.clean,
+        database=connection.settings_dict["NAME"],
+        started_at=started_at.isoformat(timespec="seconds"),
         setup_seconds={"parents": round(t_plan, 1), "sessions": round(t_sessions, 1)},
     )
-

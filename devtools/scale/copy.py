@@ -54,7 +54,14 @@ def history_model(model: type[Model]):
 class Table:
     """Rows for one model (and its history), written with COPY."""
 
-    def __init__(self, model: type[Model], fields: list[str], *, history: bool = True, history_date: datetime | None = None):
+    def __init__(
+        self,
+        model: type[Model],
+        fields: list[str],
+        *,
+        history: bool = True,
+        history_date: datetime | None = None,
+    ):
         self.model = model
         opts = model._meta
         given = [opts.get_field(name) for name in fields]
@@ -62,7 +69,9 @@ class Table:
         rest = [f for f in opts.concrete_fields if f not in given and not f.primary_key]
         # Rows given without their id get one from the sequence when written (history needs it).
         self.numbered = opts.pk not in given
-        self.columns = [opts.pk.column] * self.numbered + [f.column for f in given] + [f.column for f in rest]
+        self.columns = (
+            [opts.pk.column] * self.numbered + [f.column for f in given] + [f.column for f in rest]
+        )
         # JSON values are written as JSON (psycopg would write a Python list as an array).
         self.json_index = [i for i, f in enumerate(given) if isinstance(f, JSONField)]
         self.tail = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
@@ -75,7 +84,10 @@ class Table:
             # Fields the history leaves out (a hash, a document's contents) are left out here too.
             self.history_index = [i for i, col in enumerate(self.columns) if col in hist_columns]
             self.history_columns = [self.columns[i] for i in self.history_index] + [
-                "history_date", "history_change_reason", "history_type", "history_user_id",
+                "history_date",
+                "history_change_reason",
+                "history_type",
+                "history_user_id",
             ]
 
     def add(self, row: tuple) -> None:

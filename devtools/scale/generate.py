@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 
 from faker import Faker
 
+from core.crypto import encrypt, keyed_hash
 from delen.models import Ontvanger, Verstrekking
 from delen.standaard import STANDAARD
 from leerlingen.demo import bsn_from
@@ -56,7 +57,6 @@ from leerlingen.retention.models import (
 from leerlingen.retention.rules import DEFAULT_TERMS, expiry_date
 from leerlingen.roles import ROLE_CONTAINER, group_name, sync_all_role_groups
 from leerlingen.schooljaar import current_schooljaar
-from core.crypto import encrypt, keyed_hash
 from toestemming.models import Beslisser, Doel, Formulier, FormulierTekst, Kanaal, Toestemming
 from toestemming.services import DEFAULT_DOELEN
 from verzoeken.models import IndienerRol, Status, Verzoek, VerzoekInstellingen
@@ -82,7 +82,15 @@ DOSSIER_ITEMS = (
     (Gegevenscategorie.RELIGIE, "Levensbeschouwing", 0.02, 0.0),
 )
 # Tables loaded with millions of rows: their indexes are built after loading.
-BIG_TABLES = [User, Ouder, Leerling, Gezagsrelatie, DossierItem, Toestemming, Verstrekking.leerlingen.through]
+BIG_TABLES = [
+    User,
+    Ouder,
+    Leerling,
+    Gezagsrelatie,
+    DossierItem,
+    Toestemming,
+    Verstrekking.leerlingen.through,
+]
 
 
 @dataclass
@@ -116,7 +124,9 @@ def plan_tasks(*, pupils: int, schools: int | None, seed: int) -> list[Task]:
     for bnr, board in enumerate(plan_country(pupils=pupils, schools=schools, seed=seed)):
         tasks.append(Task(bnr, board, school_index, bsn))
         school_index += len(board.schools)
-        records = sum(s.pupils + max(1, round(s.pupils * LEAVERS)) * LEAVER_YEARS for s in board.schools)
+        records = sum(
+            s.pupils + max(1, round(s.pupils * LEAVERS)) * LEAVER_YEARS for s in board.schools
+        )
         bsn += 2 * records + 100  # bsn_from skips numbers that fail the eleven-test: room to spare
     return tasks
 
@@ -168,12 +178,21 @@ class IdPool:
 
 def _brin(n: int) -> str:
     letters = string.ascii_uppercase
-    return f"{n // 676 % 100:02d}{letters[n // 26 % 26]}{letters[n % 26]}" + (f"{n // 67_600:02d}" if n >= 67_600 else "")
+    return f"{n // 676 % 100:02d}{letters[n // 26 % 26]}{letters[n % 26]}" + (
+        f"{n // 67_600:02d}" if n >= 67_600 else ""
+    )
 
 
 class Generator:
-    def __init__(self, *, pupils: int, schools: int | None = None, seed: int = 1, today: date | None = None,
-                 progress: Callable[[int], None] | None = None):
+    def __init__(
+        self,
+        *,
+        pupils: int,
+        schools: int | None = None,
+        seed: int = 1,
+        today: date | None = None,
+        progress: Callable[[int], None] | None = None,
+    ):
         self.pupils, self.schools, self.seed = pupils, schools, seed
         self.today = today or timezone.localdate()
         self.rng = random.Random(seed)
@@ -199,67 +218,227 @@ class Generator:
         self.surnames = list({fake.last_name() for _ in range(3000)})
         self.streets = list({fake.street_name() for _ in range(500)})
         self.towns = list({fake.city() for _ in range(300)})
-        self.password = make_password(None)  # unusable: generated staff log in through the benchmark only
+        self.password = make_password(
+            None
+        )  # unusable: generated staff log in through the benchmark only
         self.role_group = {rol: Group.objects.get(name=group_name(rol)).id for rol in Rol}
         self.role_perm = {
             rol: Permission.objects.get(codename=codename, content_type__app_label="leerlingen").id
             for rol, (_model, codename) in ROLE_CONTAINER.items()
         }
         self.leerling_ct = ContentType.objects.get_for_model(Leerling).id
-        d = lambda days: timezone.make_aware(datetime.combine(self.today - timedelta(days=days), time(10)))  # noqa: E731
-        self.at = d
-        self.ids = {m: IdPool(m) for m in (
-            Bestuur, School, Groep, Leerling, Ouder, User, Doel, Formulier, Ontvanger, Bewaartermijn, Verzoek,
-            Verstrekking, Vernietigingslijst,
-        )}
+        today = self.today
+
+        def at(days):
+            return timezone.make_aware(datetime.combine(today - timedelta(days=days), time(10)))
+
+        self.at = at
+        self.ids = {
+            m: IdPool(m)
+            for m in (
+                Bestuur,
+                School,
+                Groep,
+                Leerling,
+                Ouder,
+                User,
+                Doel,
+                Formulier,
+                Ontvanger,
+                Bewaartermijn,
+                Verzoek,
+                Verstrekking,
+                Vernietigingslijst,
+            )
+        }
         self.t = {
             "bestuur": Table(Bestuur, ["id", "naam", "fg_naam", "fg_email"]),
             "school": Table(School, ["id", "bestuur", "naam", "brin", "onderwijssoort", "email"]),
             "groep": Table(Groep, ["id", "school", "schooljaar", "naam", "jaargroep"]),
-            "user": Table(User, ["id", "username", "first_name", "last_name", "password", "is_staff", "date_joined"]),
+            "user": Table(
+                User,
+                [
+                    "id",
+                    "username",
+                    "first_name",
+                    "last_name",
+                    "password",
+                    "is_staff",
+                    "date_joined",
+                ],
+            ),
             "user_groups": Table(User.groups.through, ["user", "group"], history=False),
             "bestuurgrant": Table(BestuurGrant, ["user", "permission", "content_object"]),
             "schoolgrant": Table(SchoolGrant, ["user", "permission", "content_object"]),
             "groepgrant": Table(GroepGrant, ["user", "permission", "content_object"]),
             "doel": Table(Doel, ["id", "school", "code", "naam", "omschrijving", "volgorde"]),
-            "formulier": Table(Formulier, ["id", "school", "schooljaar", "versie", "inleiding", "gepubliceerd_op"]),
+            "formulier": Table(
+                Formulier, ["id", "school", "schooljaar", "versie", "inleiding", "gepubliceerd_op"]
+            ),
             "formuliertekst": Table(FormulierTekst, ["formulier", "doel", "tekst"]),
-            "ontvanger": Table(Ontvanger, ["id", "school", "soort", "naam", "grondslag", "velden", "formaat",
-                                           "toelichting", "toestemming_doel"]),
-            "bewaartermijn": Table(Bewaartermijn, ["id", "school", "categorie", "gebeurtenis", "jaren", "maanden",
-                                                   "grondslag"]),
+            "ontvanger": Table(
+                Ontvanger,
+                [
+                    "id",
+                    "school",
+                    "soort",
+                    "naam",
+                    "grondslag",
+                    "velden",
+                    "formaat",
+                    "toelichting",
+                    "toestemming_doel",
+                ],
+            ),
+            "bewaartermijn": Table(
+                Bewaartermijn,
+                ["id", "school", "categorie", "gebeurtenis", "jaren", "maanden", "grondslag"],
+            ),
             "verzoekinstellingen": Table(VerzoekInstellingen, ["school"]),
-            "ouder": Table(Ouder, ["id", "bestuur", "voorletters", "voornaam", "tussenvoegsel", "achternaam", "email",
-                                   "telefoon", "straat", "huisnummer", "postcode", "woonplaats", "account"]),
-            "leerling": Table(Leerling, ["id", "school", "groep", "leerlingnummer", "voornamen", "roepnaam",
-                                         "tussenvoegsel", "achternaam", "geboortedatum", "geslacht", "bsn", "bsn_hash",
-                                         "nationaliteit", "straat", "huisnummer", "postcode", "woonplaats",
-                                         "datum_inschrijving", "datum_uitschrijving", "account"]),
+            "ouder": Table(
+                Ouder,
+                [
+                    "id",
+                    "bestuur",
+                    "voorletters",
+                    "voornaam",
+                    "tussenvoegsel",
+                    "achternaam",
+                    "email",
+                    "telefoon",
+                    "straat",
+                    "huisnummer",
+                    "postcode",
+                    "woonplaats",
+                    "account",
+                ],
+            ),
+            "leerling": Table(
+                Leerling,
+                [
+                    "id",
+                    "school",
+                    "groep",
+                    "leerlingnummer",
+                    "voornamen",
+                    "roepnaam",
+                    "tussenvoegsel",
+                    "achternaam",
+                    "geboortedatum",
+                    "geslacht",
+                    "bsn",
+                    "bsn_hash",
+                    "nationaliteit",
+                    "straat",
+                    "huisnummer",
+                    "postcode",
+                    "woonplaats",
+                    "datum_inschrijving",
+                    "datum_uitschrijving",
+                    "account",
+                ],
+            ),
             "gezag": Table(Gezagsrelatie, ["ouder", "leerling", "relatie", "heeft_gezag"]),
-            "dossier": Table(DossierItem, ["leerling", "categorie", "titel", "inhoud", "datum", "zeer_vertrouwelijk"]),
-            "toestemming": Table(Toestemming, ["leerling", "doel", "schooljaar", "formulier", "gegeven", "beslisser",
-                                               "ouder", "kanaal", "vastgelegd_door", "tijdstip"]),
-            "verzoek": Table(Verzoek, ["id", "kenmerk", "school", "leerling", "soort", "status", "indiener_rol",
-                                       "indiener_ouder", "kanaal", "omschrijving", "ontvangen_op", "vastgelegd_op",
-                                       "eerste_termijn", "uiterste_datum", "uitkomst", "beantwoord_op"]),
-            "verstrekking": Table(Verstrekking, ["id", "kenmerk", "school", "ontvanger", "ontvanger_naam", "grondslag",
-                                                 "aantal_leerlingen", "velden", "categorieen", "formaat", "doel",
-                                                 "bestandsnaam", "sha256", "grootte", "tijdstip", "opgesteld_door",
-                                                 "goedgekeurd_door"]),
-            "verstrekking_leerlingen": Table(Verstrekking.leerlingen.through, ["verstrekking", "leerling"],
-                                             history=False),
-            "lijst": Table(Vernietigingslijst, ["id", "school", "naam", "status", "peildatum", "aangemaakt_op"]),
-            "lijstitem": Table(VernietigingslijstItem, ["lijst", "content_type", "object_id", "leerling_id_ref",
-                                                        "categorie", "bewaartermijn", "termijn_omschrijving",
-                                                        "vervaldatum"]),
+            "dossier": Table(
+                DossierItem,
+                ["leerling", "categorie", "titel", "inhoud", "datum", "zeer_vertrouwelijk"],
+            ),
+            "toestemming": Table(
+                Toestemming,
+                [
+                    "leerling",
+                    "doel",
+                    "schooljaar",
+                    "formulier",
+                    "gegeven",
+                    "beslisser",
+                    "ouder",
+                    "kanaal",
+                    "vastgelegd_door",
+                    "tijdstip",
+                ],
+            ),
+            "verzoek": Table(
+                Verzoek,
+                [
+                    "id",
+                    "kenmerk",
+                    "school",
+                    "leerling",
+                    "soort",
+                    "status",
+                    "indiener_rol",
+                    "indiener_ouder",
+                    "kanaal",
+                    "omschrijving",
+                    "ontvangen_op",
+                    "vastgelegd_op",
+                    "eerste_termijn",
+                    "uiterste_datum",
+                    "uitkomst",
+                    "beantwoord_op",
+                ],
+            ),
+            "verstrekking": Table(
+                Verstrekking,
+                [
+                    "id",
+                    "kenmerk",
+                    "school",
+                    "ontvanger",
+                    "ontvanger_naam",
+                    "grondslag",
+                    "aantal_leerlingen",
+                    "velden",
+                    "categorieen",
+                    "formaat",
+                    "doel",
+                    "bestandsnaam",
+                    "sha256",
+                    "grootte",
+                    "tijdstip",
+                    "opgesteld_door",
+                    "goedgekeurd_door",
+                ],
+            ),
+            "verstrekking_leerlingen": Table(
+                Verstrekking.leerlingen.through, ["verstrekking", "leerling"], history=False
+            ),
+            "lijst": Table(
+                Vernietigingslijst, ["id", "school", "naam", "status", "peildatum", "aangemaakt_op"]
+            ),
+            "lijstitem": Table(
+                VernietigingslijstItem,
+                [
+                    "lijst",
+                    "content_type",
+                    "object_id",
+                    "leerling_id_ref",
+                    "categorie",
+                    "bewaartermijn",
+                    "termijn_omschrijving",
+                    "vervaldatum",
+                ],
+            ),
         }
         with translation.override(settings.LANGUAGE_CODE):
             self.doelen = [(code, str(naam), str(oms)) for code, naam, oms in DEFAULT_DOELEN]
             self.ontvangers = [
-                (s.soort, str(s.naam), s.grondslag, list(s.velden), s.formaat, str(s.toelichting), s.toestemming_doel or "")
+                (
+                    s.soort,
+                    str(s.naam),
+                    s.grondslag,
+                    list(s.velden),
+                    s.formaat,
+                    str(s.toelichting),
+                    s.toestemming_doel or "",
+                )
                 for s in STANDAARD
             ]
-            self.terms = [(c, r.gebeurtenis, r.jaren, r.maanden, str(r.grondslag)) for c, r in DEFAULT_TERMS.items()]
+            self.terms = [
+                (c, r.gebeurtenis, r.jaren, r.maanden, str(r.grondslag))
+                for c, r in DEFAULT_TERMS.items()
+            ]
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -269,7 +448,7 @@ class Generator:
         prefix = ""
         for p in ("van der ", "van den ", "de ", "van ", "ter "):
             if surname.startswith(p):
-                prefix, surname = p.strip(), surname[len(p):]
+                prefix, surname = p.strip(), surname[len(p) :]
                 break
         return prefix, surname
 
@@ -279,9 +458,13 @@ class Generator:
         return uid
 
     def _staff(self, rol: str, container_id: int, label: str) -> int:
-        uid = self._user(f"{rol}-{label}", self.rng.choice(self.first_names), self._name()[1], staff=True)
+        uid = self._user(
+            f"{rol}-{label}", self.rng.choice(self.first_names), self._name()[1], staff=True
+        )
         self.t["user_groups"].add((uid, self.role_group[rol]))
-        table = {Bestuur: "bestuurgrant", School: "schoolgrant", Groep: "groepgrant"}[ROLE_CONTAINER[rol][0]]
+        table = {Bestuur: "bestuurgrant", School: "schoolgrant", Groep: "groepgrant"}[
+            ROLE_CONTAINER[rol][0]
+        ]
         self.t[table].add((uid, self.role_perm[rol], container_id))
         self.counts.staff += 1
         return uid
@@ -312,9 +495,16 @@ class Generator:
                 for chunk in chunks:
                     self._tasks(chunk)
             else:
-                params = {"pupils": self.pupils, "schools": self.schools, "seed": self.seed, "today": self.today}
+                params = {
+                    "pupils": self.pupils,
+                    "schools": self.schools,
+                    "seed": self.seed,
+                    "today": self.today,
+                }
                 connections.close_all()  # each process opens its own connection
-                with multiprocessing.get_context("fork").Pool(jobs, _start_worker, (params,)) as pool:
+                with multiprocessing.get_context("fork").Pool(
+                    jobs, _start_worker, (params,)
+                ) as pool:
                     for counts in pool.imap_unordered(_work, chunks):
                         self.counts.add(counts)
                         self.progress(counts.pupils + counts.leavers)
@@ -331,7 +521,9 @@ class Generator:
     def _flush(self, final: bool = False) -> None:
         if not final and self.buffered < CHUNK:
             return
-        with transaction.atomic():  # a chunk is whole or absent; its rows only point at earlier chunks
+        with (
+            transaction.atomic()
+        ):  # a chunk is whole or absent; its rows only point at earlier chunks
             self.counts.rows += flush_all(list(self.t.values()), skip_triggers=self.skip_triggers)
         self.progress(self.buffered)
         self.buffered = 0
@@ -343,8 +535,14 @@ class Generator:
         self.sealed = {}
         bnr, board = task.bnr, task.board
         bid = self.ids[Bestuur]()
-        self.t["bestuur"].add((bid, f"Stichting {self.rng.choice(self.towns)} {bnr + 1}", "FG van het bestuur",
-                               f"fg@bestuur{bnr + 1}.scale.test"))
+        self.t["bestuur"].add(
+            (
+                bid,
+                f"Stichting {self.rng.choice(self.towns)} {bnr + 1}",
+                "FG van het bestuur",
+                f"fg@bestuur{bnr + 1}.scale.test",
+            )
+        )
         self.counts.boards += 1
         self._staff(Rol.FG, bid, f"b{bid}")
         self._staff(Rol.BESTUUR, bid, f"b{bid}")
@@ -358,10 +556,21 @@ class Generator:
         n = self.school_index
         self.school_index += 1
         kind = "Basisschool" if plan.onderwijssoort == "po" else "Scholengemeenschap"
-        self.t["school"].add((sid, bid, f"{kind} {self.rng.choice(self.towns)} {n + 1}", _brin(n), plan.onderwijssoort,
-                              f"info@school{n + 1}.scale.test"))
+        self.t["school"].add(
+            (
+                sid,
+                bid,
+                f"{kind} {self.rng.choice(self.towns)} {n + 1}",
+                _brin(n),
+                plan.onderwijssoort,
+                f"info@school{n + 1}.scale.test",
+            )
+        )
         self.counts.schools += 1
-        staff = {rol: self._staff(rol, sid, f"s{sid}") for rol in (Rol.DIRECTEUR, Rol.IB, Rol.ADMINISTRATIE)}
+        staff = {
+            rol: self._staff(rol, sid, f"s{sid}")
+            for rol in (Rol.DIRECTEUR, Rol.IB, Rol.ADMINISTRATIE)
+        }
         config = self._config(sid)
         config["staff"] = staff
         for jaargroep, size in groups_for(plan):
@@ -389,14 +598,18 @@ class Generator:
         forms = {}
         for age, jaar in enumerate(self.jaren):
             fid = self.ids[Formulier]()
-            t["formulier"].add((fid, sid, jaar, 1, "Geef per onderwerp aan of het mag.", self.at(30 + 365 * age)))
+            t["formulier"].add(
+                (fid, sid, jaar, 1, "Geef per onderwerp aan of het mag.", self.at(30 + 365 * age))
+            )
             for did, _code, oms in doelen:
                 t["formuliertekst"].add((fid, did, oms))
             forms[jaar] = fid
         ontvangers = {}
         for soort, naam, grondslag, velden, formaat, toelichting, doel in self.ontvangers:
             oid = self.ids[Ontvanger]()
-            t["ontvanger"].add((oid, sid, soort, naam, grondslag, velden, formaat, toelichting, doel))
+            t["ontvanger"].add(
+                (oid, sid, soort, naam, grondslag, velden, formaat, toelichting, doel)
+            )
             ontvangers[soort] = (oid, naam, grondslag, velden)
         terms = {}
         for categorie, gebeurtenis, jaren, maanden, grondslag in self.terms:
@@ -404,10 +617,20 @@ class Generator:
             t["bewaartermijn"].add((tid, sid, categorie, gebeurtenis, jaren, maanden, grondslag))
             terms[categorie] = (tid, jaren, maanden)
         t["verzoekinstellingen"].add((sid,))
-        return {"doelen": doelen, "forms": forms, "ontvangers": ontvangers, "terms": terms, "pupils": [],
-                "leavers": [], "families": [], "nummer": 0}
+        return {
+            "doelen": doelen,
+            "forms": forms,
+            "ontvangers": ontvangers,
+            "terms": terms,
+            "pupils": [],
+            "leavers": [],
+            "families": [],
+            "nummer": 0,
+        }
 
-    def _family(self, bid: int, config: dict) -> tuple[list[tuple[int, int | None, bool]], tuple[str, str]]:
+    def _family(
+        self, bid: int, config: dict
+    ) -> tuple[list[tuple[int, int | None, bool]], tuple[str, str]]:
         """Parents of a new pupil, (ouder id, portal account id, gezag), and their surname; siblings share."""
         rng, t = self.rng, self.t
         families = config["families"]
@@ -421,9 +644,23 @@ class Generator:
             account = None
             if i == 0 and rng.random() < PORTAL_ACCOUNT:
                 account = self._user(f"ouder-{oid}", first, surname, staff=False)
-            t["ouder"].add((oid, bid, first[0] + ".", first, prefix, surname, f"ouder{oid}@mail.scale.test",
-                            "", rng.choice(self.streets), str(rng.randint(1, 200)), f"{rng.randint(1000, 9999)} AB",
-                            rng.choice(self.towns), account))
+            t["ouder"].add(
+                (
+                    oid,
+                    bid,
+                    first[0] + ".",
+                    first,
+                    prefix,
+                    surname,
+                    f"ouder{oid}@mail.scale.test",
+                    "",
+                    rng.choice(self.streets),
+                    str(rng.randint(1, 200)),
+                    f"{rng.randint(1000, 9999)} AB",
+                    rng.choice(self.towns),
+                    account,
+                )
+            )
             family.append((oid, account, i == 0 or rng.random() < 0.9))
             self.counts.parents += 1
         families.append((family, (prefix, surname)))
@@ -433,12 +670,16 @@ class Generator:
         rng, t, today = self.rng, self.t, self.today
         lid = self.ids[Leerling]()
         family, family_name = self._family(bid, config)
-        prefix, surname = self._name() if rng.random() < 0.15 else family_name  # most carry a parent's name
+        prefix, surname = (
+            self._name() if rng.random() < 0.15 else family_name
+        )  # most carry a parent's name
         first = rng.choice(self.first_names)
         if leaver:
             years_ago = rng.randint(1, LEAVER_YEARS)
             left = date(today.year - years_ago, 7, 15)
-            born = date(left.year - (12 if soort == "po" else 17), rng.randint(1, 12), rng.randint(1, 28))
+            born = date(
+                left.year - (12 if soort == "po" else 17), rng.randint(1, 12), rng.randint(1, 28)
+            )
             enrolled = date(left.year - (8 if soort == "po" else 5), 8, 20)
         else:
             age = (jaargroep + 3) if soort == "po" else (jaargroep + 11)
@@ -447,16 +688,44 @@ class Generator:
             left = None
         config["nummer"] += 1
         bsn, bsn_hash = self._bsn()
-        t["leerling"].add((lid, sid, gid, str(config["nummer"]), first, first, prefix, surname, born,
-                           rng.choice("mv"), bsn, bsn_hash, "Nederlandse", rng.choice(self.streets),
-                           str(rng.randint(1, 200)), f"{rng.randint(1000, 9999)} AB", rng.choice(self.towns),
-                           enrolled, left, None))
+        t["leerling"].add(
+            (
+                lid,
+                sid,
+                gid,
+                str(config["nummer"]),
+                first,
+                first,
+                prefix,
+                surname,
+                born,
+                rng.choice("mv"),
+                bsn,
+                bsn_hash,
+                "Nederlandse",
+                rng.choice(self.streets),
+                str(rng.randint(1, 200)),
+                f"{rng.randint(1000, 9999)} AB",
+                rng.choice(self.towns),
+                enrolled,
+                left,
+                None,
+            )
+        )
         for i, (oid, _account, gezag) in enumerate(family):
             t["gezag"].add((oid, lid, Relatie.MOEDER if i == 0 else Relatie.VADER, gezag))
         for categorie, titel, share, confidential in DOSSIER_ITEMS:
             if rng.random() < share:
-                t["dossier"].add((lid, categorie, titel, self._sealed(titel),
-                                  today - timedelta(days=rng.randint(1, 700)), rng.random() < confidential))
+                t["dossier"].add(
+                    (
+                        lid,
+                        categorie,
+                        titel,
+                        self._sealed(titel),
+                        today - timedelta(days=rng.randint(1, 700)),
+                        rng.random() < confidential,
+                    )
+                )
         self.buffered += 1
         if leaver:
             self.counts.leavers += 1
@@ -477,10 +746,36 @@ class Generator:
             for did, code, _oms in config["doelen"]:
                 yes = rng.random() < (0.5 if code == "social-media" else 0.85)
                 if zestien and age == 0:
-                    t["toestemming"].add((lid, did, jaar, fid, yes, Beslisser.LEERLING, None, Kanaal.PAPIER, None, when))
+                    t["toestemming"].add(
+                        (
+                            lid,
+                            did,
+                            jaar,
+                            fid,
+                            yes,
+                            Beslisser.LEERLING,
+                            None,
+                            Kanaal.PAPIER,
+                            None,
+                            when,
+                        )
+                    )
                 elif decider is not None:
                     kanaal = Kanaal.PORTAAL if decider[1] else Kanaal.PAPIER
-                    t["toestemming"].add((lid, did, jaar, fid, yes, Beslisser.OUDER, decider[0], kanaal, decider[1], when))
+                    t["toestemming"].add(
+                        (
+                            lid,
+                            did,
+                            jaar,
+                            fid,
+                            yes,
+                            Beslisser.OUDER,
+                            decider[0],
+                            kanaal,
+                            decider[1],
+                            when,
+                        )
+                    )
 
     def _requests(self, sid: int, config: dict) -> None:
         rng, today = self.rng, self.today
@@ -491,14 +786,31 @@ class Generator:
             received = today - timedelta(days=days)
             open_ = days < 28
             vid = self.ids[Verzoek]()
-            status = rng.choice([Status.ONTVANGEN, Status.ID_GECONTROLEERD, Status.TER_BEOORDELING]) if open_ \
+            status = (
+                rng.choice([Status.ONTVANGEN, Status.ID_GECONTROLEERD, Status.TER_BEOORDELING])
+                if open_
                 else Status.AFGEHANDELD
-            self.t["verzoek"].add((
-                vid, f"VZ-{received:%Y}-{vid:07d}", sid, lid, rng.choice(list(VerzoekSoort)), status,
-                IndienerRol.OUDER, family[0][0], rng.choice(list(VerzoekKanaal)), self._sealed("Verzoek"),
-                received, self.at(days), received + timedelta(weeks=4), received + timedelta(weeks=4),
-                "" if open_ else "toegewezen", None if open_ else self.at(max(0, days - 20)),
-            ))
+            )
+            self.t["verzoek"].add(
+                (
+                    vid,
+                    f"VZ-{received:%Y}-{vid:07d}",
+                    sid,
+                    lid,
+                    rng.choice(list(VerzoekSoort)),
+                    status,
+                    IndienerRol.OUDER,
+                    family[0][0],
+                    rng.choice(list(VerzoekKanaal)),
+                    self._sealed("Verzoek"),
+                    received,
+                    self.at(days),
+                    received + timedelta(weeks=4),
+                    received + timedelta(weeks=4),
+                    "" if open_ else "toegewezen",
+                    None if open_ else self.at(max(0, days - 20)),
+                )
+            )
 
     def _disclosure(self, sid: int, config: dict) -> None:
         """This year's registration with DUO: every enrolled pupil, one disclosure record."""
@@ -509,10 +821,27 @@ class Generator:
 
         oid, naam, grondslag, velden = config["ontvangers"][OntvangerSoort.DUO]
         vid = self.ids[Verstrekking]()
-        self.t["verstrekking"].add((vid, f"VS-{self.today:%Y}-{vid:07d}", sid, oid, naam, grondslag, len(pupils),
-                                    velden, ["contact", "leerlingnummer", "bsn"], "csv",
-                                    "Jaarlijkse registratie in BRON", f"duo-{vid}.csv", "0" * 64, 1000 + len(pupils),
-                                    self.at(60), config["staff"][Rol.ADMINISTRATIE], config["staff"][Rol.DIRECTEUR]))
+        self.t["verstrekking"].add(
+            (
+                vid,
+                f"VS-{self.today:%Y}-{vid:07d}",
+                sid,
+                oid,
+                naam,
+                grondslag,
+                len(pupils),
+                velden,
+                ["contact", "leerlingnummer", "bsn"],
+                "csv",
+                "Jaarlijkse registratie in BRON",
+                f"duo-{vid}.csv",
+                "0" * 64,
+                1000 + len(pupils),
+                self.at(60),
+                config["staff"][Rol.ADMINISTRATIE],
+                config["staff"][Rol.DIRECTEUR],
+            )
+        )
         for lid, _family in pupils:
             self.t["verstrekking_leerlingen"].add((vid, lid))
 
@@ -525,9 +854,27 @@ class Generator:
         if not due:
             return
         lijst = self.ids[Vernietigingslijst]()
-        self.t["lijst"].add((lijst, sid, f"VL-{sid}-{self.today:%Y-%m-%d}", Vernietigingslijst.Status.OPEN, self.today,
-                             self.now))
+        self.t["lijst"].add(
+            (
+                lijst,
+                sid,
+                f"VL-{sid}-{self.today:%Y-%m-%d}",
+                Vernietigingslijst.Status.OPEN,
+                self.today,
+                self.now,
+            )
+        )
         omschrijving = f"{jaren} jaar na uitschrijving"
         for lid, exp in due:
-            self.t["lijstitem"].add((lijst, self.leerling_ct, lid, lid, Bewaarcategorie.LEERLINGADMINISTRATIE, tid,
-                                     omschrijving, exp))
+            self.t["lijstitem"].add(
+                (
+                    lijst,
+                    self.leerling_ct,
+                    lid,
+                    lid,
+                    Bewaarcategorie.LEERLINGADMINISTRATIE,
+                    tid,
+                    omschrijving,
+                    exp,
+                )
+            )

@@ -7,20 +7,19 @@ staff. The board's data protection officer sees the import runs (not the files) 
 from django.db import models
 from django.db.models import Q
 
-from ..access import _is_anonymous, bestuur_ids, school_ids
+from core.access import ScopedQuerySet
 
-IMPORT_ROLES = ("rol_directeur", "rol_administratie")
+from ..access import _is_anonymous, bestuur_ids, school_ids
+from ..rol import Rol
+
+IMPORT_ROLES = (Rol.DIRECTEUR, Rol.ADMINISTRATIE)
 
 
 def schools_for_import(user) -> models.QuerySet:
     """The schools whose register ``user`` may load from a file."""
     from ..models import School
 
-    if _is_anonymous(user):
-        return School.objects.none()
-    if user.is_superuser:
-        return School.objects.all()
-    return School.objects.filter(id__in=school_ids(user, IMPORT_ROLES))
+    return School.objects.by_rule(user, lambda u: Q(id__in=school_ids(u, IMPORT_ROLES)))
 
 
 def may_import(user) -> bool:
@@ -30,17 +29,13 @@ def may_import(user) -> bool:
 
 def may_see_imports(user) -> bool:
     """Whether the import log is within ``user``'s reach: importers and the board's FG."""
-    return may_import(user) or (not _is_anonymous(user) and bool(bestuur_ids(user, ("rol_fg",))))
+    return may_import(user) or (not _is_anonymous(user) and bool(bestuur_ids(user, (Rol.FG,))))
 
 
-class LeerlingimportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(
-            Q(school_id__in=school_ids(user, IMPORT_ROLES)) | Q(school__bestuur_id__in=bestuur_ids(user, ("rol_fg",)))
+class LeerlingimportQuerySet(ScopedQuerySet):
+    def rule(self, user) -> Q | None:
+        return Q(school_id__in=school_ids(user, IMPORT_ROLES)) | Q(
+            school__bestuur_id__in=bestuur_ids(user, (Rol.FG,))
         )
 
     def runnable_by(self, user):
@@ -48,10 +43,6 @@ class LeerlingimportQuerySet(models.QuerySet):
         return self.visible_to(user).filter(school__in=schools_for_import(user))
 
 
-class ImportprofielQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(school_id__in=school_ids(user, IMPORT_ROLES))
+class ImportprofielQuerySet(ScopedQuerySet):
+    def rule(self, user) -> Q | None:
+        return Q(school_id__in=school_ids(user, IMPORT_ROLES))

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from .. import registry
 from ..models import Gezagsrelatie, Leerling, Ouder, School
+from . import workflow
 from .changes import RecordChange
 from .models import Leerlingimport
 from .plan import Plan, gc_paused
@@ -45,18 +47,31 @@ def apply_plan(
 ) -> Leerlingimport:
     """Write the plan in one transaction, with history for exactly what changes."""
     if plan.fatal:
-        raise ImportRefused(_("The file cannot be imported: %(reason)s") % {"reason": plan.fatal[0]})
+        raise ImportRefused(
+            _("The file cannot be imported: %(reason)s") % {"reason": plan.fatal[0]}
+        )
     if plan.errors and not skip_bad_rows:
-        raise ImportRefused(_("The file has rows with errors. Fix the file, or choose to skip the bad rows."))
+        raise ImportRefused(
+            _("The file has rows with errors. Fix the file, or choose to skip the bad rows.")
+        )
     today = today or timezone.localdate()
     user = user if user is not None and user.is_authenticated else None
     reason = f"pupil import {run.pk}"
     history = {"default_user": user, "default_change_reason": reason}
     total = (
-        len(plan.new_ouders) + len(plan.new_pupils) + len(plan.changed_pupils) + len(plan.leavers)
-        + len(plan.changed_ouders) + len(plan.new_relaties) + len(plan.changed_relaties)
+        len(plan.new_ouders)
+        + len(plan.new_pupils)
+        + len(plan.changed_pupils)
+        + len(plan.leavers)
+        + len(plan.changed_ouders)
+        + len(plan.new_relaties)
+        + len(plan.changed_relaties)
     )
-    bar = (progress or noop)(None, total=total, desc=_("Importing"), unit=_("records")) if progress else None
+    bar = (
+        (progress or noop)(None, total=total, desc=_("Importing"), unit=_("records"))
+        if progress
+        else None
+    )
 
     def step(n: int) -> None:
         if bar is not None:
@@ -79,10 +94,16 @@ def apply_plan(
                 bulk_create_with_history(batch, Leerling, batch_size=BATCH_SIZE, **history)
                 step(len(batch))
             _update(plan.changed_pupils, Leerling, history, step, user)
+            # A correction by import is followed up with every recipient of the field (AVG art. 19).
+            registry.fields_corrected(
+                {c.obj.pk: list(c.fields) for c in plan.changed_pupils}, user=user, bron="import"
+            )
             for pupil in plan.leavers:
                 pupil.datum_uitschrijving = today
             for batch in _batches(tag(plan.leavers)):
-                bulk_update_with_history(batch, Leerling, ["datum_uitschrijving"], batch_size=BATCH_SIZE, **history)
+                bulk_update_with_history(
+                    batch, Leerling, ["datum_uitschrijving"], batch_size=BATCH_SIZE, **history
+                )
                 step(len(batch))
             _update(plan.changed_ouders, Ouder, history, step, user)
             for batch in _batches(tag(plan.new_relaties)):
@@ -93,17 +114,19 @@ def apply_plan(
             for name, value in plan.counts().items():
                 setattr(run, name, value)
             run.overgeslagen_rijen = len(plan.bad_rows)
-            run.status = Leerlingimport.Status.INGELEZEN
             run.bestand = ""
             run.leerlingnummers = plan.numbers_in_file
             run.plan_digest = plan.digest
             run.uitgevoerd_door = user
             run.uitgevoerd_op = timezone.now()
-            run._history_user = user
-            run.save()
+            workflow.transition(run, "import", user=user, reason="imported")
     except IntegrityError as exc:
         # e.g. a BSN that another pupil holds once the bad rows are skipped: nothing was written.
-        raise ImportRefused(_("The import conflicts with the register (a pupil number or BSN/PGN is already in use). Nothing was imported.")) from exc
+        raise ImportRefused(
+            _(
+                "The import conflicts with the register (a pupil number or BSN/PGN is already in use). Nothing was imported."
+            )
+        ) from exc
     finally:
         if bar is not None and hasattr(bar, "close"):
             bar.close()

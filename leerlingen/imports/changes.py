@@ -20,7 +20,10 @@ class RowError:
             return self.message
         if self.column:
             return _("Row %(row)s, column “%(column)s” (%(letter)s): %(message)s") % {
-                "row": self.row, "column": self.column, "letter": self.letter, "message": self.message,
+                "row": self.row,
+                "column": self.column,
+                "letter": self.letter,
+                "message": self.message,
             }
         return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
 

@@ -27,7 +27,12 @@ def _name_key(values: dict[str, Any]) -> tuple[str, str]:
 
 
 def _identity(o: Ouder) -> dict[str, Any]:
-    return {"achternaam": o.achternaam, "voornaam": o.voornaam, "voorletters": o.voorletters, "email": o.email}
+    return {
+        "achternaam": o.achternaam,
+        "voornaam": o.voornaam,
+        "voorletters": o.voorletters,
+        "email": o.email,
+    }
 
 
 def plan_guardians(
@@ -52,7 +57,11 @@ def plan_guardians(
     school = plan.school
     existing_ids = [p.pk for p in existing.values()]
     relations: dict[int, list[Gezagsrelatie]] = {}
-    for rel in Gezagsrelatie.objects.filter(leerling__school=school).select_related("ouder") if existing_ids else []:
+    for rel in (
+        Gezagsrelatie.objects.filter(leerling__school=school).select_related("ouder")
+        if existing_ids
+        else []
+    ):
         relations.setdefault(rel.leerling_id, []).append(rel)
     shared = _linked_elsewhere(school) if relations else set()
 
@@ -64,16 +73,29 @@ def plan_guardians(
     slots: list[tuple[PlanRow, int, dict[str, Any], dict[str, Any]]] = []
     for row in good:
         for slot in formats.SLOTS:
-            o = {a: row.values[f"ouder{slot}_{a}"] for a in formats.OUDER_ATTRS if f"ouder{slot}_{a}" in row.values}
+            o = {
+                a: row.values[f"ouder{slot}_{a}"]
+                for a in formats.OUDER_ATTRS
+                if f"ouder{slot}_{a}" in row.values
+            }
             if not o.get("achternaam"):
                 continue
-            r = {a: row.values[f"ouder{slot}_{a}"] for a in formats.RELATIE_ATTRS if f"ouder{slot}_{a}" in row.values}
+            r = {
+                a: row.values[f"ouder{slot}_{a}"]
+                for a in formats.RELATIE_ATTRS
+                if f"ouder{slot}_{a}" in row.values
+            }
             slots.append((row, slot, o, r))
 
     def file_key(row: PlanRow, o: dict[str, Any]) -> tuple:
-        where = (o.get("email") or "").lower() or f"{o.get('postcode', '')}{o.get('huisnummer', '')}".strip()
+        where = (
+            o.get("email") or ""
+        ).lower() or f"{o.get('postcode', '')}{o.get('huisnummer', '')}".strip()
         if not where:
-            where = f"{row.values.get('postcode', '')}{row.values.get('huisnummer', '')}" or f"row{row.row}"
+            where = (
+                f"{row.values.get('postcode', '')}{row.values.get('huisnummer', '')}"
+                or f"row{row.row}"
+            )
         return (*_name_key(o), where)
 
     resolved: dict[tuple, Ouder] = {}  # file key -> Ouder (existing or new)
@@ -94,12 +116,20 @@ def plan_guardians(
                 resolved.setdefault(file_key(row, o), match.ouder)
 
     # Pass 2: a guardian already known from another row, or at another school of the board.
-    emails = {(o.get("email") or "").lower() for row, slot, o, r in slots if (row.row, slot) not in assignment} - {""}
+    emails = {
+        (o.get("email") or "").lower()
+        for row, slot, o, r in slots
+        if (row.row, slot) not in assignment
+    } - {""}
     board_by_email: dict[tuple, list[Ouder]] = {}
     schools_of: dict[int, set[int]] = {}  # board guardian -> the schools of their pupils
     if emails:
-        for ouder in Ouder.objects.annotate(e=Lower("email")).filter(bestuur_id=school.bestuur_id, e__in=emails):
-            board_by_email.setdefault((ouder.email.lower(), *_name_key(_identity(ouder))), []).append(ouder)
+        for ouder in Ouder.objects.annotate(e=Lower("email")).filter(
+            bestuur_id=school.bestuur_id, e__in=emails
+        ):
+            board_by_email.setdefault(
+                (ouder.email.lower(), *_name_key(_identity(ouder))), []
+            ).append(ouder)
         found_ids = [o.pk for found in board_by_email.values() for o in found]
         links = Gezagsrelatie.objects.filter(ouder_id__in=found_ids)
         for ouder_id, school_id in links.values_list("ouder_id", "leerling__school_id"):
@@ -114,18 +144,25 @@ def plan_guardians(
             own = [f for f in found if schools_of.get(f.pk) == {school.pk}]
             ouder = own[0] if len(own) == 1 else None
             if ouder is None and any(schools_of.get(f.pk, set()) - {school.pk} for f in found):
-                notice(row, slot, "email", _(
-                    "a guardian with this e-mail address and name exists at another school of the "
-                    "board; that record is not changed or linked, a separate record is made for "
-                    "this school"
-                ))
+                notice(
+                    row,
+                    slot,
+                    "email",
+                    _(
+                        "a guardian with this e-mail address and name exists at another school of the "
+                        "board; that record is not changed or linked, a separate record is made for "
+                        "this school"
+                    ),
+                )
         if ouder is not None and any(assignment.get((row.row, s)) is ouder for s in formats.SLOTS):
             ouder = None  # both slots of one row never become one guardian
         if ouder is None:
             ouder = Ouder(bestuur_id=school.bestuur_id, **o)
             plan.new_ouders.append(ouder)
             token[id(ouder)] = f"new{len(plan.new_ouders)}"
-            digest.append(f"O+|{token[id(ouder)]}|" + "|".join(f"{a}={x}" for a, x in sorted(o.items())))
+            digest.append(
+                f"O+|{token[id(ouder)]}|" + "|".join(f"{a}={x}" for a, x in sorted(o.items()))
+            )
         resolved[key] = ouder
         assignment[(row.row, slot)] = ouder
 
@@ -137,21 +174,34 @@ def plan_guardians(
             continue
         seen.add(ouder.pk)
         changes = [
-            FieldChange(a, field_label(a), display_value(a, getattr(ouder, a), {}), display_value(a, new, {}))
+            FieldChange(
+                a,
+                field_label(a),
+                display_value(a, getattr(ouder, a), {}),
+                display_value(a, new, {}),
+            )
             for a, new in o.items()
             if (getattr(ouder, a) or "") != (new or "")
         ]
         if changes and ouder.pk in shared:
-            notice(row, slot, "achternaam", _(
-                "this guardian is also linked to a pupil of another school of the board, so the "
-                "import does not change their details (%(fields)s); the custody relation is kept"
-            ) % {"fields": ", ".join(c.label for c in changes)})
+            notice(
+                row,
+                slot,
+                "achternaam",
+                _(
+                    "this guardian is also linked to a pupil of another school of the board, so the "
+                    "import does not change their details (%(fields)s); the custody relation is kept"
+                )
+                % {"fields": ", ".join(c.label for c in changes)},
+            )
             plan.unchanged_ouders += 1
         elif changes:
             name = str(ouder)
             for c in changes:
                 setattr(ouder, c.field, o[c.field])
-            plan.changed_ouders.append(RecordChange(str(ouder.pk), name, changes, ouder, {c.field for c in changes}))
+            plan.changed_ouders.append(
+                RecordChange(str(ouder.pk), name, changes, ouder, {c.field for c in changes})
+            )
             digest.append(f"O~|{ouder.pk}|" + "|".join(f"{c.field}={o[c.field]}" for c in changes))
         else:
             plan.unchanged_ouders += 1
@@ -165,28 +215,41 @@ def plan_guardians(
         rel = by_pair.get((ouder.pk, pupil.pk)) if ouder.pk and pupil.pk else None
         if rel is None:
             new = Gezagsrelatie(
-                ouder=ouder, leerling=pupil,
+                ouder=ouder,
+                leerling=pupil,
                 relatie=r.get("relatie") or Relatie.VERZORGER,
                 heeft_gezag=True if r.get("heeft_gezag") is None else r["heeft_gezag"],
             )
             plan.new_relaties.append(new)
-            digest.append(f"R+|{row.nummer}|{ouder.pk or token[id(ouder)]}|{new.relatie}|{new.heeft_gezag}")
+            digest.append(
+                f"R+|{row.nummer}|{ouder.pk or token[id(ouder)]}|{new.relatie}|{new.heeft_gezag}"
+            )
             continue
         used.add(rel.pk)
         wanted = {a: x for a, x in r.items() if x not in ("", None)}
         changes = [
-            FieldChange(a, field_label(a), display_value(a, getattr(rel, a), {}), display_value(a, x, {}))
-            for a, x in wanted.items() if getattr(rel, a) != x
+            FieldChange(
+                a, field_label(a), display_value(a, getattr(rel, a), {}), display_value(a, x, {})
+            )
+            for a, x in wanted.items()
+            if getattr(rel, a) != x
         ]
         if changes:
             for a, x in wanted.items():
                 setattr(rel, a, x)
-            plan.changed_relaties.append(RecordChange(row.nummer, f"{ouder} – {pupil.volledige_naam}", changes, rel, set(wanted)))
+            plan.changed_relaties.append(
+                RecordChange(
+                    row.nummer, f"{ouder} – {pupil.volledige_naam}", changes, rel, set(wanted)
+                )
+            )
             digest.append(f"R~|{rel.pk}|" + "|".join(f"{a}={x}" for a, x in sorted(wanted.items())))
     file_pupils = {pupil_by_number[r.nummer].pk for r in good if pupil_by_number[r.nummer].pk}
     if any(k.startswith("ouder") for k in mapping):
         plan.relaties_not_in_file = sum(
-            1 for rels in relations.values() for rel in rels if rel.leerling_id in file_pupils and rel.pk not in used
+            1
+            for rels in relations.values()
+            for rel in rels
+            if rel.leerling_id in file_pupils and rel.pk not in used
         )
 
 
@@ -197,7 +260,9 @@ def _linked_elsewhere(school: School) -> set[int]:
     return set(elsewhere.values_list("ouder_id", flat=True))
 
 
-def _match(o: dict[str, Any], r: dict[str, Any], candidates: list[Gezagsrelatie]) -> Gezagsrelatie | None:
+def _match(
+    o: dict[str, Any], r: dict[str, Any], candidates: list[Gezagsrelatie]
+) -> Gezagsrelatie | None:
     """The existing relation a guardian column set means: same name, else same e-mail, else same relation."""
     tests = [
         lambda rel: _name_key(_identity(rel.ouder)) == _name_key(o),

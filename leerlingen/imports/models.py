@@ -33,15 +33,27 @@ class Importprofiel(models.Model):
     """A column mapping a user adjusted and saved for the school's exports."""
 
     school = models.ForeignKey(
-        "leerlingen.School", models.CASCADE, related_name="importprofielen", verbose_name=_("school")
+        "leerlingen.School",
+        models.CASCADE,
+        related_name="importprofielen",
+        verbose_name=_("school"),
     )
     naam = models.CharField(_("name"), max_length=100)
-    bron = models.CharField(_("source system"), max_length=20, choices=Bronsysteem.choices, default=Bronsysteem.ANDERS)
+    bron = models.CharField(
+        _("source system"), max_length=20, choices=Bronsysteem.choices, default=Bronsysteem.ANDERS
+    )
     kolommen = models.JSONField(
-        _("columns"), default=dict, help_text=_("For each field of the register, the column of the export that fills it.")
+        _("columns"),
+        default=dict,
+        help_text=_("For each field of the register, the column of the export that fills it."),
     )
     gewijzigd_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("changed by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
     gewijzigd_op = models.DateTimeField(_("changed at"), default=timezone.now)
     history = HistoricalRecords()
@@ -52,7 +64,9 @@ class Importprofiel(models.Model):
         verbose_name = _("import column mapping")
         verbose_name_plural = _("import column mappings")
         ordering = ["school", "naam"]
-        constraints = [models.UniqueConstraint(fields=["school", "naam"], name="importprofiel_unique_naam")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "naam"], name="importprofiel_unique_naam")
+        ]
 
     def __str__(self):
         return self.naam
@@ -73,19 +87,33 @@ class Leerlingimport(models.Model):
         XLSX = "xlsx", "XLSX (Excel)"
 
     school = models.ForeignKey(
-        "leerlingen.School", models.PROTECT, related_name="leerlingimports", verbose_name=_("school")
+        "leerlingen.School",
+        models.PROTECT,
+        related_name="leerlingimports",
+        verbose_name=_("school"),
     )
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.VOORBEELD)
-    bron = models.CharField(_("source system"), max_length=20, choices=Bronsysteem.choices, default=Bronsysteem.ANDERS)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.VOORBEELD
+    )
+    bron = models.CharField(
+        _("source system"), max_length=20, choices=Bronsysteem.choices, default=Bronsysteem.ANDERS
+    )
     profiel = models.ForeignKey(
-        Importprofiel, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("column mapping")
+        Importprofiel,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("column mapping"),
     )
     kolommen = models.JSONField(_("columns"), default=dict, help_text=_("The column mapping used."))
     bestandsnaam = models.CharField(_("file name"), max_length=255)
     bestandstype = models.CharField(_("file type"), max_length=4, choices=Bestandstype.choices)
     bestand_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
     bestand = EncryptedTextField(
-        _("file"), blank=True, help_text=_("Kept encrypted until the import is confirmed or cancelled, then removed.")
+        _("file"),
+        blank=True,
+        help_text=_("Kept encrypted until the import is confirmed or cancelled, then removed."),
     )
     aantal_rijen = models.PositiveIntegerField(_("rows"), default=0)
     aantal_fouten = models.PositiveIntegerField(_("rows with errors"), default=0)
@@ -100,30 +128,52 @@ class Leerlingimport(models.Model):
     relaties_nieuw = models.PositiveIntegerField(_("custody relations created"), default=0)
     relaties_gewijzigd = models.PositiveIntegerField(_("custody relations changed"), default=0)
     plan_digest = models.CharField(
-        _("preview fingerprint"), max_length=64, blank=True,
-        help_text=_("Confirming imports only what the preview showed: if the register changed meanwhile, the preview is shown again."),
+        _("preview fingerprint"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "Confirming imports only what the preview showed: if the register changed meanwhile, the preview is shown again."
+        ),
     )
     bevestigd_digest = models.CharField(
-        _("confirmed fingerprint"), max_length=64, blank=True,
+        _("confirmed fingerprint"),
+        max_length=64,
+        blank=True,
         help_text=_("The preview the user confirmed; a background import writes only that."),
     )
     overslaan = models.BooleanField(
-        _("skip rows with errors"), default=False, help_text=_("The user chose to import without the rows that have errors.")
+        _("skip rows with errors"),
+        default=False,
+        help_text=_("The user chose to import without the rows that have errors."),
     )
     melding = models.CharField(
-        _("message"), max_length=300, blank=True,
+        _("message"),
+        max_length=300,
+        blank=True,
         help_text=_("Why a confirmed import was not carried out. Never holds personal data."),
     )
     leerlingnummers = models.JSONField(
-        _("pupil numbers in the file"), default=list, blank=True,
+        _("pupil numbers in the file"),
+        default=list,
+        blank=True,
         help_text=_("Pupils in this import and not in the next one have left."),
     )
     aangemaakt_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("uploaded by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     aangemaakt_op = models.DateTimeField(_("uploaded at"), default=timezone.now, db_index=True)
     uitgevoerd_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("imported by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
     )
     uitgevoerd_op = models.DateTimeField(_("imported at"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["bestand", "leerlingnummers"])

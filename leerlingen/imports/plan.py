@@ -124,8 +124,14 @@ class Plan:
 
 
 PARSERS: dict[str, Callable[[Any], Any]] = {
-    "date": parse_date, "bsn": parse_bsn, "geslacht": parse_geslacht, "email": parse_email,
-    "postcode": parse_postcode, "relatie": parse_relatie, "bool": parse_bool, "telefoon": parse_telefoon,
+    "date": parse_date,
+    "bsn": parse_bsn,
+    "geslacht": parse_geslacht,
+    "email": parse_email,
+    "postcode": parse_postcode,
+    "relatie": parse_relatie,
+    "bool": parse_bool,
+    "telefoon": parse_telefoon,
 }
 
 
@@ -142,7 +148,10 @@ def missing_columns(mapping: dict[str, str]) -> list[formats.Field]:
     if "roepnaam" not in mapping and "voornamen" not in mapping:
         missing.append(formats.FIELDS_BY_KEY["roepnaam"])
     for slot in formats.SLOTS:
-        if any(f.key in mapping for f in formats.OUDER_FIELDS[slot]) and f"ouder{slot}_achternaam" not in mapping:
+        if (
+            any(f.key in mapping for f in formats.OUDER_FIELDS[slot])
+            and f"ouder{slot}_achternaam" not in mapping
+        ):
             missing.append(formats.FIELDS_BY_KEY[f"ouder{slot}_achternaam"])
     return missing
 
@@ -157,7 +166,9 @@ def build_plan(
 ) -> Plan:
     """Check every row and compare it with the register. Writes nothing."""
     with gc_paused():
-        return _build_plan(school=school, table=table, mapping=mapping, today=today, progress=progress)
+        return _build_plan(
+            school=school, table=table, mapping=mapping, today=today, progress=progress
+        )
 
 
 def _build_plan(*, school, table, mapping, today, progress) -> Plan:
@@ -168,9 +179,15 @@ def _build_plan(*, school, table, mapping, today, progress) -> Plan:
     column_index = {h: i for i, h in reversed(list(enumerate(table.headers)))}
 
     for f in missing_columns(mapping):
-        plan.fatal.append(RowError(None, message=_(
-            "The file has no column for “%(field)s”. Choose the column in the column mapping, or export it from the administration system."
-        ) % {"field": f.verbose}))
+        plan.fatal.append(
+            RowError(
+                None,
+                message=_(
+                    "The file has no column for “%(field)s”. Choose the column in the column mapping, or export it from the administration system."
+                )
+                % {"field": f.verbose},
+            )
+        )
     if plan.fatal:
         return plan
 
@@ -189,8 +206,14 @@ def _build_plan(*, school, table, mapping, today, progress) -> Plan:
     for key, header in mapping.items():
         f = formats.FIELDS_BY_KEY[key]
         model = Ouder if f.is_ouder and f.target in formats.OUDER_ATTRS else Leerling
-        max_length = None if f.kind in ("date", "bool", "relatie", "groep", "geslacht") else _max_length(model, f.target)
-        columns.append((key, column_index[header], header, PARSERS.get(f.kind, cell_text), max_length, f.kind))
+        max_length = (
+            None
+            if f.kind in ("date", "bool", "relatie", "groep", "geslacht")
+            else _max_length(model, f.target)
+        )
+        columns.append(
+            (key, column_index[header], header, PARSERS.get(f.kind, cell_text), max_length, f.kind)
+        )
 
     rows: list[PlanRow] = []
     for number, cells in progress(table.rows, desc=_("Checking rows"), unit=_("rows")):
@@ -205,9 +228,12 @@ def _build_plan(*, school, table, mapping, today, progress) -> Plan:
                 if kind == "groep" and value:
                     groep = find_groep(value)
                     if groep is None:
-                        raise BadValue(_(
-                            "the group “%(groep)s” does not exist at this school in school year %(jaar)s; create it first"
-                        ) % {"groep": value, "jaar": current_schooljaar(today)})
+                        raise BadValue(
+                            _(
+                                "the group “%(groep)s” does not exist at this school in school year %(jaar)s; create it first"
+                            )
+                            % {"groep": value, "jaar": current_schooljaar(today)}
+                        )
                     value = groep.pk
             except BadValue as exc:
                 plan.add_error(RowError(number, header, column_letter(index), str(exc)))
@@ -218,7 +244,11 @@ def _build_plan(*, school, table, mapping, today, progress) -> Plan:
 
     def err(row: PlanRow, key: str, message: str) -> None:
         header = mapping.get(key, "")
-        plan.add_error(RowError(row.row, header, column_letter(column_index[header]) if header else "", message))
+        plan.add_error(
+            RowError(
+                row.row, header, column_letter(column_index[header]) if header else "", message
+            )
+        )
 
     # Row rules: required values, names, guardians without a name, dates in order.
     for row in rows:
@@ -227,19 +257,39 @@ def _build_plan(*, school, table, mapping, today, progress) -> Plan:
             err(row, "leerlingnummer", _("the pupil number is empty"))
         if not v.get("achternaam") and "achternaam" not in row.failed:
             err(row, "achternaam", _("the surname is empty"))
-        if not v.get("roepnaam") and not v.get("voornamen") and not row.failed & {"roepnaam", "voornamen"}:
-            err(row, "roepnaam" if "roepnaam" in mapping else "voornamen", _("the first name is empty"))
+        if (
+            not v.get("roepnaam")
+            and not v.get("voornamen")
+            and not row.failed & {"roepnaam", "voornamen"}
+        ):
+            err(
+                row,
+                "roepnaam" if "roepnaam" in mapping else "voornamen",
+                _("the first name is empty"),
+            )
         if v.get("geboortedatum") is None and "geboortedatum" not in row.failed:
             err(row, "geboortedatum", _("the date of birth is empty"))
         elif v.get("geboortedatum") and v["geboortedatum"] > today:
             err(row, "geboortedatum", _("the date of birth lies in the future"))
-        if v.get("datum_uitschrijving") and v.get("datum_inschrijving") and v["datum_uitschrijving"] < v["datum_inschrijving"]:
+        if (
+            v.get("datum_uitschrijving")
+            and v.get("datum_inschrijving")
+            and v["datum_uitschrijving"] < v["datum_inschrijving"]
+        ):
             err(row, "datum_uitschrijving", _("the leaving date lies before the enrolment date"))
         for slot in formats.SLOTS:
             keys = [f.key for f in formats.OUDER_FIELDS[slot] if f.key in v]
-            has_data = any(v[k] not in ("", None) for k in keys if not k.endswith(("relatie", "heeft_gezag")))
-            if has_data and not v.get(f"ouder{slot}_achternaam") and f"ouder{slot}_achternaam" not in row.failed:
-                err(row, f"ouder{slot}_achternaam", _("guardian %(n)s has no surname") % {"n": slot})
+            has_data = any(
+                v[k] not in ("", None) for k in keys if not k.endswith(("relatie", "heeft_gezag"))
+            )
+            if (
+                has_data
+                and not v.get(f"ouder{slot}_achternaam")
+                and f"ouder{slot}_achternaam" not in row.failed
+            ):
+                err(
+                    row, f"ouder{slot}_achternaam", _("guardian %(n)s has no surname") % {"n": slot}
+                )
 
     # Pupil numbers: unique within the file.
     by_number: dict[str, list[PlanRow]] = {}
@@ -250,7 +300,11 @@ def _build_plan(*, school, table, mapping, today, progress) -> Plan:
         if len(dupes) > 1:
             for row in dupes:
                 others = ", ".join(str(r.row) for r in dupes if r is not row)
-                err(row, "leerlingnummer", _("this pupil number is also in row %(rows)s") % {"rows": others})
+                err(
+                    row,
+                    "leerlingnummer",
+                    _("this pupil number is also in row %(rows)s") % {"rows": others},
+                )
     plan.numbers_in_file = sorted(by_number)
 
     existing = {p.leerlingnummer: p for p in Leerling.objects.filter(school=school)}
@@ -274,7 +328,14 @@ def _build_plan(*, school, table, mapping, today, progress) -> Plan:
                 continue
             row = same[0]
             if owner != row.nummer and file_hash_by_number.get(owner, h) == h:
-                err(row, "bsn", _("this BSN/PGN belongs to another pupil of the school (pupil number %(nummer)s)") % {"nummer": owner})
+                err(
+                    row,
+                    "bsn",
+                    _(
+                        "this BSN/PGN belongs to another pupil of the school (pupil number %(nummer)s)"
+                    )
+                    % {"nummer": owner},
+                )
 
     good = [r for r in rows if r.row not in plan.bad_rows]
     bad_numbers = {r.nummer for r in rows if r.row in plan.bad_rows}
@@ -287,12 +348,17 @@ def _build_plan(*, school, table, mapping, today, progress) -> Plan:
         wanted = _pupil_values(v, mapping)
         current = existing.get(row.nummer)
         if current is None:
-            pupil = Leerling(school=school, leerlingnummer=row.nummer, **{a: x for a, x in wanted.items()})
+            pupil = Leerling(
+                school=school, leerlingnummer=row.nummer, **{a: x for a, x in wanted.items()}
+            )
             if not pupil.datum_inschrijving:
                 pupil.datum_inschrijving = today
             plan.new_pupils.append(pupil)
             pupil_by_number[row.nummer] = pupil
-            digest.append(f"L+|{row.nummer}|" + "|".join(f"{a}={_digestable(a, x)}" for a, x in sorted(wanted.items())))
+            digest.append(
+                f"L+|{row.nummer}|"
+                + "|".join(f"{a}={_digestable(a, x)}" for a, x in sorted(wanted.items()))
+            )
             continue
         changes = []
         for attr, new in wanted.items():
@@ -300,9 +366,23 @@ def _build_plan(*, school, table, mapping, today, progress) -> Plan:
                 continue
             old = getattr(current, attr)
             if (old or None) != (new or None):
-                changes.append(FieldChange(attr, field_label(attr), display_value(attr, old, groep_names), display_value(attr, new, groep_names)))
+                changes.append(
+                    FieldChange(
+                        attr,
+                        field_label(attr),
+                        display_value(attr, old, groep_names),
+                        display_value(attr, new, groep_names),
+                    )
+                )
         if "datum_uitschrijving" not in mapping and current.datum_uitschrijving:
-            changes.append(FieldChange("datum_uitschrijving", field_label("datum_uitschrijving"), display_value("datum_uitschrijving", current.datum_uitschrijving, {}), "—"))
+            changes.append(
+                FieldChange(
+                    "datum_uitschrijving",
+                    field_label("datum_uitschrijving"),
+                    display_value("datum_uitschrijving", current.datum_uitschrijving, {}),
+                    "—",
+                )
+            )
             wanted["datum_uitschrijving"] = None
         pupil_by_number[row.nummer] = current
         if changes:
@@ -312,14 +392,23 @@ def _build_plan(*, school, table, mapping, today, progress) -> Plan:
             if "bsn" in fields:
                 current.set_bsn_hash()
                 fields.add("bsn_hash")
-            plan.changed_pupils.append(RecordChange(row.nummer, current.volledige_naam, changes, current, fields))
-            digest.append(f"L~|{row.nummer}|" + "|".join(f"{a}={_digestable(a, wanted[a])}" for a in sorted(fields - {'bsn_hash'})))
+            plan.changed_pupils.append(
+                RecordChange(row.nummer, current.volledige_naam, changes, current, fields)
+            )
+            digest.append(
+                f"L~|{row.nummer}|"
+                + "|".join(
+                    f"{a}={_digestable(a, wanted[a])}" for a in sorted(fields - {"bsn_hash"})
+                )
+            )
         else:
             plan.unchanged_pupils += 1
 
     previous = (
         Leerlingimport.objects.filter(school=school, status=Leerlingimport.Status.INGELEZEN)
-        .order_by("-uitgevoerd_op").values_list("leerlingnummers", flat=True).first()
+        .order_by("-uitgevoerd_op")
+        .values_list("leerlingnummers", flat=True)
+        .first()
     )
     plan.first_import = previous is None
     in_file = set(by_number) | bad_numbers
@@ -342,7 +431,9 @@ def _build_plan(*, school, table, mapping, today, progress) -> Plan:
     plan_guardians(plan, good, mapping, pupil_by_number, existing, digest, locate)
 
     plan.errors.sort(key=lambda e: (e.row or 0, len(e.letter), e.letter))
-    plan.digest = hashlib.sha256("\n".join(digest + [f"bad|{sorted(plan.bad_rows)}"]).encode()).hexdigest()
+    plan.digest = hashlib.sha256(
+        "\n".join(digest + [f"bad|{sorted(plan.bad_rows)}"]).encode()
+    ).hexdigest()
     return plan
 
 
@@ -354,7 +445,11 @@ def _pupil_values(v: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
     """The Leerling attributes a row sets (mapped columns only)."""
     wanted: dict[str, Any] = {}
     for key in formats.FIELDS_BY_KEY:
-        if key in v and not formats.FIELDS_BY_KEY[key].is_ouder and key not in ("leerlingnummer", "huisnummer_toevoeging"):
+        if (
+            key in v
+            and not formats.FIELDS_BY_KEY[key].is_ouder
+            and key not in ("leerlingnummer", "huisnummer_toevoeging")
+        ):
             wanted["groep_id" if key == "groep" else key] = v[key]
     if "groep" in mapping and not v.get("groep"):
         wanted["groep_id"] = None
@@ -364,7 +459,11 @@ def _pupil_values(v: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:
         wanted["voornamen"] = v.get("voornamen") or roepnaam
     if v.get("huisnummer_toevoeging") and "huisnummer" in wanted:
         extra = v["huisnummer_toevoeging"]
-        wanted["huisnummer"] = f"{wanted['huisnummer']}{extra}" if extra[:1].isalpha() else f"{wanted['huisnummer']}-{extra}"
+        wanted["huisnummer"] = (
+            f"{wanted['huisnummer']}{extra}"
+            if extra[:1].isalpha()
+            else f"{wanted['huisnummer']}-{extra}"
+        )
     if "geslacht" in wanted and not wanted["geslacht"]:
         wanted["geslacht"] = Geslacht.ONBEKEND
     if "datum_inschrijving" in wanted and wanted["datum_inschrijving"] is None:

@@ -33,7 +33,9 @@ class StoredProgress:
         if self._redis is None:
             return
         try:
-            self._redis.hset(self.key, mapping={"phase": self.phase, "done": self.done, "total": self.total})
+            self._redis.hset(
+                self.key, mapping={"phase": self.phase, "done": self.done, "total": self.total}
+            )
             self._redis.expire(self.key, self.TTL)
         except Exception:  # progress is a courtesy: an import never fails on it
             pass
@@ -59,7 +61,11 @@ class StoredProgress:
         if not raw:
             return None
         values = {k.decode(): v.decode() for k, v in raw.items()}
-        return {"phase": values.get("phase", ""), "done": int(values.get("done", 0)), "total": int(values.get("total", 0))}
+        return {
+            "phase": values.get("phase", ""),
+            "done": int(values.get("done", 0)),
+            "total": int(values.get("total", 0)),
+        }
 
     def __call__(self, iterable=None, *, total: int | None = None, **kwargs):
         if iterable is not None:  # checking the rows

@@ -24,7 +24,9 @@ from .values import cell_text
 MAX_BYTES = settings.PUPIL_IMPORT_MAX_BYTES
 MAX_ROWS = settings.PUPIL_IMPORT_MAX_ROWS
 XLSX_MAX_UNCOMPRESSED = 300 * 1024 * 1024
-XLSX_MAX_RATIO = 150  # a member of more than 1 MB may be at most this many times its compressed size
+XLSX_MAX_RATIO = (
+    150  # a member of more than 1 MB may be at most this many times its compressed size
+)
 XLSX_MAX_MEMBERS = 2_000
 
 
@@ -46,7 +48,9 @@ def check_upload(data: bytes) -> str:
         raise ImportFileError(_("The file is empty."))
     if len(data) > MAX_BYTES:
         raise ImportFileError(
-            _("The file is too large: at most %(mb)s MB. Split the export per school or per year group.")
+            _(
+                "The file is too large: at most %(mb)s MB. Split the export per school or per year group."
+            )
             % {"mb": MAX_BYTES // (1024 * 1024)}
         )
     if data[:4] == b"PK\x03\x04":
@@ -54,7 +58,9 @@ def check_upload(data: bytes) -> str:
         return "xlsx"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ImportFileError(
-            _("This is an old Excel file (.xls) or a password-protected workbook. Save it as .xlsx or CSV without a password.")
+            _(
+                "This is an old Excel file (.xls) or a password-protected workbook. Save it as .xlsx or CSV without a password."
+            )
         )
     _decode(data)  # raises if it is not text
     return "csv"
@@ -68,18 +74,31 @@ def _check_xlsx(data: bytes) -> None:
         raise ImportFileError(_("The file looks like a zip archive but cannot be opened.")) from exc
     names = {m.filename for m in members}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise ImportFileError(_("This zip file is not an Excel workbook (.xlsx). Upload the export as .xlsx or CSV."))
+        raise ImportFileError(
+            _("This zip file is not an Excel workbook (.xlsx). Upload the export as .xlsx or CSV.")
+        )
     if len(members) > XLSX_MAX_MEMBERS:
-        raise ImportFileError(_("This workbook has too many parts to be an export. Save it again as .xlsx or CSV."))
+        raise ImportFileError(
+            _("This workbook has too many parts to be an export. Save it again as .xlsx or CSV.")
+        )
     total = 0
     for member in members:
         if member.flag_bits & 0x1:
             raise ImportFileError(_("This workbook is encrypted. Save it without a password."))
         total += member.file_size
-        if member.file_size > 1024 * 1024 and member.file_size > XLSX_MAX_RATIO * max(member.compress_size, 1):
-            raise ImportFileError(_("This workbook unpacks to far more than its size (a zip bomb?). It was not opened."))
+        if member.file_size > 1024 * 1024 and member.file_size > XLSX_MAX_RATIO * max(
+            member.compress_size, 1
+        ):
+            raise ImportFileError(
+                _(
+                    "This workbook unpacks to far more than its size (a zip bomb?). It was not opened."
+                )
+            )
     if total > XLSX_MAX_UNCOMPRESSED:
-        raise ImportFileError(_("This workbook unpacks to more than %(mb)s MB. It was not opened.") % {"mb": XLSX_MAX_UNCOMPRESSED // (1024 * 1024)})
+        raise ImportFileError(
+            _("This workbook unpacks to more than %(mb)s MB. It was not opened.")
+            % {"mb": XLSX_MAX_UNCOMPRESSED // (1024 * 1024)}
+        )
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -87,7 +106,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def _decode(data: bytes) -> tuple[str, str]:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise ImportFileError(_("This text file is in UTF-16. Save the export as CSV in UTF-8 (or Windows) encoding."))
+        raise ImportFileError(
+            _("This text file is in UTF-16. Save the export as CSV in UTF-8 (or Windows) encoding.")
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         candidates = [("utf-8-sig", data)]
     else:
@@ -101,7 +122,9 @@ def _decode(data: bytes) -> tuple[str, str]:
             break
         return text, encoding
     raise ImportFileError(
-        _("The file cannot be read: it is not an Excel workbook (.xlsx) and not a CSV text file in UTF-8 or Windows encoding.")
+        _(
+            "The file cannot be read: it is not an Excel workbook (.xlsx) and not a CSV text file in UTF-8 or Windows encoding."
+        )
     )
 
 
@@ -121,7 +144,9 @@ def _read_csv(data: bytes) -> Table:
     try:
         return _table("csv", enumerate(reader, start=1), encoding)
     except csv.Error as exc:
-        raise ImportFileError(_("The CSV file cannot be read (%(reason)s).") % {"reason": "csv"}) from exc
+        raise ImportFileError(
+            _("The CSV file cannot be read (%(reason)s).") % {"reason": "csv"}
+        ) from exc
 
 
 def _read_xlsx(data: bytes) -> Table:
@@ -131,20 +156,26 @@ def _read_xlsx(data: bytes) -> Table:
         # data_only=False: a formula is read as its text, never evaluated.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for broken files
-        raise ImportFileError(_("The Excel workbook cannot be read. Open it in Excel, save it again and retry.")) from exc
+        raise ImportFileError(
+            _("The Excel workbook cannot be read. Open it in Excel, save it again and retry.")
+        ) from exc
     try:
         aliases = formats.key_column_aliases()
         chosen = workbook.worksheets[0]
         for sheet in workbook.worksheets:
             head = list(sheet.iter_rows(min_row=1, max_row=10, values_only=True))
-            if any(formats.normalise_header(c) in aliases for row in head for c in row if c is not None):
+            if any(
+                formats.normalise_header(c) in aliases for row in head for c in row if c is not None
+            ):
                 chosen = sheet
                 break
         return _table("xlsx", enumerate(chosen.iter_rows(values_only=True), start=1))
     except ImportFileError:
         raise
     except Exception as exc:
-        raise ImportFileError(_("The Excel workbook cannot be read. Open it in Excel, save it again and retry.")) from exc
+        raise ImportFileError(
+            _("The Excel workbook cannot be read. Open it in Excel, save it again and retry.")
+        ) from exc
     finally:
         workbook.close()
 
@@ -181,10 +212,13 @@ def _table(kind: str, records: Iterable[tuple[int, Any]], encoding: str = "") ->
             if len(rows) > MAX_ROWS:
                 break
     if len(rows) > MAX_ROWS:
-        raise ImportFileError(_(
-            "The file has more than %(n)s rows: reading stopped at row %(row)s. "
-            "Split the export, for example per school or per year group."
-        ) % {"n": MAX_ROWS, "row": rows[MAX_ROWS][0]})
+        raise ImportFileError(
+            _(
+                "The file has more than %(n)s rows: reading stopped at row %(row)s. "
+                "Split the export, for example per school or per year group."
+            )
+            % {"n": MAX_ROWS, "row": rows[MAX_ROWS][0]}
+        )
     return Table(kind, headers, rows, encoding)
 
 

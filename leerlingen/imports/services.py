@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import School
-from . import formats
+from . import formats, workflow
 from . import tasks as import_tasks
 from .apply import ImportRefused, NotWaiting, apply_plan
 from .models import Bronsysteem, Importprofiel, Leerlingimport
@@ -23,7 +23,9 @@ from .reading import ImportFileError, Table, check_upload, read_table
 BACKGROUND_ROWS = settings.PUPIL_IMPORT_BACKGROUND_ROWS  # larger files import in a Celery task
 
 
-def choose_mapping(headers: list[str], *, bron: str = "", profiel: Importprofiel | None = None) -> tuple[str, dict[str, str]]:
+def choose_mapping(
+    headers: list[str], *, bron: str = "", profiel: Importprofiel | None = None
+) -> tuple[str, dict[str, str]]:
     """The mapping for a file: a saved profile, a named system, or the best-matching system."""
     if profiel is not None:
         return profiel.bron, formats.resolve(profiel.kolommen, headers)
@@ -54,29 +56,48 @@ def start_import(
     kind = check_upload(data)
     table = read_table(data, kind)
     bron, mapping = choose_mapping(table.headers, bron=bron, profiel=profiel)
-    run = _record_run(school=school, user=user, data=data, filename=filename, kind=kind, table=table, bron=bron,
-                      mapping=mapping, profiel=profiel, keep_file=keep_file)
+    run = _record_run(
+        school=school,
+        user=user,
+        data=data,
+        filename=filename,
+        kind=kind,
+        table=table,
+        bron=bron,
+        mapping=mapping,
+        profiel=profiel,
+        keep_file=keep_file,
+    )
     return run, table
 
 
-def _record_run(*, school, user, data, filename, kind, table, bron, mapping, profiel, keep_file) -> Leerlingimport:
+def _record_run(
+    *, school, user, data, filename, kind, table, bron, mapping, profiel, keep_file
+) -> Leerlingimport:
     user = user if user is not None and user.is_authenticated else None
     for old in Leerlingimport.objects.filter(school=school, status=Leerlingimport.Status.VOORBEELD):
-        old.status, old.bestand, old._history_user = Leerlingimport.Status.VERVALLEN, "", user
-        old.save()
+        old.bestand = ""
+        workflow.transition(old, "replace", user=user, reason="replaced by a newer upload")
     run = Leerlingimport(
-        school=school, bron=bron, profiel=profiel, kolommen=mapping,
-        bestandsnaam=(filename or "export")[-255:], bestandstype=kind,
+        school=school,
+        bron=bron,
+        profiel=profiel,
+        kolommen=mapping,
+        bestandsnaam=(filename or "export")[-255:],
+        bestandstype=kind,
         bestand_sha256=hashlib.sha256(data).hexdigest(),
         bestand=base64.b64encode(data).decode() if keep_file else "",
-        aantal_rijen=len(table.rows), aangemaakt_door=user,
+        aantal_rijen=len(table.rows),
+        aangemaakt_door=user,
     )
     run._history_user = user
     run.save()
     return run
 
 
-def preview_import(*, run: Leerlingimport, table: Table | None = None, progress: Progress | None = None) -> Plan:
+def preview_import(
+    *, run: Leerlingimport, table: Table | None = None, progress: Progress | None = None
+) -> Plan:
     """The plan of a run; its counts and fingerprint are recorded on the run."""
     table = table or table_of(run)
     plan = build_plan(school=run.school, table=table, mapping=run.kolommen, progress=progress)
@@ -89,17 +110,29 @@ def preview_import(*, run: Leerlingimport, table: Table | None = None, progress:
     return plan
 
 
-def confirm_import(*, run: Leerlingimport, user, digest: str, skip_bad_rows: bool = False, progress: Progress | None = None) -> Plan:
+def confirm_import(
+    *,
+    run: Leerlingimport,
+    user,
+    digest: str,
+    skip_bad_rows: bool = False,
+    progress: Progress | None = None,
+) -> Plan:
     """Import what the preview showed. If the plan no longer matches ``digest``, nothing is written."""
     table = table_of(run)
     with transaction.atomic():
-        School.objects.select_for_update().filter(pk=run.school_id).first()  # one import per school at a time
+        School.objects.select_for_update().filter(
+            pk=run.school_id
+        ).first()  # one import per school at a time
         run = Leerlingimport.objects.select_for_update().get(pk=run.pk)
-        if run.status not in (Leerlingimport.Status.VOORBEELD, Leerlingimport.Status.BEZIG):
-            raise NotWaiting(_("This import is not waiting for confirmation."))
+        workflow.MACHINE.check(run, "import")
         plan = build_plan(school=run.school, table=table, mapping=run.kolommen, progress=progress)
         if plan.digest != digest:
-            raise ImportRefused(_("The register or the column mapping changed since the preview. Check the new preview and confirm again."))
+            raise ImportRefused(
+                _(
+                    "The register or the column mapping changed since the preview. Check the new preview and confirm again."
+                )
+            )
         apply_plan(plan=plan, run=run, user=user, skip_bad_rows=skip_bad_rows, progress=progress)
     return plan
 
@@ -109,18 +142,20 @@ def request_import(*, run: Leerlingimport, user, digest: str, skip_bad_rows: boo
     is recorded as confirmed and handed to a background task (returns False), which shows progress.
     """
     if run.aantal_fouten and not skip_bad_rows:
-        raise ImportRefused(_("The file has rows with errors. Fix the file, or choose to skip the bad rows."))
+        raise ImportRefused(
+            _("The file has rows with errors. Fix the file, or choose to skip the bad rows.")
+        )
     if run.aantal_rijen <= BACKGROUND_ROWS:
         confirm_import(run=run, user=user, digest=digest, skip_bad_rows=skip_bad_rows)
         return True
     with transaction.atomic():
         run = Leerlingimport.objects.select_for_update().get(pk=run.pk)
-        if run.status != Leerlingimport.Status.VOORBEELD:
-            raise NotWaiting(_("This import is not waiting for confirmation."))
-        run.status, run.bevestigd_digest, run.overslaan, run.melding = Leerlingimport.Status.BEZIG, digest, skip_bad_rows, ""
+        workflow.MACHINE.check(run, "confirm")
+        run.bevestigd_digest, run.overslaan, run.melding = digest, skip_bad_rows, ""
         run.uitgevoerd_door = user if user is not None and user.is_authenticated else None
-        run._history_user = run.uitgevoerd_door
-        run.save()
+        workflow.transition(
+            run, "confirm", user=run.uitgevoerd_door, reason="confirmed, imported in the background"
+        )
         StoredProgress(run.pk).start()
         import_tasks.enqueue(run.pk)
     return False
@@ -128,12 +163,19 @@ def request_import(*, run: Leerlingimport, user, digest: str, skip_bad_rows: boo
 
 def carry_out_confirmed(*, run_id: int) -> str:
     """Work off a confirmed import (the background task). Idempotent: a repeated call does nothing."""
-    run = Leerlingimport.objects.filter(pk=run_id, status=Leerlingimport.Status.BEZIG).select_related("school", "uitgevoerd_door").first()
+    run = (
+        Leerlingimport.objects.filter(pk=run_id, status=Leerlingimport.Status.BEZIG)
+        .select_related("school", "uitgevoerd_door")
+        .first()
+    )
     if run is None:
         return "not waiting"
     try:
         confirm_import(
-            run=run, user=run.uitgevoerd_door, digest=run.bevestigd_digest, skip_bad_rows=run.overslaan,
+            run=run,
+            user=run.uitgevoerd_door,
+            digest=run.bevestigd_digest,
+            skip_bad_rows=run.overslaan,
             progress=StoredProgress(run.pk),
         )
     except NotWaiting:
@@ -141,9 +183,10 @@ def carry_out_confirmed(*, run_id: int) -> str:
     except (ImportRefused, ImportFileError) as exc:
         # Back to the preview, with the reason (never personal data); nothing was written.
         run.refresh_from_db()
-        run.status, run.melding = Leerlingimport.Status.VOORBEELD, str(exc)[:300]
-        run._history_user = run.uitgevoerd_door
-        run.save()
+        run.melding = str(exc)[:300]
+        workflow.transition(
+            run, "refuse", user=run.uitgevoerd_door, reason="not imported, back to the preview"
+        )
         return "refused"
     finally:
         StoredProgress(run_id).clear()
@@ -151,25 +194,30 @@ def carry_out_confirmed(*, run_id: int) -> str:
 
 
 def cancel_import(*, run: Leerlingimport, user) -> None:
-    if run.status != Leerlingimport.Status.VOORBEELD:
-        return
-    run.status, run.bestand = Leerlingimport.Status.GEANNULEERD, ""
-    run._history_user = user if user is not None and user.is_authenticated else None
-    run.save()
+    if not workflow.MACHINE.allows(run.status, "cancel"):
+        return  # already imported, cancelled or replaced: nothing to cancel
+    run.bestand = ""
+    workflow.transition(run, "cancel", user=user, reason="cancelled")
 
 
 @transaction.atomic
-def save_mapping(*, run: Leerlingimport, user, kolommen: dict[str, str], profiel_naam: str = "") -> Importprofiel | None:
+def save_mapping(
+    *, run: Leerlingimport, user, kolommen: dict[str, str], profiel_naam: str = ""
+) -> Importprofiel | None:
     """Use an adjusted mapping for this run and, if named, save it for the next exports."""
     kolommen = {k: v for k, v in kolommen.items() if k in formats.FIELDS_BY_KEY and v}
     user = user if user is not None and user.is_authenticated else None
     profiel = None
     if profiel_naam:
-        profiel = Importprofiel.objects.filter(school=run.school, naam=profiel_naam).first() or Importprofiel(
+        profiel = Importprofiel.objects.filter(
             school=run.school, naam=profiel_naam
-        )
+        ).first() or Importprofiel(school=run.school, naam=profiel_naam)
         profiel.bron = run.bron if run.bron in Bronsysteem.values else Bronsysteem.ANDERS
-        profiel.kolommen, profiel.gewijzigd_door, profiel.gewijzigd_op = kolommen, user, timezone.now()
+        profiel.kolommen, profiel.gewijzigd_door, profiel.gewijzigd_op = (
+            kolommen,
+            user,
+            timezone.now(),
+        )
         profiel._history_user = user
         profiel.save()
     run.kolommen, run.profiel, run._history_user = kolommen, profiel or run.profiel, user
@@ -198,8 +246,16 @@ def import_file(
         return plan, None
     with transaction.atomic():
         run = _record_run(
-            school=school, user=user, data=data, filename=filename, kind=kind, table=table, bron=bron_used,
-            mapping=mapping, profiel=profiel, keep_file=False,
+            school=school,
+            user=user,
+            data=data,
+            filename=filename,
+            kind=kind,
+            table=table,
+            bron=bron_used,
+            mapping=mapping,
+            profiel=profiel,
+            keep_file=False,
         )
         apply_plan(plan=plan, run=run, user=user, skip_bad_rows=skip_bad_rows, progress=progress)
     return plan, run

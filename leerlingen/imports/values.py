@@ -26,11 +26,23 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
     return " ".join(str(value).split())
 
 
-DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y%m%d", "%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+DATE_FORMATS = (
+    "%d-%m-%Y",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%Y-%m-%d",
+    "%Y%m%d",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+)
 
 
 def parse_date(value: Any) -> date | None:
@@ -76,7 +88,11 @@ def _plausible(result: date) -> date:
 
 
 def parse_bsn(value: Any) -> str:
-    text = str(int(value)) if isinstance(value, int | float) else re.sub(r"[\s.\-]", "", cell_text(value))
+    text = (
+        str(int(value))
+        if isinstance(value, int | float)
+        else re.sub(r"[\s.\-]", "", cell_text(value))
+    )
     if not text:
         return ""
     if re.fullmatch(r"[0-9]{8}", text):  # a spreadsheet dropped the leading zero
@@ -89,13 +105,35 @@ def parse_bsn(value: Any) -> str:
 GESLACHT = {
     Geslacht.MAN: {"m", "man", "mannelijk", "j", "jongen", "male"},
     Geslacht.VROUW: {"v", "vrouw", "vrouwelijk", "meisje", "f", "female", "w"},
-    Geslacht.ONBEKEND: {"", "o", "x", "u", "onbekend", "overig", "anders", "neutraal", "unknown", "other"},
+    Geslacht.ONBEKEND: {
+        "",
+        "o",
+        "x",
+        "u",
+        "onbekend",
+        "overig",
+        "anders",
+        "neutraal",
+        "unknown",
+        "other",
+    },
 }
 RELATIE = {
     Relatie.MOEDER: {"moeder", "mother", "mama"},
     Relatie.VADER: {"vader", "father", "papa"},
     Relatie.VOOGD: {"voogd", "gezinsvoogd", "guardian", "voogdij"},
-    Relatie.VERZORGER: {"verzorger", "verzorgster", "ouder", "ouder verzorger", "carer", "stiefmoeder", "stiefvader", "grootouder", "oma", "opa"},
+    Relatie.VERZORGER: {
+        "verzorger",
+        "verzorgster",
+        "ouder",
+        "ouder verzorger",
+        "carer",
+        "stiefmoeder",
+        "stiefvader",
+        "grootouder",
+        "oma",
+        "opa",
+    },
     Relatie.PLEEGOUDER: {"pleegouder", "pleegmoeder", "pleegvader", "foster parent"},
 }
 JA = {"ja", "j", "yes", "y", "1", "true", "waar", "x", "wel"}
@@ -154,7 +192,9 @@ def parse_postcode(value: Any) -> str:
 
 
 def parse_telefoon(value: Any) -> str:
-    if isinstance(value, int | float) and len(str(int(value))) == 9:  # a spreadsheet dropped the leading zero
+    if (
+        isinstance(value, int | float) and len(str(int(value))) == 9
+    ):  # a spreadsheet dropped the leading zero
         return "0" + str(int(value))
     return cell_text(value)
 

@@ -19,8 +19,14 @@ from core.crypto import keyed_hash
 from .models import LINK_HOURS, MFAInschrijving
 
 __all__ = [
-    "LINK_HOURS", "issue_link", "issue_token_for_operator", "link_url", "new_token", "redeem",
-    "token_hash", "valid_link",
+    "LINK_HOURS",
+    "issue_link",
+    "issue_token_for_operator",
+    "link_url",
+    "new_token",
+    "redeem",
+    "token_hash",
+    "valid_link",
 ]
 
 SESSION_KEY = "mfa_enrolment"  # the link's hash, kept in the session between opening and enrolling

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 
-from .rules import requires_mfa
+from .rules import requires_mfa, second_step_done
 
 EXEMPT_PREFIXES = ("/static/", "/i18n/", "/health/")
 EXEMPT_PATHS = ("/admin/login/", "/admin/logout/")
@@ -32,7 +32,7 @@ def needs_second_step(request) -> bool:
     return (
         user is not None
         and user.is_authenticated
-        and not user.is_verified()
+        and not second_step_done(request)
         and requires_mfa(user)
     )
 
@@ -50,7 +50,7 @@ class MFARequiredMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not user.is_verified()
+            and not second_step_done(request)
             and not is_exempt(request)
             and requires_mfa(user)
         ):

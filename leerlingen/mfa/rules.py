@@ -12,20 +12,30 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from ..access import BESTUUR_ROLES, bestuur_ids, board_school_ids, school_ids
+from ..rol import Rol
 
 logger = logging.getLogger("privacyschool.security")
 
-MFA_SCHOOL_ROLES = ("rol_directeur", "rol_ib")
+MFA_SCHOOL_ROLES = (Rol.DIRECTEUR, Rol.IB)
 # Who may reset a second factor or issue an enrolment link, on whose staff (besides the
 # application administrator, on all staff): a director on their schools, board staff on the board.
-MANAGER_SCHOOL_ROLES = ("rol_directeur",)
-MANAGER_BOARD_ROLES = ("rol_bestuur",)
+MANAGER_SCHOOL_ROLES = (Rol.DIRECTEUR,)
+MANAGER_BOARD_ROLES = (Rol.BESTUUR,)
 RECOVERY_CODES = 10
 ACTOR_ROLES = {
     "beheerder": _("the application administrator"),
     "bestuur": _("the board"),
     "directeur": _("your director"),
 }
+
+
+# Set by a sign-in whose provider proved a second factor (sso/): our own step is not asked again.
+SECOND_FACTOR_ELSEWHERE = "mfa_second_factor_elsewhere"
+
+
+def second_step_done(request) -> bool:
+    """Whether this session confirmed a second factor: our TOTP, or the board's provider's."""
+    return request.user.is_verified() or bool(request.session.get(SECOND_FACTOR_ELSEWHERE))
 
 
 def requires_mfa(user) -> bool:
@@ -65,6 +75,7 @@ def colleagues_of(requester):
     member for the application administrator. Never the requester themselves; an administrator
     account only for another administrator."""
     from django.contrib.auth.models import User
+
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from ..models import BestuurGrant, GroepGrant, SchoolGrant
@@ -81,7 +92,8 @@ def colleagues_of(requester):
     schools |= board_school_ids(requester, MANAGER_BOARD_ROLES)
     boards = bestuur_ids(requester, MANAGER_BOARD_ROLES)
     members = (
-        SchoolGrant.objects.filter(content_object_id__in=schools).values("user_id")
+        SchoolGrant.objects.filter(content_object_id__in=schools)
+        .values("user_id")
         .union(GroepGrant.objects.filter(content_object__school_id__in=schools).values("user_id"))
         .union(BestuurGrant.objects.filter(content_object_id__in=boards).values("user_id"))
     )
@@ -92,6 +104,7 @@ def reset_second_factor(*, user, by) -> None:
     """Remove every second factor of ``user``; the history records each device and who removed
     it, and the person gets a mail. At the next log-in they need a new enrolment link."""
     from django.db import transaction
+
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 

@@ -8,9 +8,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from core import outbox
 
@@ -24,24 +22,22 @@ RESET_NOTICE = "mfa.reset_notice"
 
 
 def enqueue_enrolment_link(*, link_id: int) -> None:
-    outbox.enqueue(ENROLMENT_LINK, key=f"{ENROLMENT_LINK}:{link_id}", link_id=link_id)
+    outbox.notify(ENROLMENT_LINK, link_id=link_id)
 
 
 def enqueue_reset_notice(*, user_id: int, role: str) -> None:
-    outbox.enqueue(RESET_NOTICE, user_id=user_id, role=role)
+    outbox.notify(RESET_NOTICE, once=False, user_id=user_id, role=role)  # every reset is told
 
 
 def _mail(template: str, to: str, context: dict) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"mfa/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"mfa/email/{template}.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    outbox.send_email(to, *outbox.render_email(f"mfa/email/{template}", context))
 
 
 @outbox.handler(ENROLMENT_LINK)
 def send_enrolment_link(*, link_id: int) -> None:
     link = (
-        MFAInschrijving.objects.select_for_update(of=("self",)).select_related("user", "issued_by")
+        MFAInschrijving.objects.select_for_update(of=("self",))
+        .select_related("user", "issued_by")
         .filter(pk=link_id, used_at__isnull=True, expires__gt=timezone.now(), token_hash="")
         .first()
     )
@@ -49,11 +45,15 @@ def send_enrolment_link(*, link_id: int) -> None:
         logger.info("enrolment link %s not sent (ended, sent or no address)", link_id)
         return
     token = new_token(link)
-    _mail("enrolment_link", link.user.email, {
-        "url": link_url(settings.SITE_URL, token),
-        "hours": LINK_HOURS,
-        "role": ACTOR_ROLES[actor_role(link.issued_by)],
-    })
+    _mail(
+        "enrolment_link",
+        link.user.email,
+        {
+            "url": link_url(settings.SITE_URL, token),
+            "hours": LINK_HOURS,
+            "role": ACTOR_ROLES[actor_role(link.issued_by)],
+        },
+    )
     logger.info("enrolment link %s sent", link_id)
 
 

@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,8 +11,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
 from django_otp import login as otp_login
 from django_otp import match_token
+
+from core.pagination import paginate
 
 from . import enrolment, rules
 from . import tasks as _tasks  # noqa: F401  (registers the outbox jobs where the views run)
@@ -48,7 +50,7 @@ def verified_required(view):
 
 @login_required
 def start(request):
-    if request.user.is_verified():
+    if rules.second_step_done(request):
         return redirect(_next_url(request))
     if rules.has_confirmed_device(request.user):
         return verify(request)
@@ -63,7 +65,8 @@ def verify(request):
             otp_login(request, device)
             return redirect(_next_url(request))
         form.add_error(
-            "token", _("This code is not valid. Use the current code from your app, or a recovery code.")
+            "token",
+            _("This code is not valid. Use the current code from your app, or a recovery code."),
         )
     return render(request, "mfa/verify.html", {"form": form, "next": _next_url(request)})
 
@@ -114,7 +117,8 @@ def _setup(request, hashed: str):
                 request, "mfa/recovery_codes.html", {"codes": codes, "next": _next_url(request)}
             )
         form.add_error(
-            "token", _("This code is not valid. Check the time on your phone and try the next code.")
+            "token",
+            _("This code is not valid. Check the time on your phone and try the next code."),
         )
     from base64 import b32encode
 
@@ -135,7 +139,7 @@ def _setup(request, hashed: str):
 def colleagues(request):
     if not rules.manages_second_factors(request.user):
         raise Http404
-    page = Paginator(rules.colleagues_of(request.user), 50).get_page(request.GET.get("pagina"))
+    page = paginate(request, rules.colleagues_of(request.user))
     rows = [(user, user.has_device) for user in page]
     return render(
         request, "mfa/colleagues.html", {"rows": rows, "page": page, "hours": enrolment.LINK_HOURS}
@@ -151,10 +155,14 @@ def _name(user) -> str:
 def reset(request, user_id: int):
     colleague = get_object_or_404(rules.colleagues_of(request.user), pk=user_id)
     rules.reset_second_factor(user=colleague, by=request.user)
-    messages.success(request, _(
-        "The second factor of %(name)s was removed and they were told by e-mail. "
-        "To log in again they need a new enrolment link."
-    ) % {"name": _name(colleague)})
+    messages.success(
+        request,
+        _(
+            "The second factor of %(name)s was removed and they were told by e-mail. "
+            "To log in again they need a new enrolment link."
+        )
+        % {"name": _name(colleague)},
+    )
     return redirect("mfa:colleagues")
 
 
@@ -165,7 +173,8 @@ def send_link(request, user_id: int):
     name = {"name": _name(colleague)}
     if colleague.has_device:
         messages.error(
-            request, _("%(name)s already has a second factor. Reset it first if they lost it.") % name
+            request,
+            _("%(name)s already has a second factor. Reset it first if they lost it.") % name,
         )
     elif not colleague.email:
         messages.error(
@@ -173,7 +182,9 @@ def send_link(request, user_id: int):
         )
     else:
         enrolment.issue_link(user=colleague, by=request.user)
-        messages.success(request, _(
-            "An enrolment link was e-mailed to %(name)s. It works once, within %(hours)s hours."
-        ) % {**name, "hours": enrolment.LINK_HOURS})
+        messages.success(
+            request,
+            _("An enrolment link was e-mailed to %(name)s. It works once, within %(hours)s hours.")
+            % {**name, "hours": enrolment.LINK_HOURS},
+        )
     return redirect("mfa:colleagues")

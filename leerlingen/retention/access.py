@@ -6,34 +6,29 @@
 - Sweep runs hold no personal data: the directors and FGs who see any list see them.
 """
 
-from django.db import models
 from django.db.models import Q
 
-from ..access import _is_anonymous, bestuur_ids, school_ids
+from core.access import ScopedQuerySet
+
+from ..access import bestuur_ids, school_ids
+from ..rol import Rol
 
 
 def _director_or_fg(user, school_path: str) -> Q:
-    return Q(**{f"{school_path}_id__in": school_ids(user, ("rol_directeur",))}) | Q(
-        **{f"{school_path}__bestuur_id__in": bestuur_ids(user, ("rol_fg",))}
+    return Q(**{f"{school_path}_id__in": school_ids(user, (Rol.DIRECTEUR,))}) | Q(
+        **{f"{school_path}__bestuur_id__in": bestuur_ids(user, (Rol.FG,))}
     )
 
 
-class _Scoped(models.QuerySet):
+class _Scoped(ScopedQuerySet):
     school_path = "school"
 
-    def visible_to(self, user):
-        if _is_anonymous(user):
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(self._rule(user))
-
-    def _rule(self, user) -> Q:
+    def rule(self, user) -> Q | None:
         return _director_or_fg(user, self.school_path)
 
 
 class BewaartermijnQuerySet(_Scoped):
-    def _rule(self, user) -> Q:
+    def rule(self, user) -> Q | None:
         from ..models import School
 
         return Q(school__in=School.objects.visible_to(user))
@@ -55,11 +50,13 @@ class VernietigingslijstItemQuerySet(_Scoped):
 
 
 class VernietigdRecordQuerySet(_Scoped):
-    def _rule(self, user) -> Q:
-        return _director_or_fg(user, "school") | Q(bestuur_id__in=bestuur_ids(user, ("rol_fg",)))
+    def rule(self, user) -> Q | None:
+        return _director_or_fg(user, "school") | Q(bestuur_id__in=bestuur_ids(user, (Rol.FG,)))
 
 
 class BewaarcontroleQuerySet(_Scoped):
-    def _rule(self, user) -> Q:
-        has_role = bool(school_ids(user, ("rol_directeur",))) or bool(bestuur_ids(user, ("rol_fg",)))
-        return (Q(school__isnull=True) & Q(pk__isnull=not has_role)) | _director_or_fg(user, "school")
+    def rule(self, user) -> Q | None:
+        has_role = bool(school_ids(user, (Rol.DIRECTEUR,))) or bool(bestuur_ids(user, (Rol.FG,)))
+        return (Q(school__isnull=True) & Q(pk__isnull=not has_role)) | _director_or_fg(
+            user, "school"
+        )

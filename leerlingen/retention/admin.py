@@ -10,7 +10,6 @@ the board's FG reads everything (to show an auditor); others do not see this mod
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -20,10 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin_base import ScopedAdmin
+from core.admin_base import ReadOnlyAdminMixin, ScopedAdmin
+from core.pagination import paginate
 
 from ..access import bestuur_ids, school_ids
 from ..models import Leerling
+from ..rol import Rol
 from . import destruction, rules
 from .models import (
     Bewaarcontrole,
@@ -33,6 +34,7 @@ from .models import (
     Vernietigingslijst,
     VernietigingslijstItem,
 )
+from .workflow import LIST
 
 
 def _roles(request) -> tuple[bool, bool]:
@@ -43,13 +45,13 @@ def _roles(request) -> tuple[bool, bool]:
             request._retention_roles = (False, False)
             return request._retention_roles
         request._retention_roles = (
-            user.is_superuser or bool(school_ids(user, ("rol_directeur",))),
-            user.is_superuser or bool(bestuur_ids(user, ("rol_fg",))),
+            user.is_superuser or bool(school_ids(user, (Rol.DIRECTEUR,))),
+            user.is_superuser or bool(bestuur_ids(user, (Rol.FG,))),
         )
     return request._retention_roles
 
 
-class RetentionRoleMixin:
+class RetentionRoleMixin(ReadOnlyAdminMixin):
     """Director manages, FG reads; decided on the role grants (leerlingen/access.py)."""
 
     def has_module_permission(self, request):
@@ -58,22 +60,22 @@ class RetentionRoleMixin:
     def has_view_permission(self, request, obj=None):
         return any(_roles(request))
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Bewaartermijn)
 class BewaartermijnAdmin(RetentionRoleMixin, ScopedAdmin):
     list_display = ("categorie", "duur_tekst", "gebeurtenis", "wettelijk_minimum", "school")
     list_filter = (("school", admin.RelatedOnlyFieldListFilter), "categorie")
     list_select_related = ("school",)
-    fields = ("school", "categorie", "gebeurtenis", "jaren", "maanden", "wettelijk_minimum", "grondslag", "toelichting")
+    fields = (
+        "school",
+        "categorie",
+        "gebeurtenis",
+        "jaren",
+        "maanden",
+        "wettelijk_minimum",
+        "grondslag",
+        "toelichting",
+    )
     readonly_fields = ("school", "categorie", "gebeurtenis", "wettelijk_minimum", "grondslag")
 
     @admin.display(description=gettext_lazy("term"))
@@ -92,7 +94,11 @@ class BewaartermijnAdmin(RetentionRoleMixin, ScopedAdmin):
     def save_model(self, request, obj, form, change):
         # The form has validated the legal bounds (Bewaartermijn.clean); the service records who.
         rules.set_term(
-            termijn=obj, jaren=obj.jaren, maanden=obj.maanden, toelichting=obj.toelichting, changed_by=request.user
+            termijn=obj,
+            jaren=obj.jaren,
+            maanden=obj.maanden,
+            toelichting=obj.toelichting,
+            changed_by=request.user,
         )
 
 
@@ -118,7 +124,10 @@ class BlokkadeAdmin(RetentionRoleMixin, ScopedAdmin):
     def save_model(self, request, obj, form, change):
         try:
             saved = rules.place_hold(
-                leerling=obj.leerling, reden=obj.reden, toelichting=obj.toelichting, user=request.user
+                leerling=obj.leerling,
+                reden=obj.reden,
+                toelichting=obj.toelichting,
+                user=request.user,
             )
         except PermissionDenied as exc:
             raise Http404 from exc
@@ -138,7 +147,15 @@ class BlokkadeAdmin(RetentionRoleMixin, ScopedAdmin):
 
 @admin.register(VernietigdRecord)
 class VernietigdRecordAdmin(RetentionRoleMixin, ScopedAdmin):
-    list_display = ("vernietigd_op", "soort_naam", "object_id", "categorie", "grond", "besloten_door_naam", "school")
+    list_display = (
+        "vernietigd_op",
+        "soort_naam",
+        "object_id",
+        "categorie",
+        "grond",
+        "besloten_door_naam",
+        "school",
+    )
     list_filter = ("grond", "categorie", "soort", ("school", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("school",)
     date_hierarchy = "vernietigd_op"
@@ -147,7 +164,17 @@ class VernietigdRecordAdmin(RetentionRoleMixin, ScopedAdmin):
 
 @admin.register(Bewaarcontrole)
 class BewaarcontroleAdmin(RetentionRoleMixin, ScopedAdmin):
-    list_display = ("gestart_op", "peildatum", "school", "proefrun", "status", "voortgang", "gevonden", "toegevoegd", "voltooid_op")
+    list_display = (
+        "gestart_op",
+        "peildatum",
+        "school",
+        "proefrun",
+        "status",
+        "voortgang",
+        "gevonden",
+        "toegevoegd",
+        "voltooid_op",
+    )
     list_filter = ("status", "proefrun")
     list_select_related = ("school",)
     readonly_fields = [f.name for f in Bewaarcontrole._meta.fields]
@@ -162,7 +189,8 @@ class BewaarcontroleAdmin(RetentionRoleMixin, ScopedAdmin):
 
 class ApproveForm(forms.Form):
     bevestiging = forms.CharField(
-        label=gettext_lazy("Type the name of the list to approve it"), max_length=100,
+        label=gettext_lazy("Type the name of the list to approve it"),
+        max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
@@ -172,21 +200,40 @@ class CancelForm(forms.Form):
 
 
 class TakeOffForm(forms.Form):
-    reden = forms.CharField(label=gettext_lazy("Reason for taking it off (no names)"), max_length=300)
+    reden = forms.CharField(
+        label=gettext_lazy("Reason for taking it off (no names)"), max_length=300
+    )
     nieuwe_datum = forms.DateField(
-        label=gettext_lazy("New date"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=gettext_lazy("The record is listed again from this date. Leave empty to keep it for the reason given."),
+        label=gettext_lazy("New date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy(
+            "The record is listed again from this date. Leave empty to keep it for the reason given."
+        ),
     )
 
 
 class HoldForm(forms.Form):
-    reden = forms.ChoiceField(label=gettext_lazy("Ground of the hold"), choices=Blokkade.Reden.choices)
-    toelichting = forms.CharField(label=gettext_lazy("Reference (no names)"), max_length=300, required=False)
+    reden = forms.ChoiceField(
+        label=gettext_lazy("Ground of the hold"), choices=Blokkade.Reden.choices
+    )
+    toelichting = forms.CharField(
+        label=gettext_lazy("Reference (no names)"), max_length=300, required=False
+    )
 
 
 @admin.register(Vernietigingslijst)
 class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
-    list_display = ("naam", "school", "status", "voortgang", "peildatum", "goedgekeurd_op", "uitvoeren_vanaf", "voltooid_op")
+    list_display = (
+        "naam",
+        "school",
+        "status",
+        "voortgang",
+        "peildatum",
+        "goedgekeurd_op",
+        "uitvoeren_vanaf",
+        "voltooid_op",
+    )
     list_filter = ("status", ("school", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("school",)
     search_fields = ("=naam",)
@@ -194,7 +241,10 @@ class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
 
     @admin.display(description=gettext_lazy("progress"))
     def voortgang(self, obj):
-        total, pending = getattr(obj, "items_totaal", None), getattr(obj, "items_te_vernietigen", None)
+        total, pending = (
+            getattr(obj, "items_totaal", None),
+            getattr(obj, "items_te_vernietigen", None),
+        )
         if total is None or pending is None:
             p = destruction.progress_of(obj)
             total, pending = p["total"], p["pending"]
@@ -204,25 +254,62 @@ class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
         # The progress column of the page's lists from one grouped query, not a count query per row.
         cl = super().get_changelist_instance(request)
         lijsten = list(cl.result_list)
-        counts = {
-            row["lijst_id"]: row
-            for row in VernietigingslijstItem.objects.filter(lijst__in=[lijst.pk for lijst in lijsten])
-            .order_by().values("lijst_id")
-            .annotate(totaal=Count("id"), open=Count("id", filter=Q(status=VernietigingslijstItem.Status.TE_VERNIETIGEN)))
-        } if lijsten else {}
+        counts = (
+            {
+                row["lijst_id"]: row
+                for row in VernietigingslijstItem.objects.filter(
+                    lijst__in=[lijst.pk for lijst in lijsten]
+                )
+                .order_by()
+                .values("lijst_id")
+                .annotate(
+                    totaal=Count("id"),
+                    open=Count("id", filter=Q(status=VernietigingslijstItem.Status.TE_VERNIETIGEN)),
+                )
+            }
+            if lijsten
+            else {}
+        )
         for lijst in lijsten:
-            row = counts.get(lijst.pk, {})
-            lijst.items_totaal, lijst.items_te_vernietigen = row.get("totaal", 0), row.get("open", 0)
+            row = counts.get(lijst.pk)
+            lijst.items_totaal, lijst.items_te_vernietigen = (
+                (row["totaal"], row["open"]) if row else (0, 0)
+            )
         return cl
 
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<int:pk>/goedkeuren/", view(self.approve_view), name="leerlingen_vernietigingslijst_approve"),
-            path("<int:pk>/annuleren/", view(self.cancel_view), name="leerlingen_vernietigingslijst_cancel"),
-            path("<int:pk>/verslag.pdf", view(self.report_view), name="leerlingen_vernietigingslijst_report"),
-            path("item/<int:item_id>/afvoeren/", view(self.take_off_view), name="leerlingen_vernietigingslijst_takeoff"),
-            path("item/<int:item_id>/blokkade/", view(self.hold_view), name="leerlingen_vernietigingslijst_hold"),
+            path(
+                "<int:pk>/goedkeuren/",
+                view(self.approve_view),
+                name="leerlingen_vernietigingslijst_approve",
+            ),
+            path(
+                "<int:pk>/annuleren/",
+                view(self.cancel_view),
+                name="leerlingen_vernietigingslijst_cancel",
+            ),
+            path(
+                "<int:pk>/opnieuw/",
+                view(self.retry_view),
+                name="leerlingen_vernietigingslijst_retry",
+            ),
+            path(
+                "<int:pk>/verslag.pdf",
+                view(self.report_view),
+                name="leerlingen_vernietigingslijst_report",
+            ),
+            path(
+                "item/<int:item_id>/afvoeren/",
+                view(self.take_off_view),
+                name="leerlingen_vernietigingslijst_takeoff",
+            ),
+            path(
+                "item/<int:item_id>/blokkade/",
+                view(self.hold_view),
+                name="leerlingen_vernietigingslijst_hold",
+            ),
             *super().get_urls(),
         ]
 
@@ -236,7 +323,9 @@ class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
     def _item(self, request, item_id) -> VernietigingslijstItem:
         item = (
             VernietigingslijstItem.objects.visible_to(request.user)
-            .select_related("lijst", "lijst__school", "content_type").filter(pk=item_id).first()
+            .select_related("lijst", "lijst__school", "content_type")
+            .filter(pk=item_id)
+            .first()
         )
         if item is None:
             raise Http404
@@ -256,11 +345,17 @@ class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
             if model is None:
                 continue
             manager = model._default_manager
-            qs = manager.visible_to(request.user) if hasattr(manager, "visible_to") else manager.none()
+            qs = (
+                manager.visible_to(request.user)
+                if hasattr(manager, "visible_to")
+                else manager.none()
+            )
             if model is Leerling:
                 rows = {
                     pk: (name, left)
-                    for pk, *name, left in qs.filter(pk__in=[i.object_id for i in group]).values_list(
+                    for pk, *name, left in qs.filter(
+                        pk__in=[i.object_id for i in group]
+                    ).values_list(
                         "pk", "roepnaam", "tussenvoegsel", "achternaam", "datum_uitschrijving"
                     )
                 }
@@ -268,7 +363,11 @@ class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
                     if i.object_id in rows:
                         name, left = rows[i.object_id]
                         text = " ".join(p for p in name if p)
-                        labels[i.pk] = _("%(name)s, left %(date)s") % {"name": text, "date": left} if left else text
+                        labels[i.pk] = (
+                            _("%(name)s, left %(date)s") % {"name": text, "date": left}
+                            if left
+                            else text
+                        )
             else:
                 objs = qs.in_bulk([i.object_id for i in group])
                 for i in group:
@@ -284,16 +383,20 @@ class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
         status = request.GET.get("status")
         if status in Item.Status.values:
             items = items.filter(status=status)
-        page = Paginator(items, self.items_per_page).get_page(request.GET.get("p"))
+        page = paginate(request, items, self.items_per_page, param="p")
         page_items = list(page.object_list)
         pupil_ids = {i.leerling_id_ref for i in page_items if i.leerling_id_ref}
-        holds = {}
-        for b in Blokkade.objects.filter(leerling_id__in=pupil_ids, opgeheven_op__isnull=True).order_by("ingesteld_op"):
+        holds: dict[int, Blokkade] = {}
+        for b in Blokkade.objects.filter(
+            leerling_id__in=pupil_ids, opgeheven_op__isnull=True
+        ).order_by("ingesteld_op"):
             holds.setdefault(b.leerling_id, b)
         labels = self._describe(request, page_items)
         rows = [
             {
-                "item": i, "label": labels.get(i.pk), "hold": holds.get(i.leerling_id_ref),
+                "item": i,
+                "label": labels.get(i.pk),
+                "hold": holds.get(i.leerling_id_ref),
             }
             for i in page_items
         ]
@@ -310,10 +413,26 @@ class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
             "status_filter": status or "",
             "statuses": Item.Status.choices,
             "progress": progress,
-            "progress_percent": int(100 * progress["done"] / progress["total"]) if progress["total"] else 100,
+            "progress_percent": int(100 * progress["done"] / progress["total"])
+            if progress["total"]
+            else 100,
             "is_director": is_director,
-            "can_approve": is_director and lijst.status == Vernietigingslijst.Status.OPEN,
-            "can_cancel": is_director and lijst.status in (Vernietigingslijst.Status.OPEN, Vernietigingslijst.Status.GOEDGEKEURD),
+            # What the page offers follows the list's table (workflow.LIST).
+            "can_approve": is_director and lijst.allows("approve"),
+            "can_cancel": is_director and lijst.allows("cancel"),
+            "can_retry": is_director and lijst.allows("retry"),
+            "can_take_off_failed": is_director
+            and lijst.status == Vernietigingslijst.Status.ONVOLLEDIG,
+            "failures": destruction.failures_of(lijst),
+            "next_steps": [
+                {
+                    "label": LIST[action].label,
+                    "to": ", ".join(
+                        str(Vernietigingslijst.Status(t).label) for t in LIST[action].targets
+                    ),
+                }
+                for action in LIST.actions_from(lijst.status)
+            ],
             "approve_form": ApproveForm(),
             "cancel_form": CancelForm(),
             "waiting_days": destruction.waiting_days(),
@@ -345,18 +464,38 @@ class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
     def approve_view(self, request, pk):
         lijst = self._lijst(request, pk)
         return self._post_only(
-            request, lijst, ApproveForm,
-            lambda data: destruction.approve_list(lijst=lijst, user=request.user, bevestiging=data["bevestiging"]),
-            _("The list is approved. Destruction begins after the waiting period of %(days)d days; until then you can cancel it.")
+            request,
+            lijst,
+            ApproveForm,
+            lambda data: destruction.approve_list(
+                lijst=lijst, user=request.user, bevestiging=data["bevestiging"]
+            ),
+            _(
+                "The list is approved. Destruction begins after the waiting period of %(days)d days; until then you can cancel it."
+            )
             % {"days": destruction.waiting_days()},
         )
 
     def cancel_view(self, request, pk):
         lijst = self._lijst(request, pk)
         return self._post_only(
-            request, lijst, CancelForm,
-            lambda data: destruction.cancel_list(lijst=lijst, user=request.user, reden=data["reden"]),
+            request,
+            lijst,
+            CancelForm,
+            lambda data: destruction.cancel_list(
+                lijst=lijst, user=request.user, reden=data["reden"]
+            ),
             _("The list is cancelled. Nothing on it will be destroyed."),
+        )
+
+    def retry_view(self, request, pk):
+        lijst = self._lijst(request, pk)
+        return self._post_only(
+            request,
+            lijst,
+            forms.Form,
+            lambda data: destruction.retry_failed(lijst=lijst, user=request.user),
+            _("The records that could not be destroyed are tried again."),
         )
 
     def report_view(self, request, pk):
@@ -378,7 +517,11 @@ class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
             try:
                 action(item, form.cleaned_data)
             except ValidationError as exc:
-                for field_errors in (exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]):
+                for field_errors in (
+                    exc.message_dict.items()
+                    if hasattr(exc, "error_dict")
+                    else [(None, exc.messages)]
+                ):
                     name, errs = field_errors
                     for msg in errs:
                         form.add_error(name if name in form.fields else None, msg)
@@ -402,7 +545,10 @@ class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
 
     def take_off_view(self, request, item_id):
         return self._item_form_view(
-            request, item_id, TakeOffForm, _("Take a record off the list"),
+            request,
+            item_id,
+            TakeOffForm,
+            _("Take a record off the list"),
             lambda item, data: destruction.take_off_item(
                 item=item, user=request.user, reden=data["reden"], nieuwe_datum=data["nieuwe_datum"]
             ),
@@ -413,12 +559,23 @@ class VernietigingslijstAdmin(RetentionRoleMixin, ScopedAdmin):
         def place(item, data):
             if not item.leerling_id_ref:
                 raise ValidationError(_("This record does not belong to a pupil."))
-            leerling = Leerling.objects.visible_to(request.user).filter(pk=item.leerling_id_ref).first()
+            leerling = (
+                Leerling.objects.visible_to(request.user).filter(pk=item.leerling_id_ref).first()
+            )
             if leerling is None:
                 raise ValidationError(_("The pupil's record no longer exists."))
-            rules.place_hold(leerling=leerling, reden=data["reden"], toelichting=data["toelichting"], user=request.user)
+            rules.place_hold(
+                leerling=leerling,
+                reden=data["reden"],
+                toelichting=data["toelichting"],
+                user=request.user,
+            )
 
         return self._item_form_view(
-            request, item_id, HoldForm, _("Put the pupil's records on legal hold"), place,
+            request,
+            item_id,
+            HoldForm,
+            _("Put the pupil's records on legal hold"),
+            place,
             _("The legal hold is set: the pupil's records are skipped until it is lifted."),
         )

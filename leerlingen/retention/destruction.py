@@ -12,15 +12,18 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.history import save_with_history
 
 from ..erasure import ErasureRefused, active_hold, erase_record
 from .models import VernietigdRecord, Vernietigingslijst, VernietigingslijstItem
 from .rules import actor_name, require_director
 from .sweep import Progress
+from .workflow import LIST, outcome
 
 
 def waiting_days() -> int:
@@ -28,42 +31,122 @@ def waiting_days() -> int:
     return settings.DESTRUCTION_WAITING_DAYS
 
 
-def take_off_item(*, item: VernietigingslijstItem, user, reden: str, nieuwe_datum: date | None = None,
-                  today: date | None = None) -> VernietigingslijstItem:
-    """Take one record off an open list: with a new date, or kept for the recorded reason."""
+def take_off_item(
+    *,
+    item: VernietigingslijstItem,
+    user,
+    reden: str,
+    nieuwe_datum: date | None = None,
+    today: date | None = None,
+) -> VernietigingslijstItem:
+    """Take one record off a list: from a list awaiting approval, or a record that could not be
+    destroyed from a list that was not completed; with a new date, or kept for the recorded reason."""
     today = today or timezone.localdate()
     require_director(user, item.lijst.school_id)
-    if item.lijst.status != Vernietigingslijst.Status.OPEN:
+    failed_off_incomplete = (
+        item.lijst.status == Vernietigingslijst.Status.ONVOLLEDIG
+        and item.status == VernietigingslijstItem.Status.MISLUKT
+    )
+    if item.lijst.status != Vernietigingslijst.Status.OPEN and not failed_off_incomplete:
         raise ValidationError(_("Items can only be taken off a list that is awaiting approval."))
     if not reden.strip():
-        raise ValidationError({"uitzonderingsreden": _("Give the reason for taking this record off the list.")})
+        raise ValidationError(
+            {"uitzonderingsreden": _("Give the reason for taking this record off the list.")}
+        )
     if nieuwe_datum is not None and nieuwe_datum <= today:
         raise ValidationError({"nieuwe_datum": _("The new date must lie in the future.")})
     item.status = VernietigingslijstItem.Status.UITGEZONDERD
-    item.uitzonderingsreden, item.nieuwe_datum, item.uitgezonderd_door = reden.strip(), nieuwe_datum, user
-    item._history_user = user
-    item.save()
+    item.uitzonderingsreden, item.nieuwe_datum, item.uitgezonderd_door = (
+        reden.strip(),
+        nieuwe_datum,
+        user,
+    )
+    save_with_history(item, user=user)
+    if failed_off_incomplete:
+        finish_if_done(lijst_id=item.lijst_id)
     return item
 
 
-def approve_list(*, lijst: Vernietigingslijst, user, bevestiging: str, now: datetime | None = None) -> Vernietigingslijst:
+def retry_failed(*, lijst: Vernietigingslijst, user) -> Vernietigingslijst:
+    """The director has the records that could not be destroyed tried again (after removing the
+    cause the list names, e.g. a record that must be kept and refers to them)."""
+    require_director(user, lijst.school_id)
+    with transaction.atomic():
+        lijst = Vernietigingslijst.objects.select_for_update().get(pk=lijst.pk)
+        LIST.apply(lijst, "retry", user=user, reason="retry")
+        for item in lijst.items.filter(status=VernietigingslijstItem.Status.MISLUKT):
+            item.status, item.fout = VernietigingslijstItem.Status.TE_VERNIETIGEN, ""
+            save_with_history(item, user=user, update_fields=["status", "fout"])
+        _enqueue_destruction(lijst.pk)
+    return lijst
+
+
+def may_confirm(item: VernietigingslijstItem, user) -> bool:
+    """Whether ``user`` may confirm the deletion of this record elsewhere: its owner, as the
+    record's model says (``may_confirm_deletion(user)``)."""
+    obj = item.record()
+    return obj is not None and bool(getattr(obj, "may_confirm_deletion", lambda u: False)(user))
+
+
+def confirm_deletion(
+    *, item: VernietigingslijstItem, user, now: datetime | None = None
+) -> VernietigingslijstItem:
+    """The owner confirms that the data kept in another system are deleted: the product's record
+    of them is erased (with a tombstone) and the item is destroyed."""
+    Item = VernietigingslijstItem
+    with transaction.atomic():
+        item = Item.objects.select_for_update(of=("self",)).select_related("lijst").get(pk=item.pk)
+        if item.status != Item.Status.TE_BEVESTIGEN:
+            raise ValidationError(_("This record does not wait for a confirmation."))
+        if not may_confirm(item, user):
+            raise PermissionDenied(_("Only the owner of these data may confirm their deletion."))
+        lijst = item.lijst
+        item.bevestigd_door, item.bevestigd_op = user, now or timezone.now()
+        item.bevestigd_door_naam = (user.get_full_name() or user.get_username())[:200]
+        try:
+            with transaction.atomic():
+                result = erase_record(
+                    obj=item.record(),
+                    grond=VernietigdRecord.Grond.BEWAARTERMIJN,
+                    besloten_door=lijst.goedgekeurd_door,
+                    besloten_door_naam=lijst.goedgekeurd_door_naam,
+                    categorie=item.categorie,
+                    termijn_omschrijving=item.termijn_omschrijving,
+                    item=item,
+                )
+        except (
+            ErasureRefused
+        ) as exc:  # deleted elsewhere, but the record here must stay: the list says why
+            item.status, item.fout = Item.Status.MISLUKT, str(exc)[:300]
+        else:
+            item.status, item.vernietigd_op = Item.Status.VERNIETIGD, item.bevestigd_op
+            item.aantal_records = sum(result.counts.values())
+        save_with_history(item, user=user)
+    finish_if_done(lijst_id=lijst.pk)
+    return item
+
+
+def approve_list(
+    *, lijst: Vernietigingslijst, user, bevestiging: str, now: datetime | None = None
+) -> Vernietigingslijst:
     """The director approves the list by typing its name. Destruction starts after the waiting period."""
     now = now or timezone.now()
     require_director(user, lijst.school_id)
     with transaction.atomic():
         lijst = Vernietigingslijst.objects.select_for_update().get(pk=lijst.pk)
-        if lijst.status != Vernietigingslijst.Status.OPEN:
+        if not lijst.allows("approve"):
             raise ValidationError(_("This list is not awaiting approval."))
         if (bevestiging or "").strip() != lijst.naam:
             raise ValidationError(
-                {"bevestiging": _("Type the name of the list exactly (%(naam)s) to approve it.") % {"naam": lijst.naam}}
+                {
+                    "bevestiging": _("Type the name of the list exactly (%(naam)s) to approve it.")
+                    % {"naam": lijst.naam}
+                }
             )
-        lijst.status = Vernietigingslijst.Status.GOEDGEKEURD
         lijst.goedgekeurd_door, lijst.goedgekeurd_door_naam = user, actor_name(user)
         lijst.goedgekeurd_op = now
         lijst.uitvoeren_vanaf = now + timedelta(days=waiting_days())
-        lijst._history_user = user
-        lijst.save()
+        LIST.apply(lijst, "approve", user=user, reason="approved")
         if waiting_days() == 0:
             _enqueue_destruction(lijst.pk)
     return lijst
@@ -76,12 +159,14 @@ def cancel_list(*, lijst: Vernietigingslijst, user, reden: str) -> Vernietigings
         raise ValidationError({"annuleringsreden": _("Give the reason for cancelling.")})
     with transaction.atomic():
         lijst = Vernietigingslijst.objects.select_for_update().get(pk=lijst.pk)
-        if lijst.status not in (Vernietigingslijst.Status.OPEN, Vernietigingslijst.Status.GOEDGEKEURD):
+        if not lijst.allows("cancel"):
             raise ValidationError(_("Destruction has begun: the list can no longer be cancelled."))
-        lijst.status = Vernietigingslijst.Status.GEANNULEERD
-        lijst.geannuleerd_door, lijst.geannuleerd_op, lijst.annuleringsreden = user, timezone.now(), reden.strip()
-        lijst._history_user = user
-        lijst.save()
+        lijst.geannuleerd_door, lijst.geannuleerd_op, lijst.annuleringsreden = (
+            user,
+            timezone.now(),
+            reden.strip(),
+        )
+        LIST.apply(lijst, "cancel", user=user, reason=reden.strip())
     return lijst
 
 
@@ -99,10 +184,18 @@ def due_lists(*, now: datetime | None = None) -> list[int]:
         for lijst in Vernietigingslijst.objects.select_for_update(skip_locked=True).filter(
             status=Vernietigingslijst.Status.GOEDGEKEURD, uitvoeren_vanaf__lte=now
         ):
-            lijst.status, lijst.gestart_op = Vernietigingslijst.Status.IN_UITVOERING, now
-            lijst.save(update_fields=["status", "gestart_op"])
+            lijst.gestart_op = now
+            LIST.apply(
+                lijst,
+                "start",
+                user=None,
+                reason="waiting period over",
+                update_fields=["status", "gestart_op"],
+            )
     return list(
-        Vernietigingslijst.objects.filter(status=Vernietigingslijst.Status.IN_UITVOERING).values_list("id", flat=True)
+        Vernietigingslijst.objects.filter(
+            status=Vernietigingslijst.Status.IN_UITVOERING
+        ).values_list("id", flat=True)
     )
 
 
@@ -114,7 +207,11 @@ def carry_out_item(*, item_id: int) -> str | None:
         item = (
             Item.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("lijst", "content_type")
-            .filter(pk=item_id, status=Item.Status.TE_VERNIETIGEN, lijst__status=Vernietigingslijst.Status.IN_UITVOERING)
+            .filter(
+                pk=item_id,
+                status=Item.Status.TE_VERNIETIGEN,
+                lijst__status=Vernietigingslijst.Status.IN_UITVOERING,
+            )
             .first()
         )
         if item is None:
@@ -122,10 +219,18 @@ def carry_out_item(*, item_id: int) -> str | None:
         lijst = item.lijst
         hold = active_hold(item.leerling_id_ref) if item.leerling_id_ref else None
         if hold is not None:
-            item.status, item.blokkade, item.blokkade_reden = Item.Status.OVERGESLAGEN, hold, hold.reden
+            item.status, item.blokkade, item.blokkade_reden = (
+                Item.Status.OVERGESLAGEN,
+                hold,
+                hold.reden,
+            )
             item.save(update_fields=["status", "blokkade", "blokkade_reden"])
             return item.status
         obj = item.record()
+        if obj is not None and item.extern:  # kept elsewhere: its owner deletes it and confirms
+            item.status = Item.Status.TE_BEVESTIGEN
+            item.save(update_fields=["status"])
+            return item.status
         if obj is None:  # erased meanwhile (e.g. on a request): nothing to destroy twice
             item.status, item.vernietigd_op = Item.Status.VERNIETIGD, timezone.now()
             item.fout = _("Already erased before this list was carried out.")
@@ -134,9 +239,13 @@ def carry_out_item(*, item_id: int) -> str | None:
         try:
             with transaction.atomic():
                 result = erase_record(
-                    obj=obj, grond=VernietigdRecord.Grond.BEWAARTERMIJN, besloten_door=lijst.goedgekeurd_door,
-                    besloten_door_naam=lijst.goedgekeurd_door_naam, categorie=item.categorie,
-                    termijn_omschrijving=item.termijn_omschrijving, item=item,
+                    obj=obj,
+                    grond=VernietigdRecord.Grond.BEWAARTERMIJN,
+                    besloten_door=lijst.goedgekeurd_door,
+                    besloten_door_naam=lijst.goedgekeurd_door_naam,
+                    categorie=item.categorie,
+                    termijn_omschrijving=item.termijn_omschrijving,
+                    item=item,
                 )
         except ErasureRefused as exc:
             item.status, item.fout = Item.Status.MISLUKT, str(exc)[:300]
@@ -149,18 +258,27 @@ def carry_out_item(*, item_id: int) -> str | None:
 
 
 def finish_if_done(*, lijst_id: int) -> bool:
+    """Close a list once nothing is left to destroy here (``workflow.LIST``, action ``finish``):
+    carried out, not completed, or waiting for confirmations. True when it is carried out."""
+    S = Vernietigingslijst.Status
     with transaction.atomic():
         lijst = Vernietigingslijst.objects.select_for_update().get(pk=lijst_id)
-        if lijst.status != Vernietigingslijst.Status.IN_UITVOERING:
-            return lijst.status == Vernietigingslijst.Status.UITGEVOERD
+        if not lijst.allows("finish"):
+            return lijst.status == S.UITGEVOERD
         if lijst.items.filter(status=VernietigingslijstItem.Status.TE_VERNIETIGEN).exists():
             return False
-        lijst.status, lijst.voltooid_op = Vernietigingslijst.Status.UITGEVOERD, timezone.now()
-        lijst.save(update_fields=["status", "voltooid_op"])
-        return True
+        if outcome(lijst) != lijst.status:
+            fields = ["status"]
+            if outcome(lijst) == S.UITGEVOERD:
+                lijst.voltooid_op = timezone.now()
+                fields.append("voltooid_op")
+            LIST.apply(lijst, "finish", user=None, reason="finished", update_fields=fields)
+        return lijst.status == S.UITGEVOERD
 
 
-def carry_out_list(*, lijst_id: int, progress: Progress = None, now: datetime | None = None) -> Counter:
+def carry_out_list(
+    *, lijst_id: int, progress: Progress = None, now: datetime | None = None
+) -> Counter:
     """Work off an approved list whose waiting period is over. Idempotent: a second run (or a
     run after a killed worker) does only what is left."""
     lijst = Vernietigingslijst.objects.get(pk=lijst_id)
@@ -177,7 +295,8 @@ def carry_out_list(*, lijst_id: int, progress: Progress = None, now: datetime | 
     while True:
         ids = list(
             lijst.items.filter(status=VernietigingslijstItem.Status.TE_VERNIETIGEN, id__gt=last_id)
-            .order_by("id").values_list("id", flat=True)[:500]
+            .order_by("id")
+            .values_list("id", flat=True)[:500]
         )
         if not ids:
             break
@@ -192,11 +311,27 @@ def carry_out_list(*, lijst_id: int, progress: Progress = None, now: datetime | 
     return summary
 
 
+def failures_of(lijst: Vernietigingslijst) -> list[dict]:
+    """Why records could not be destroyed, with how many, and what the director can do."""
+    from django.db.models import Count
+
+    rows = (
+        lijst.items.filter(status=VernietigingslijstItem.Status.MISLUKT)
+        .values_list("fout")
+        .annotate(n=Count("id"))
+        .order_by("fout")
+    )
+    return [{"fout": fout, "n": n} for fout, n in rows]
+
+
 def progress_of(lijst: Vernietigingslijst) -> dict:
     """Counts per item status and the share done, for the admin."""
     from django.db.models import Count
 
     counts = dict(lijst.items.values_list("status").annotate(n=Count("id")).order_by())
     total = sum(counts.values())
-    pending = counts.get(VernietigingslijstItem.Status.TE_VERNIETIGEN, 0)
+    # Not dealt with yet: still to destroy here, or waiting for its owner's confirmation elsewhere.
+    pending = counts.get(VernietigingslijstItem.Status.TE_VERNIETIGEN, 0) + counts.get(
+        VernietigingslijstItem.Status.TE_BEVESTIGEN, 0
+    )
     return {"counts": counts, "total": total, "done": total - pending, "pending": pending}

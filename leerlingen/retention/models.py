@@ -42,7 +42,10 @@ __all__ = [
 class Bewaarcategorie(models.TextChoices):
     """What a retention term is about: a kind of record, counted from an event."""
 
-    LEERLINGADMINISTRATIE = "leerlingadministratie", _("pupil administration (the whole pupil record)")
+    LEERLINGADMINISTRATIE = (
+        "leerlingadministratie",
+        _("pupil administration (the whole pupil record)"),
+    )
     EXAMENS = "examens", _("exam and study-progress data")
     ZORGDOSSIER = "zorgdossier", _("care dossier items (guidance, medical, religion)")
     TOESTEMMINGSBEWIJS = "toestemmingsbewijs", _("consent evidence")
@@ -70,21 +73,36 @@ class Bewaartermijn(models.Model):
     shorter than a legal minimum. Every change is in the history."""
 
     school = models.ForeignKey(
-        "leerlingen.School", models.CASCADE, related_name="bewaartermijnen", verbose_name=_("school")
+        "leerlingen.School",
+        models.CASCADE,
+        related_name="bewaartermijnen",
+        verbose_name=_("school"),
     )
-    categorie = models.CharField(_("kind of record"), max_length=30, choices=Bewaarcategorie.choices)
+    categorie = models.CharField(
+        _("kind of record"), max_length=30, choices=Bewaarcategorie.choices
+    )
     gebeurtenis = models.CharField(
-        _("counted from"), max_length=30, choices=Gebeurtenis.choices, help_text=_("The event the term counts from.")
+        _("counted from"),
+        max_length=30,
+        choices=Gebeurtenis.choices,
+        help_text=_("The event the term counts from."),
     )
     jaren = models.PositiveSmallIntegerField(_("years"), validators=[MaxValueValidator(50)])
-    maanden = models.PositiveSmallIntegerField(_("months"), default=0, validators=[MaxValueValidator(11)])
+    maanden = models.PositiveSmallIntegerField(
+        _("months"), default=0, validators=[MaxValueValidator(11)]
+    )
     grondslag = models.CharField(
-        _("source of the term"), max_length=300, blank=True,
+        _("source of the term"),
+        max_length=300,
+        blank=True,
         help_text=_("The law or the school's own rule the term comes from."),
     )
     toelichting = models.TextField(
-        _("explanation of a change"), blank=True,
-        help_text=_("Why the school keeps these records for another term than the default. No names."),
+        _("explanation of a change"),
+        blank=True,
+        help_text=_(
+            "Why the school keeps these records for another term than the default. No names."
+        ),
     )
     history = HistoricalRecords()
 
@@ -95,7 +113,9 @@ class Bewaartermijn(models.Model):
         verbose_name_plural = _("retention terms")
         ordering = ["school", "categorie"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "categorie"], name="bewaartermijn_unique_categorie"),
+            models.UniqueConstraint(
+                fields=["school", "categorie"], name="bewaartermijn_unique_categorie"
+            ),
         ]
 
     def __str__(self):
@@ -112,7 +132,8 @@ class Bewaartermijn(models.Model):
     @property
     def omschrijving(self) -> str:
         return _("%(duration)s after %(event)s") % {
-            "duration": self.duur_tekst, "event": self.get_gebeurtenis_display()
+            "duration": self.duur_tekst,
+            "event": self.get_gebeurtenis_display(),
         }
 
     def clean(self):
@@ -146,16 +167,28 @@ class Blokkade(models.Model):
     )
     reden = models.CharField(_("ground of the hold"), max_length=20, choices=Reden.choices)
     toelichting = models.CharField(
-        _("reference"), max_length=300, blank=True,
+        _("reference"),
+        max_length=300,
+        blank=True,
         help_text=_("A case number or short reference; no names."),
     )
     ingesteld_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("set by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("set by"),
     )
     ingesteld_op = models.DateTimeField(_("set at"), default=timezone.now)
     opgeheven_op = models.DateTimeField(_("lifted at"), null=True, blank=True)
     opgeheven_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("lifted by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lifted by"),
     )
     history = HistoricalRecords()
 
@@ -183,29 +216,60 @@ class Vernietigingslijst(models.Model):
         OPEN = "open", _("awaiting approval")
         GOEDGEKEURD = "goedgekeurd", _("approved: waiting period")
         IN_UITVOERING = "in_uitvoering", _("being carried out")
+        WACHT_OP_BEVESTIGING = (
+            "wacht_op_bevestiging",
+            _("waiting for confirmation of deletion elsewhere"),
+        )
+        ONVOLLEDIG = "onvolledig", _("not completed: records could not be destroyed")
         UITGEVOERD = "uitgevoerd", _("carried out")
         GEANNULEERD = "geannuleerd", _("cancelled")
 
+    # The steps between the states: ``workflow.LIST`` (core/workflow.py), the one table.
+
     school = models.ForeignKey(
-        "leerlingen.School", models.PROTECT, related_name="vernietigingslijsten", verbose_name=_("school")
+        "leerlingen.School",
+        models.PROTECT,
+        related_name="vernietigingslijsten",
+        verbose_name=_("school"),
     )
     naam = models.CharField(
-        _("name"), max_length=100, unique=True,
+        _("name"),
+        max_length=100,
+        unique=True,
         help_text=_("Typed by the director to confirm the approval."),
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
-    aangemaakt_op = models.DateTimeField(_("created at"), default=timezone.now)
-    peildatum = models.DateField(_("reference date"), help_text=_("The date against which the terms were checked."))
-    goedgekeurd_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("approved by")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
-    goedgekeurd_door_naam = models.CharField(_("approved by (name and role)"), max_length=200, blank=True)
+    aangemaakt_op = models.DateTimeField(_("created at"), default=timezone.now)
+    peildatum = models.DateField(
+        _("reference date"), help_text=_("The date against which the terms were checked.")
+    )
+    goedgekeurd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    goedgekeurd_door_naam = models.CharField(
+        _("approved by (name and role)"), max_length=200, blank=True
+    )
     goedgekeurd_op = models.DateTimeField(_("approved at"), null=True, blank=True)
     uitvoeren_vanaf = models.DateTimeField(
-        _("destruction starts at"), null=True, blank=True, help_text=_("The end of the waiting period.")
+        _("destruction starts at"),
+        null=True,
+        blank=True,
+        help_text=_("The end of the waiting period."),
     )
     geannuleerd_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("cancelled by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
     )
     geannuleerd_op = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     annuleringsreden = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
@@ -221,7 +285,9 @@ class Vernietigingslijst(models.Model):
         ordering = ["-aangemaakt_op", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["school"], condition=Q(status="open"), name="vernietigingslijst_een_open_per_school"
+                fields=["school"],
+                condition=Q(status="open"),
+                name="vernietigingslijst_een_open_per_school",
             ),
         ]
 
@@ -232,6 +298,12 @@ class Vernietigingslijst(models.Model):
     def is_final(self) -> bool:
         return self.status in (self.Status.UITGEVOERD, self.Status.GEANNULEERD)
 
+    def allows(self, action: str) -> bool:
+        """Whether the list's table (``workflow.LIST``) allows ``action`` now."""
+        from .workflow import LIST
+
+        return LIST.allows(self.status, action)
+
 
 class VernietigingslijstItem(models.Model):
     """One record on a destruction list: a pupil record or a single dossier item, by kind and id."""
@@ -240,39 +312,96 @@ class VernietigingslijstItem(models.Model):
         TE_VERNIETIGEN = "te_vernietigen", _("to be destroyed")
         UITGEZONDERD = "uitgezonderd", _("taken off the list")
         OVERGESLAGEN = "overgeslagen", _("skipped: legal hold")
+        TE_BEVESTIGEN = "te_bevestigen", _("to be deleted in another system: awaiting its owner")
         VERNIETIGD = "vernietigd", _("destroyed")
         MISLUKT = "mislukt", _("could not be destroyed")
 
-    lijst = models.ForeignKey(Vernietigingslijst, models.CASCADE, related_name="items", verbose_name=_("list"))
-    content_type = models.ForeignKey(ContentType, models.PROTECT, related_name="+", verbose_name=_("kind of record"))
+    lijst = models.ForeignKey(
+        Vernietigingslijst, models.CASCADE, related_name="items", verbose_name=_("list")
+    )
+    content_type = models.ForeignKey(
+        ContentType, models.PROTECT, related_name="+", verbose_name=_("kind of record")
+    )
     object_id = models.PositiveBigIntegerField(_("record id"))
     leerling_id_ref = models.PositiveBigIntegerField(
-        _("pupil id"), null=True, blank=True, db_index=True,
-        help_text=_("The id of the pupil the record belongs to, for legal holds; no personal data."),
+        _("pupil id"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "The id of the pupil the record belongs to, for legal holds; no personal data."
+        ),
     )
-    categorie = models.CharField(_("kind of record"), max_length=30, choices=Bewaarcategorie.choices)
+    categorie = models.CharField(
+        _("kind of record"), max_length=30, choices=Bewaarcategorie.choices
+    )
     bewaartermijn = models.ForeignKey(
-        Bewaartermijn, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("retention term")
+        Bewaartermijn,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("retention term"),
     )
-    termijn_omschrijving = models.CharField(_("term"), max_length=200, help_text=_("The term as it was when listed."))
+    termijn_omschrijving = models.CharField(
+        _("term"), max_length=200, help_text=_("The term as it was when listed.")
+    )
     vervaldatum = models.DateField(_("term ran out on"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.TE_VERNIETIGEN)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.TE_VERNIETIGEN
+    )
     uitzonderingsreden = models.CharField(
         _("reason for taking it off"), max_length=300, blank=True, help_text=_("No names.")
     )
     nieuwe_datum = models.DateField(
-        _("new date"), null=True, blank=True, help_text=_("Listed again from this date; empty: kept for the reason given.")
+        _("new date"),
+        null=True,
+        blank=True,
+        help_text=_("Listed again from this date; empty: kept for the reason given."),
     )
     uitgezonderd_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("taken off by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taken off by"),
     )
     blokkade = models.ForeignKey(
-        Blokkade, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("legal hold")
+        Blokkade,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("legal hold"),
     )
-    blokkade_reden = models.CharField(_("ground of the hold"), max_length=20, blank=True, choices=Blokkade.Reden.choices)
+    blokkade_reden = models.CharField(
+        _("ground of the hold"), max_length=20, blank=True, choices=Blokkade.Reden.choices
+    )
     vernietigd_op = models.DateTimeField(_("destroyed at"), null=True, blank=True)
     aantal_records = models.PositiveIntegerField(_("records destroyed"), default=0)
-    fout = models.CharField(_("error"), max_length=300, blank=True, help_text=_("Never holds personal data."))
+    fout = models.CharField(
+        _("error"), max_length=300, blank=True, help_text=_("Never holds personal data.")
+    )
+    extern = models.BooleanField(
+        _("kept in another system"),
+        default=False,
+        help_text=_(
+            "The data are not in this product: their owner deletes them and confirms it here."
+        ),
+    )
+    bevestigd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deletion confirmed by"),
+    )
+    bevestigd_door_naam = models.CharField(
+        _("deletion confirmed by (name)"), max_length=200, blank=True
+    )
+    bevestigd_op = models.DateTimeField(_("deletion confirmed at"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = VernietigingslijstItemQuerySet.as_manager()
@@ -283,7 +412,8 @@ class VernietigingslijstItem(models.Model):
         ordering = ["lijst", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["lijst", "content_type", "object_id"], name="vernietigingslijstitem_unique_record"
+                fields=["lijst", "content_type", "object_id"],
+                name="vernietigingslijstitem_unique_record",
             ),
         ]
         indexes = [
@@ -310,29 +440,56 @@ class VernietigdRecord(models.Model):
         GEEN_KOPPELING = "geen_koppeling", _("no pupil links to the guardian any more")
 
     school = models.ForeignKey(
-        "leerlingen.School", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("school")
+        "leerlingen.School",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("school"),
     )
     bestuur = models.ForeignKey(
-        "leerlingen.Bestuur", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("board")
+        "leerlingen.Bestuur",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("board"),
     )
-    soort = models.CharField(_("kind of record"), max_length=100, help_text=_("App and model, e.g. leerlingen.Leerling."))
+    soort = models.CharField(
+        _("kind of record"), max_length=100, help_text=_("App and model, e.g. leerlingen.Leerling.")
+    )
     soort_naam = models.CharField(_("kind of record (name)"), max_length=200)
     object_id = models.CharField(_("record id"), max_length=50)
-    categorie = models.CharField(_("retention category"), max_length=30, choices=Bewaarcategorie.choices, blank=True)
+    categorie = models.CharField(
+        _("retention category"), max_length=30, choices=Bewaarcategorie.choices, blank=True
+    )
     grond = models.CharField(_("ground"), max_length=20, choices=Grond.choices)
     termijn_omschrijving = models.CharField(_("term"), max_length=200, blank=True)
     verzoek_kenmerk = models.CharField(_("request reference"), max_length=50, blank=True)
     besloten_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    besloten_door_naam = models.CharField(_("decided by (name and role)"), max_length=200, blank=True)
+    besloten_door_naam = models.CharField(
+        _("decided by (name and role)"), max_length=200, blank=True
+    )
     item = models.ForeignKey(
-        VernietigingslijstItem, models.SET_NULL, null=True, blank=True, related_name="tombstones",
+        VernietigingslijstItem,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tombstones",
         verbose_name=_("destruction list item"),
     )
     vernietigd_op = models.DateTimeField(_("erased at"), default=timezone.now, db_index=True)
     aantallen = models.JSONField(
-        _("records erased by kind"), default=dict, help_text=_("Counts per kind of record, history rows included.")
+        _("records erased by kind"),
+        default=dict,
+        help_text=_("Counts per kind of record, history rows included."),
     )
     history = HistoricalRecords()
 
@@ -357,12 +514,19 @@ class Bewaarcontrole(models.Model):
         MISLUKT = "mislukt", _("failed")
 
     school = models.ForeignKey(
-        "leerlingen.School", models.CASCADE, null=True, blank=True, related_name="+",
-        verbose_name=_("school"), help_text=_("Empty: all schools."),
+        "leerlingen.School",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("school"),
+        help_text=_("Empty: all schools."),
     )
     peildatum = models.DateField(_("reference date"))
     proefrun = models.BooleanField(_("dry run"), default=False)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.BEZIG)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.BEZIG
+    )
     gestart_op = models.DateTimeField(_("started at"), default=timezone.now)
     voltooid_op = models.DateTimeField(_("finished at"), null=True, blank=True)
     scholen_totaal = models.PositiveIntegerField(_("schools to check"), default=0)

@@ -29,37 +29,60 @@ def report_context(lijst: Vernietigingslijst) -> dict:
     Item = VernietigingslijstItem
     statuses = dict(Item.Status.choices)
     categories = dict(Bewaarcategorie.choices)
-    terms = defaultdict(Counter)
+    terms: defaultdict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for categorie, termijn, status, n in (
-        lijst.items.values_list("categorie", "termijn_omschrijving", "status").annotate(n=Count("id")).order_by("categorie", "termijn_omschrijving")
+        lijst.items.values_list("categorie", "termijn_omschrijving", "status")
+        .annotate(n=Count("id"))
+        .order_by("categorie", "termijn_omschrijving")
     ):
         terms[(categorie, termijn)][status] += n
     term_rows = [
         {
-            "categorie": categories.get(categorie, categorie), "termijn": termijn,
-            "listed": sum(c.values()), "destroyed": c[Item.Status.VERNIETIGD],
-            "taken_off": c[Item.Status.UITGEZONDERD], "held": c[Item.Status.OVERGESLAGEN],
-            "failed": c[Item.Status.MISLUKT], "pending": c[Item.Status.TE_VERNIETIGEN],
+            "categorie": categories.get(categorie, categorie),
+            "termijn": termijn,
+            "listed": sum(c.values()),
+            "destroyed": c[Item.Status.VERNIETIGD],
+            "taken_off": c[Item.Status.UITGEZONDERD],
+            "held": c[Item.Status.OVERGESLAGEN],
+            "failed": c[Item.Status.MISLUKT],
+            "pending": c[Item.Status.TE_VERNIETIGEN] + c[Item.Status.TE_BEVESTIGEN],
         }
         for (categorie, termijn), c in terms.items()
     ]
     kinds: Counter = Counter()
     grounds: Counter = Counter()
-    for aantallen, grond in VernietigdRecord.objects.filter(item__lijst=lijst).values_list("aantallen", "grond"):
+    for aantallen, grond in VernietigdRecord.objects.filter(item__lijst=lijst).values_list(
+        "aantallen", "grond"
+    ):
         kinds.update(aantallen)
         grounds[grond] += 1
     kind_rows = sorted(
-        ({"kind": _kind_name(label), "count": n, "history": label == HISTORY_KEY} for label, n in kinds.items()),
+        (
+            {"kind": _kind_name(label), "count": n, "history": label == HISTORY_KEY}
+            for label, n in kinds.items()
+        ),
         key=lambda r: (r["history"], r["kind"]),
     )
     holds = Counter(
-        dict(lijst.items.filter(status=Item.Status.OVERGESLAGEN).values_list("blokkade_reden").annotate(n=Count("id")).order_by())
+        dict(
+            lijst.items.filter(status=Item.Status.OVERGESLAGEN)
+            .values_list("blokkade_reden")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     )
     from .models import Blokkade
 
     hold_labels = dict(Blokkade.Reden.choices)
     taken_off = lijst.items.filter(status=Item.Status.UITGEZONDERD)
-    failures = Counter(dict(lijst.items.filter(status=Item.Status.MISLUKT).values_list("fout").annotate(n=Count("id")).order_by()))
+    failures = Counter(
+        dict(
+            lijst.items.filter(status=Item.Status.MISLUKT)
+            .values_list("fout")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    )
     return {
         "lijst": lijst,
         "school": lijst.school,
@@ -67,7 +90,9 @@ def report_context(lijst: Vernietigingslijst) -> dict:
         "term_rows": term_rows,
         "kind_rows": kind_rows,
         "tombstones": sum(grounds.values()),
-        "grounds": [(dict(VernietigdRecord.Grond.choices)[g], n) for g, n in sorted(grounds.items())],
+        "grounds": [
+            (dict(VernietigdRecord.Grond.choices)[g], n) for g, n in sorted(grounds.items())
+        ],
         "holds": [(hold_labels.get(r, r), n) for r, n in sorted(holds.items())],
         "taken_off_new_date": taken_off.filter(nieuwe_datum__isnull=False).count(),
         "taken_off_kept": taken_off.filter(nieuwe_datum__isnull=True).count(),

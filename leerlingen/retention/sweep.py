@@ -13,13 +13,12 @@ from datetime import date, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Model, Q
 from django.utils import timezone
 
 from dateutil.relativedelta import relativedelta
 from simple_history.utils import bulk_create_with_history
 
-from ..erasure import app_hooks
 from ..models import DossierItem, Leerling, School
 from .models import (
     Bewaarcategorie,
@@ -28,6 +27,7 @@ from .models import (
     Vernietigingslijst,
     VernietigingslijstItem,
 )
+from .producers import RetentionCandidate, producers, register_producer
 from .rules import (
     DEFAULT_TERMS,
     DOSSIER_CATEGORIES,
@@ -42,19 +42,6 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[int], None] | None
 
 
-@dataclass(frozen=True)
-class RetentionCandidate:
-    """A record whose term has run out. Apps other than leerlingen yield these from
-    ``retention_candidates(*, school, termijnen, today)`` registered in their ``AppConfig.ready`` with
-    ``leerlingen.erasure.register_hook``."""
-
-    model: type
-    object_id: int
-    categorie: str
-    vervaldatum: date
-    leerling_id: int | None = None
-
-
 @dataclass
 class SweepResult:
     run: Bewaarcontrole | None = None
@@ -62,9 +49,17 @@ class SweepResult:
     added: Counter = field(default_factory=Counter)  # per BRIN
     lists: list = field(default_factory=list)
     by_category: Counter = field(default_factory=Counter)
+    candidates: list = field(default_factory=list)  # a dry run's candidates, for the auditor
 
 
-PENDING_LIST = (Vernietigingslijst.Status.OPEN, Vernietigingslijst.Status.GOEDGEKEURD, Vernietigingslijst.Status.IN_UITVOERING)
+# Lists not yet done: their records are not listed again.
+PENDING_LIST = (
+    Vernietigingslijst.Status.OPEN,
+    Vernietigingslijst.Status.GOEDGEKEURD,
+    Vernietigingslijst.Status.IN_UITVOERING,
+    Vernietigingslijst.Status.WACHT_OP_BEVESTIGING,
+    Vernietigingslijst.Status.ONVOLLEDIG,
+)
 
 
 def _already_handled(school: School, today: date) -> set[tuple[int, int]]:
@@ -83,50 +78,98 @@ def _coarse_cutoff(termijn: Bewaartermijn, today: date) -> date:
     return today - relativedelta(years=termijn.jaren, months=termijn.maanden) + timedelta(days=4)
 
 
-def find_expired(*, school: School, today: date, termijnen: dict[str, Bewaartermijn]) -> list[RetentionCandidate]:
-    """Everything of ``school`` whose term has run out on ``today``."""
-    found: list[RetentionCandidate] = []
-    pupils_going: set[int] = set()
-
-    admin_term = termijnen[Bewaarcategorie.LEERLINGADMINISTRATIE]
-    rows = Leerling.objects.filter(
-        school=school, datum_uitschrijving__isnull=False, datum_uitschrijving__gt=F("datum_inschrijving"),
-        datum_uitschrijving__lte=_coarse_cutoff(admin_term, today),
-    ).values_list("id", "datum_uitschrijving").order_by("id")
-    for pk, left in rows.iterator(chunk_size=2000):
-        if is_expired(admin_term, left, today):
-            found.append(RetentionCandidate(Leerling, pk, admin_term.categorie, expiry_date(admin_term, left), pk))
-            pupils_going.add(pk)
-
-    never = termijnen[Bewaarcategorie.NIET_INGESCHREVEN]
+def pupil_administration(*, school: School, termijn: Bewaartermijn, today: date):
+    """Pupils who left longer ago than the pupil-administration term: the whole record goes."""
     rows = (
         Leerling.objects.filter(
-            school=school, datum_uitschrijving__isnull=False, datum_uitschrijving__lte=F("datum_inschrijving")
+            school=school,
+            datum_uitschrijving__isnull=False,
+            datum_uitschrijving__gt=F("datum_inschrijving"),
+            datum_uitschrijving__lte=_coarse_cutoff(termijn, today),
         )
-        .filter(datum_uitschrijving__lte=_coarse_cutoff(never, today))
+        .values_list("id", "datum_uitschrijving")
+        .order_by("id")
+    )
+    for pk, left in rows.iterator(chunk_size=2000):
+        if left is not None and is_expired(termijn, left, today):
+            yield RetentionCandidate(
+                Leerling, pk, termijn.categorie, expiry_date(termijn, left), pk
+            )
+
+
+def never_enrolled(*, school: School, termijn: Bewaartermijn, today: date):
+    """Registrations that ended without enrolment."""
+    rows = (
+        Leerling.objects.filter(
+            school=school,
+            datum_uitschrijving__isnull=False,
+            datum_uitschrijving__lte=F("datum_inschrijving"),
+        )
+        .filter(datum_uitschrijving__lte=_coarse_cutoff(termijn, today))
         .values_list("id", "datum_uitschrijving")
         .order_by("id")
     )
     for pk, ended in rows.iterator(chunk_size=2000):
-        if is_expired(never, ended, today):
-            found.append(RetentionCandidate(Leerling, pk, never.categorie, expiry_date(never, ended), pk))
-            pupils_going.add(pk)
+        if ended is not None and is_expired(termijn, ended, today):
+            yield RetentionCandidate(
+                Leerling, pk, termijn.categorie, expiry_date(termijn, ended), pk
+            )
 
-    for categorie, dossier_categories in DOSSIER_CATEGORIES.items():
-        termijn = termijnen[categorie]
-        rows = DossierItem.objects.filter(
-            leerling__school=school, categorie__in=dossier_categories,
+
+def _dossier_items(*, school: School, termijn: Bewaartermijn, today: date):
+    rows = (
+        DossierItem.objects.filter(
+            leerling__school=school,
+            categorie__in=DOSSIER_CATEGORIES[termijn.categorie],
             leerling__datum_uitschrijving__isnull=False,
             leerling__datum_uitschrijving__gt=F("leerling__datum_inschrijving"),
             leerling__datum_uitschrijving__lte=_coarse_cutoff(termijn, today),
-        ).values_list("id", "leerling_id", "leerling__datum_uitschrijving").order_by("id")
-        for pk, leerling_id, left in rows.iterator(chunk_size=2000):
-            if leerling_id not in pupils_going and is_expired(termijn, left, today):
-                found.append(RetentionCandidate(DossierItem, pk, categorie, expiry_date(termijn, left), leerling_id))
+        )
+        .values_list("id", "leerling_id", "leerling__datum_uitschrijving")
+        .order_by("id")
+    )
+    for pk, leerling_id, left in rows.iterator(chunk_size=2000):
+        if left is not None and is_expired(termijn, left, today):
+            yield RetentionCandidate(
+                DossierItem,
+                pk,
+                termijn.categorie,
+                expiry_date(termijn, left),
+                leerling_id,
+                goes_with_pupil=True,
+            )
 
-    for hook in app_hooks("retention_candidates"):
-        found.extend(hook(school=school, termijnen=termijnen, today=today))
-    return found
+
+def exam_items(*, school: School, termijn: Bewaartermijn, today: date):
+    """Exam and study-progress items of pupils who left longer ago than the exam term."""
+    return _dossier_items(school=school, termijn=termijn, today=today)
+
+
+def care_items(*, school: School, termijn: Bewaartermijn, today: date):
+    """Care-dossier items of pupils who left longer ago than the care term."""
+    return _dossier_items(school=school, termijn=termijn, today=today)
+
+
+def register_producers() -> None:
+    """The register's own producers (called from ``LeerlingenConfig.ready``)."""
+    register_producer(Bewaarcategorie.LEERLINGADMINISTRATIE, pupil_administration)
+    register_producer(Bewaarcategorie.NIET_INGESCHREVEN, never_enrolled)
+    register_producer(Bewaarcategorie.EXAMENS, exam_items)
+    register_producer(Bewaarcategorie.ZORGDOSSIER, care_items)
+
+
+def find_expired(
+    *, school: School, today: date, termijnen: dict[str, Bewaartermijn]
+) -> list[RetentionCandidate]:
+    """Everything of ``school`` whose term has run out on ``today``: what every registered
+    producer finds (``producers.py``), without records that go with a pupil listed whole."""
+    found: list[RetentionCandidate] = []
+    for categorie in Bewaarcategorie.values:
+        termijn = termijnen[categorie]
+        for producer in producers(categorie):
+            found.extend(producer(school=school, termijn=termijn, today=today))
+    pupils_going = {c.object_id for c in found if c.model is Leerling}
+    return [c for c in found if not (c.goes_with_pupil and c.leerling_id in pupils_going)]
 
 
 def _list_name(school: School, today: date) -> str:
@@ -138,7 +181,9 @@ def _list_name(school: School, today: date) -> str:
     return name
 
 
-def sweep_school(*, school: School, today: date, dry_run: bool = False, progress: Progress = None) -> tuple[list, Vernietigingslijst | None, int]:
+def sweep_school(
+    *, school: School, today: date, dry_run: bool = False, progress: Progress = None
+) -> tuple[list, Vernietigingslijst | None, int]:
     """Find what ran out at one school and put it on the school's open destruction list.
 
     Returns (candidates, list, number added). The open list collects items until the director
@@ -153,7 +198,7 @@ def sweep_school(*, school: School, today: date, dry_run: bool = False, progress
 
     candidates = find_expired(school=school, today=today, termijnen=termijnen)
     handled = _already_handled(school, today)
-    cts = {}
+    cts: dict[type[Model], ContentType] = {}
     fresh = []
     for c in candidates:
         ct = cts.get(c.model) or cts.setdefault(c.model, ContentType.objects.get_for_model(c.model))
@@ -165,62 +210,95 @@ def sweep_school(*, school: School, today: date, dry_run: bool = False, progress
         return candidates, None, len(fresh) if dry_run else 0
 
     with transaction.atomic():
-        School.objects.select_for_update().filter(pk=school.pk).first()  # one sweep per school at a time
-        lijst = Vernietigingslijst.objects.filter(school=school, status=Vernietigingslijst.Status.OPEN).first()
+        School.objects.select_for_update().filter(
+            pk=school.pk
+        ).first()  # one sweep per school at a time
+        lijst = Vernietigingslijst.objects.filter(
+            school=school, status=Vernietigingslijst.Status.OPEN
+        ).first()
         if lijst is None:
-            lijst = Vernietigingslijst.objects.create(school=school, naam=_list_name(school, today), peildatum=today)
+            lijst = Vernietigingslijst.objects.create(
+                school=school, naam=_list_name(school, today), peildatum=today
+            )
         else:
             lijst.peildatum = today
             lijst.save(update_fields=["peildatum"])
         on_list = set(lijst.items.values_list("content_type_id", "object_id"))
         items = [
             VernietigingslijstItem(
-                lijst=lijst, content_type=ct, object_id=c.object_id, leerling_id_ref=c.leerling_id,
-                categorie=c.categorie, bewaartermijn=termijnen[c.categorie] if termijnen[c.categorie].pk else None,
-                termijn_omschrijving=str(termijnen[c.categorie].omschrijving), vervaldatum=c.vervaldatum,
+                lijst=lijst,
+                content_type=ct,
+                object_id=c.object_id,
+                leerling_id_ref=c.leerling_id,
+                categorie=c.categorie,
+                bewaartermijn=termijnen[c.categorie] if termijnen[c.categorie].pk else None,
+                termijn_omschrijving=str(termijnen[c.categorie].omschrijving),
+                vervaldatum=c.vervaldatum,
+                extern=c.extern,
             )
             for ct, c in fresh
             if (ct.id, c.object_id) not in on_list
         ]
         for start in range(0, len(items), 1000):
-            bulk_create_with_history(items[start : start + 1000], VernietigingslijstItem, batch_size=1000)
+            bulk_create_with_history(
+                items[start : start + 1000], VernietigingslijstItem, batch_size=1000
+            )
             if progress:
                 progress(len(items[start : start + 1000]))
     return candidates, lijst, len(items)
 
 
-def run_sweep(*, school: School | None = None, today: date | None = None, dry_run: bool = False,
-              progress: Progress = None) -> SweepResult:
-    """The daily sweep over all schools (or one). Recorded as a ``Bewaarcontrole`` with progress."""
+def run_sweep(
+    *,
+    school: School | None = None,
+    today: date | None = None,
+    dry_run: bool = False,
+    progress: Progress = None,
+) -> SweepResult:
+    """The daily sweep over all schools (or one). Recorded as a ``Bewaarcontrole`` with progress.
+
+    A dry run changes nothing in the database (not even a run record): it returns what the
+    sweep would find on ``today``, per school and category, with the candidates themselves."""
     today = today or timezone.localdate()
     schools = School.objects.order_by("id")
     if school is not None:
         schools = schools.filter(pk=school.pk)
     result = SweepResult()
-    run = Bewaarcontrole.objects.create(
+    run = Bewaarcontrole(
         school=school, peildatum=today, proefrun=dry_run, scholen_totaal=schools.count()
     )
+    if not dry_run:
+        run.save()
     result.run = run
     try:
         for s in schools.iterator():
-            candidates, lijst, added = sweep_school(school=s, today=today, dry_run=dry_run, progress=progress)
+            candidates, lijst, added = sweep_school(
+                school=s, today=today, dry_run=dry_run, progress=progress
+            )
             result.found[s.brin] += len(candidates)
             result.added[s.brin] += added
             for c in candidates:
                 result.by_category[c.categorie] += 1
+            if dry_run:
+                result.candidates.extend((s.brin, c) for c in candidates)
             if lijst is not None and lijst not in result.lists:
                 result.lists.append(lijst)
             run.scholen_gedaan += 1
             run.gevonden += len(candidates)
             run.toegevoegd += added
-            run.save(update_fields=["scholen_gedaan", "gevonden", "toegevoegd"])
+            if not dry_run:
+                run.save(update_fields=["scholen_gedaan", "gevonden", "toegevoegd"])
     except Exception:
         run.status, run.voltooid_op = Bewaarcontrole.Status.MISLUKT, timezone.now()
-        run.save(update_fields=["status", "voltooid_op"])
+        if not dry_run:
+            run.save(update_fields=["status", "voltooid_op"])
         raise
     run.status, run.voltooid_op = Bewaarcontrole.Status.KLAAR, timezone.now()
-    run.save(update_fields=["status", "voltooid_op"])
-    logger.info("retention sweep %s: %s found, %s put on lists", today, run.gevonden, run.toegevoegd)
+    if not dry_run:
+        run.save(update_fields=["status", "voltooid_op"])
+    logger.info(
+        "retention sweep %s: %s found, %s put on lists", today, run.gevonden, run.toegevoegd
+    )
     return result
 
 

@@ -46,7 +46,9 @@ def start_due_destructions() -> list[int]:
 
 def enqueue_destruction(lijst_id: int) -> None:
     """One job per list at a time: a job still waiting for a worker, or claimed by one, is not doubled."""
-    waiting = Opdracht.objects.filter(soort=DESTRUCTION, status=Opdracht.Status.WACHT, argumenten__lijst_id=lijst_id)
+    waiting = Opdracht.objects.filter(
+        soort=DESTRUCTION, status=Opdracht.Status.WACHT, argumenten__lijst_id=lijst_id
+    )
     if not waiting.exists():
         outbox.enqueue(DESTRUCTION, lijst_id=lijst_id)
 

@@ -17,11 +17,20 @@ from devtools.bench.pages import BENCH_PURPOSE
 pytestmark = [pytest.mark.bench, pytest.mark.django_db, pytest.mark.usefixtures("devtools")]
 
 KEY_PAGES = {
-    ("admin_pupil_list", "teacher"), ("admin_pupil_list", "IB"), ("admin_pupil_list", "director"),
-    ("admin_pupil_list", "FG"), ("admin_pupil_detail", "teacher"), ("admin_pupil_detail", "IB"),
-    ("admin_pupil_detail", "director"), ("admin_pupil_detail", "FG"), ("portal_consent", "parent"),
-    ("photo_list", "teacher"), ("photo_list_pdf", "teacher"), ("open_requests", "director"),
-    ("disclosure_export", "director"), ("destruction_list", "director"),
+    ("admin_pupil_list", "teacher"),
+    ("admin_pupil_list", "IB"),
+    ("admin_pupil_list", "director"),
+    ("admin_pupil_list", "FG"),
+    ("admin_pupil_detail", "teacher"),
+    ("admin_pupil_detail", "IB"),
+    ("admin_pupil_detail", "director"),
+    ("admin_pupil_detail", "FG"),
+    ("portal_consent", "parent"),
+    ("photo_list", "teacher"),
+    ("photo_list_pdf", "teacher"),
+    ("open_requests", "director"),
+    ("disclosure_export", "director"),
+    ("destruction_list", "director"),
 }
 
 
@@ -73,7 +82,9 @@ def test_missing_pages_are_reported_and_the_command_fails(world, tmp_path, capsy
     assert set(pages) == KEY_PAGES - {("open_requests", "director")} | {no_handler}
     failed = {key for key, page in pages.items() if page["error"]}
     assert failed == {
-        no_handler, ("disclosure_export", "director"), ("destruction_list", "director"),
+        no_handler,
+        ("disclosure_export", "director"),
+        ("destruction_list", "director"),
     }
     export = pages[("disclosure_export", "director")]
     assert export["error"].startswith("missing: no active recipient")

@@ -25,7 +25,10 @@ from toestemming.services import ensure_default_doelen, give_consent, publish_fo
 pytestmark = [
     pytest.mark.bench,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="the rush needs PostgreSQL"),
+    pytest.mark.skipif(
+        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+        reason="the rush needs PostgreSQL",
+    ),
 ]
 
 N = int(os.environ.get("BENCH_RUSH_PARENTS", "300"))
@@ -37,8 +40,10 @@ def _post(client: Client, s: rush.Submission, gegeven: bool, *, token: str | Non
     client.cookies[settings.SESSION_COOKIE_NAME] = s.session_key
     client.cookies[settings.CSRF_COOKIE_NAME] = s.csrf_secret
     return client.post(
-        s.path, {"csrfmiddlewaretoken": token or s.csrf_token, "antwoord": "ja" if gegeven else "nee"},
-        secure=True, HTTP_ORIGIN="https://testserver",
+        s.path,
+        {"csrfmiddlewaretoken": token or s.csrf_token, "antwoord": "ja" if gegeven else "nee"},
+        secure=True,
+        HTTP_ORIGIN="https://testserver",
     )
 
 
@@ -54,7 +59,9 @@ def test_verification_finds_lost_doubled_stray_and_missing_history():
     ok, lost, doubled, no_history, stray = plan.submissions
     client = Client(enforce_csrf_checks=True)
     try:
-        assert _post(client, ok, ok.gegeven, token="x" * 64).status_code == 403  # a wrong token is refused
+        assert (
+            _post(client, ok, ok.gegeven, token="x" * 64).status_code == 403
+        )  # a wrong token is refused
         assert not Toestemming.objects.exists()
         for s in (ok, no_history, stray):
             response = _post(client, s, s.gegeven)
@@ -65,15 +72,27 @@ def test_verification_finds_lost_doubled_stray_and_missing_history():
         Toestemming.history.model.objects.filter(id=row.id, history_type="+").delete()
         kind = Leerling.objects.get(pk=stray.leerling_id)
         other = kind.school.doelen.exclude(pk=stray.doel_id).first()  # a question nobody submitted
-        give_consent(leerling=kind, doel=other, gegeven=True, ouder=Ouder.objects.get(pk=stray.ouder_id))
+        give_consent(
+            leerling=kind, doel=other, gegeven=True, ouder=Ouder.objects.get(pk=stray.ouder_id)
+        )
     finally:
         rush.close_sessions(plan.submissions)
     result = rush.verify(plan)
-    assert (result.present, result.lost, result.doubled, result.history_missing, result.stray) == (2, 1, 1, 1, 1)
+    assert (result.present, result.lost, result.doubled, result.history_missing, result.stray) == (
+        2,
+        1,
+        1,
+        1,
+        1,
+    )
     assert not result.clean
-    unsent = rush.verify(plan, ["ok", "not_sent", "ok", "ok", "ok"])  # a run stopped by its time limit
+    unsent = rush.verify(
+        plan, ["ok", "not_sent", "ok", "ok", "ok"]
+    )  # a run stopped by its time limit
     assert (unsent.sent, unsent.lost, unsent.failed) == (4, 0, 0)
-    failed = rush.verify(plan, ["ok", "timeout", "ok", "ok", "ok"])  # an error answer is not a silent loss
+    failed = rush.verify(
+        plan, ["ok", "timeout", "ok", "ok", "ok"]
+    )  # an error answer is not a silent loss
     assert (failed.lost, failed.failed) == (0, 1) and not failed.clean
 
 
@@ -83,7 +102,9 @@ def test_consent_rush_loses_and_doubles_nothing(world, capsys):
         publish_form(school=school)
     ouder, leerling = world.ouders["gezag"], world.pupils["g5"]
     for doel in leerling.school.doelen.all():  # a yes on every question: the rush withdraws one
-        give_consent(leerling=leerling, doel=doel, gegeven=True, ouder=ouder, vastgelegd_door=ouder.account)
+        give_consent(
+            leerling=leerling, doel=doel, gegeven=True, ouder=ouder, vastgelegd_door=ouder.account
+        )
     echt = world.users["ouder_ander"]  # a parent who has logged in is a real one: never used
     echt.last_login = timezone.now()
     echt.save(update_fields=["last_login"])
@@ -96,7 +117,14 @@ def test_consent_rush_loses_and_doubles_nothing(world, capsys):
     assert not Toestemming.objects.filter(ouder=world.ouders["ander"]).exists()
     assert report.outcomes == {"ok": N} and report.sent == N
     v = report.verification
-    assert (v["sent"], v["present"], v["lost"], v["failed"], v["doubled"], v["wrong"]) == (N, N, 0, 0, 0, 0)
+    assert (v["sent"], v["present"], v["lost"], v["failed"], v["doubled"], v["wrong"]) == (
+        N,
+        N,
+        0,
+        0,
+        0,
+        0,
+    )
     assert (v["history_missing"], v["stray"]) == (0, 0)
     assert v["previous_still_current"] == 0 and report.clean
     # Seen directly: one new row per parent, each with its creation history row by the parent's account.
@@ -106,7 +134,9 @@ def test_consent_rush_loses_and_doubles_nothing(world, capsys):
     assert all(t.vastgelegd_door_id and t.kanaal == "portaal" for t in new)
     withdrawn = Toestemming.objects.get(ouder=ouder, huidig=True, gegeven=False)
     assert withdrawn.is_intrekking  # the earlier yes stopped being current and is kept
-    assert Toestemming.objects.filter(ouder=ouder, doel=withdrawn.doel, huidig=False, gegeven=True).exists()
+    assert Toestemming.objects.filter(
+        ouder=ouder, doel=withdrawn.doel, huidig=False, gegeven=True
+    ).exists()
     # Nothing left behind: no valid log-in of the run, and gunicorn is gone from its port.
     assert not Session.objects.exists()
     with socket.socket() as s, pytest.raises(OSError):

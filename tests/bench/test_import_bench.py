@@ -26,9 +26,44 @@ from tests.leerlingen.factories import GroepFactory, SchoolFactory, UserFactory
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 
 N = int(os.environ.get("BENCH_PUPILS", "2000"))
-STREETS = ["Kerkstraat", "Molenweg", "Dorpsstraat", "Stationsweg", "Waalkade", "Lingedijk", "Schoolstraat", "Bleekveld"]
-SURNAMES = ["Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Yilmaz", "El Amrani", "Nguyen"]
-FIRST = ["Daan", "Emma", "Sem", "Julia", "Noah", "Mila", "Liam", "Tess", "Finn", "Zoë", "Levi", "Sara"]
+STREETS = [
+    "Kerkstraat",
+    "Molenweg",
+    "Dorpsstraat",
+    "Stationsweg",
+    "Waalkade",
+    "Lingedijk",
+    "Schoolstraat",
+    "Bleekveld",
+]
+SURNAMES = [
+    "Jansen",
+    "de Vries",
+    "van den Berg",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "Yilmaz",
+    "El Amrani",
+    "Nguyen",
+]
+FIRST = [
+    "Daan",
+    "Emma",
+    "Sem",
+    "Julia",
+    "Noah",
+    "Mila",
+    "Liam",
+    "Tess",
+    "Finn",
+    "Zoë",
+    "Levi",
+    "Sara",
+]
 
 
 def export(n: int, *, moved=(), left=(), extra=0) -> bytes:
@@ -45,19 +80,34 @@ def export(n: int, *, moved=(), left=(), extra=0) -> bytes:
         tussenvoegsel, _, achternaam = surname.rpartition(" ")
         street = STREETS[(family + (1 if i in moved else 0)) % len(STREETS)]
         row = {
-            "leerlingnummer": str(100_000 + i), "achternaam": achternaam, "tussenvoegsel": tussenvoegsel,
-            "roepnaam": FIRST[i % len(FIRST)], "voornamen": f"{FIRST[i % len(FIRST)]} Maria", "geslacht": "MV"[i % 2],
-            "geboortedatum": f"{1 + i % 28:02d}-{1 + i % 12:02d}-{2014 + i % 8}", "geboorteplaats": "Tiel",
-            "bsn": bsn_from(50_000_000 + 3 * i), "straat": street, "huisnummer": str(1 + family % 300),
-            "postcode": f"{4000 + family % 900} AB", "woonplaats": "Tiel", "groep": f"Groep {1 + i % 8}",
+            "leerlingnummer": str(100_000 + i),
+            "achternaam": achternaam,
+            "tussenvoegsel": tussenvoegsel,
+            "roepnaam": FIRST[i % len(FIRST)],
+            "voornamen": f"{FIRST[i % len(FIRST)]} Maria",
+            "geslacht": "MV"[i % 2],
+            "geboortedatum": f"{1 + i % 28:02d}-{1 + i % 12:02d}-{2014 + i % 8}",
+            "geboorteplaats": "Tiel",
+            "bsn": bsn_from(50_000_000 + 3 * i),
+            "straat": street,
+            "huisnummer": str(1 + family % 300),
+            "postcode": f"{4000 + family % 900} AB",
+            "woonplaats": "Tiel",
+            "groep": f"Groep {1 + i % 8}",
             "datum_inschrijving": "24-08-2020",
         }
-        for slot, (voornaam, relatie) in enumerate((("Anna", "Moeder"), ("Peter", "Vader")), start=1):
+        for slot, (voornaam, relatie) in enumerate(
+            (("Anna", "Moeder"), ("Peter", "Vader")), start=1
+        ):
             row |= {
-                f"ouder{slot}_voorletters": voornaam[0] + ".", f"ouder{slot}_voornaam": voornaam,
-                f"ouder{slot}_tussenvoegsel": tussenvoegsel, f"ouder{slot}_achternaam": achternaam,
-                f"ouder{slot}_relatie": relatie, f"ouder{slot}_heeft_gezag": "Ja",
-                f"ouder{slot}_email": f"{voornaam.lower()}.{family}@voorbeeld.nl", f"ouder{slot}_telefoon": f"06{family:08d}",
+                f"ouder{slot}_voorletters": voornaam[0] + ".",
+                f"ouder{slot}_voornaam": voornaam,
+                f"ouder{slot}_tussenvoegsel": tussenvoegsel,
+                f"ouder{slot}_achternaam": achternaam,
+                f"ouder{slot}_relatie": relatie,
+                f"ouder{slot}_heeft_gezag": "Ja",
+                f"ouder{slot}_email": f"{voornaam.lower()}.{family}@voorbeeld.nl",
+                f"ouder{slot}_telefoon": f"06{family:08d}",
             }
         writer.writerow([row.get(k, "") for k in keys])
     return buffer.getvalue().encode("cp1252")
@@ -74,8 +124,16 @@ def timed(label, school, user, content, n):
     planned = time.perf_counter()
     assert plan.ok
     run = services._record_run(
-        school=school, user=user, data=content, filename="bench.csv", kind=kind, table=table, bron=bron,
-        mapping=mapping, profiel=None, keep_file=False,
+        school=school,
+        user=user,
+        data=content,
+        filename="bench.csv",
+        kind=kind,
+        table=table,
+        bron=bron,
+        mapping=mapping,
+        profiel=None,
+        keep_file=False,
     )
     apply_plan(plan=plan, run=run, user=user)
     end = time.perf_counter()
@@ -104,7 +162,9 @@ def test_board_sized_import():
     history = Leerling.history.count() + Ouder.history.count() + Gezagsrelatie.history.count()
     plan = timed("same file again", school, user, content, N)
     assert plan.counts()["leerlingen_ongewijzigd"] == N
-    assert Leerling.history.count() + Ouder.history.count() + Gezagsrelatie.history.count() == history
+    assert (
+        Leerling.history.count() + Ouder.history.count() + Gezagsrelatie.history.count() == history
+    )
 
     step = 20
     moved, left = set(range(0, N, step)), set(range(1, N, 50))

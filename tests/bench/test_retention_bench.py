@@ -8,12 +8,20 @@ import os
 import time
 from datetime import date, timedelta
 
-import pytest
 from django.db import connection, transaction
 from django.utils import timezone
+
+import pytest
 from simple_history.utils import bulk_create_with_history
 
-from leerlingen.models import DossierItem, Gegevenscategorie, Gezagsrelatie, Leerling, Ouder, VernietigdRecord
+from leerlingen.models import (
+    DossierItem,
+    Gegevenscategorie,
+    Gezagsrelatie,
+    Leerling,
+    Ouder,
+    VernietigdRecord,
+)
 from leerlingen.retention.destruction import approve_list, carry_out_list
 from leerlingen.retention.rules import ensure_default_terms
 from leerlingen.retention.sweep import run_sweep
@@ -34,30 +42,55 @@ def _make_pupils(school, n: int, prefix: str) -> list[int]:
         count = min(BATCH, n - start)
         pupils = [
             Leerling(
-                school=school, leerlingnummer=f"{prefix}{start + i}", voornamen="Bench", roepnaam="Bench",
-                achternaam=f"{prefix}{start + i:06d}", geboortedatum=date(2005, 1, 1), bsn="",
-                datum_inschrijving=date(2010, 8, 20), datum_uitschrijving=date(2018, 7, 15),
+                school=school,
+                leerlingnummer=f"{prefix}{start + i}",
+                voornamen="Bench",
+                roepnaam="Bench",
+                achternaam=f"{prefix}{start + i:06d}",
+                geboortedatum=date(2005, 1, 1),
+                bsn="",
+                datum_inschrijving=date(2010, 8, 20),
+                datum_uitschrijving=date(2018, 7, 15),
             )
             for i in range(count)
         ]
         pupils = bulk_create_with_history(pupils, Leerling, batch_size=1000)
         if pupils[0].pk is None:
-            pupils = list(Leerling.objects.filter(school=school, leerlingnummer__in=[p.leerlingnummer for p in pupils]))
+            pupils = list(
+                Leerling.objects.filter(
+                    school=school, leerlingnummer__in=[p.leerlingnummer for p in pupils]
+                )
+            )
         ouders = bulk_create_with_history(
-            [Ouder(bestuur=school.bestuur, achternaam=p.achternaam, email=f"{p.achternaam}@example.test") for p in pupils],
-            Ouder, batch_size=1000,
-        )
-        bulk_create_with_history(
-            [Gezagsrelatie(ouder=o, leerling=p, relatie="moeder") for o, p in zip(ouders, pupils, strict=True)],
-            Gezagsrelatie, batch_size=1000,
+            [
+                Ouder(
+                    bestuur=school.bestuur,
+                    achternaam=p.achternaam,
+                    email=f"{p.achternaam}@example.test",
+                )
+                for p in pupils
+            ],
+            Ouder,
+            batch_size=1000,
         )
         bulk_create_with_history(
             [
-                DossierItem(leerling=p, categorie=c, titel="Bench", inhoud="Bench", datum=date(2017, 1, 1))
+                Gezagsrelatie(ouder=o, leerling=p, relatie="moeder")
+                for o, p in zip(ouders, pupils, strict=True)
+            ],
+            Gezagsrelatie,
+            batch_size=1000,
+        )
+        bulk_create_with_history(
+            [
+                DossierItem(
+                    leerling=p, categorie=c, titel="Bench", inhoud="Bench", datum=date(2017, 1, 1)
+                )
                 for p in pupils
                 for c in (Gegevenscategorie.STUDIEVOORTGANG, Gegevenscategorie.MEDISCH)
             ],
-            DossierItem, batch_size=2000,
+            DossierItem,
+            batch_size=2000,
         )
         ids.extend(p.pk for p in pupils)
     return ids
@@ -68,20 +101,37 @@ def _raw_delete(pupil_ids: list[int]) -> None:
     with transaction.atomic(), connection.cursor() as c:
         c.execute("create temporary table bench_ids (id bigint primary key) on commit drop")
         c.execute("insert into bench_ids select unnest(%s::bigint[])", [pupil_ids])
-        c.execute("create temporary table bench_ouders on commit drop as select distinct ouder_id as id from leerlingen_gezagsrelatie where leerling_id in (select id from bench_ids)")
-        c.execute("delete from leerlingen_historicaldossieritem where leerling_id in (select id from bench_ids)")
-        c.execute("delete from leerlingen_dossieritem where leerling_id in (select id from bench_ids)")
-        c.execute("delete from leerlingen_historicalgezagsrelatie where leerling_id in (select id from bench_ids)")
-        c.execute("delete from leerlingen_gezagsrelatie where leerling_id in (select id from bench_ids)")
-        c.execute("delete from leerlingen_historicalouder where id in (select id from bench_ouders)")
+        c.execute(
+            "create temporary table bench_ouders on commit drop as select distinct ouder_id as id from leerlingen_gezagsrelatie where leerling_id in (select id from bench_ids)"
+        )
+        c.execute(
+            "delete from leerlingen_historicaldossieritem where leerling_id in (select id from bench_ids)"
+        )
+        c.execute(
+            "delete from leerlingen_dossieritem where leerling_id in (select id from bench_ids)"
+        )
+        c.execute(
+            "delete from leerlingen_historicalgezagsrelatie where leerling_id in (select id from bench_ids)"
+        )
+        c.execute(
+            "delete from leerlingen_gezagsrelatie where leerling_id in (select id from bench_ids)"
+        )
+        c.execute(
+            "delete from leerlingen_historicalouder where id in (select id from bench_ouders)"
+        )
         c.execute("delete from leerlingen_ouder where id in (select id from bench_ouders)")
-        c.execute("delete from leerlingen_historicalleerling where id in (select id from bench_ids)")
+        c.execute(
+            "delete from leerlingen_historicalleerling where id in (select id from bench_ids)"
+        )
         c.execute("delete from leerlingen_leerling where id in (select id from bench_ids)")
 
 
 def test_sweep_and_destruction_throughput():
     bestuur = BestuurFactory()
-    school, raw_school = SchoolFactory(bestuur=bestuur, brin="88BE"), SchoolFactory(bestuur=bestuur, brin="99BE")
+    school, raw_school = (
+        SchoolFactory(bestuur=bestuur, brin="88BE"),
+        SchoolFactory(bestuur=bestuur, brin="99BE"),
+    )
     ensure_default_terms(school=school)
     directeur = UserFactory(username="bench-directeur")
     grant_role(user=directeur, rol="directeur", container=school)
@@ -97,7 +147,9 @@ def test_sweep_and_destruction_throughput():
     lijst = result.lists[0]
     assert lijst.items.count() == N
 
-    approve_list(lijst=lijst, user=directeur, bevestiging=lijst.naam, now=timezone.now() - timedelta(days=8))
+    approve_list(
+        lijst=lijst, user=directeur, bevestiging=lijst.naam, now=timezone.now() - timedelta(days=8)
+    )
     profiler = None
     if os.environ.get("BENCH_PROFILE"):  # write a cProfile of the destruction to BENCH_PROFILE
         import cProfile

@@ -5,16 +5,23 @@ the standard recipients, nine systems with agreements, seven consent purposes, t
 import statistics
 import time
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+
+import pytest
 
 from delen.demo import SYSTEMS_PO, _systems
 from delen.privacyverklaring import generate_statement, render_statement, statement_context
 from delen.services import ensure_default_register
 from leerlingen.retention.rules import ensure_default_terms
-from tests.leerlingen.factories import BestuurFactory, DossierItemFactory, GroepFactory, LeerlingFactory, SchoolFactory
+from tests.leerlingen.factories import (
+    BestuurFactory,
+    DossierItemFactory,
+    GroepFactory,
+    LeerlingFactory,
+    SchoolFactory,
+)
 from toestemming.services import ensure_default_doelen
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
@@ -24,6 +31,7 @@ pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 def _media(settings, tmp_path):
     """Stored statements go to a temporary media folder, not the project's var/media."""
     settings.MEDIA_ROOT = tmp_path
+
 
 RUNS = 5
 
@@ -50,7 +58,9 @@ def test_statement_render_time():
         with translation.override("nl"):
             inhoud = statement_context(school)
         t1 = time.perf_counter()
-        pdf, _html = render_statement(inhoud, versie=1, gegenereerd_op=timezone.now(), language="nl")
+        pdf, _html = render_statement(
+            inhoud, versie=1, gegenereerd_op=timezone.now(), language="nl"
+        )
         t2 = time.perf_counter()
         gather.append(t1 - t0)
         render.append(t2 - t1)

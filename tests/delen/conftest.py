@@ -19,7 +19,9 @@ def aanvraag(register, world):
         ontvanger = register[soort] if isinstance(soort, str) else soort
         return Aanvraag(
             ontvanger=ontvanger,
-            leerlingen=leerlingen if leerlingen is not None else [world.pupils["g5"], world.pupils["g6"]],
+            leerlingen=leerlingen
+            if leerlingen is not None
+            else [world.pupils["g5"], world.pupils["g6"]],
             velden=list(velden if velden is not None else ontvanger.velden),
             doel=extra.pop("doel", "test"),
             **extra,

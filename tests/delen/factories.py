@@ -1,7 +1,8 @@
 from datetime import date, timedelta
 
-import factory
 from django.utils import timezone
+
+import factory
 from factory.django import DjangoModelFactory
 
 from delen.models import Verwerker, Verwerkersovereenkomst, Vordering
@@ -31,8 +32,12 @@ class VerwerkersovereenkomstFactory(DjangoModelFactory):
     convenant_versie = "4.0"
 
     class Params:
-        verlopen = factory.Trait(einddatum=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1)))
-        bijna_verlopen = factory.Trait(einddatum=factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30)))
+        verlopen = factory.Trait(
+            einddatum=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1))
+        )
+        bijna_verlopen = factory.Trait(
+            einddatum=factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+        )
 
 
 class VorderingFactory(DjangoModelFactory):
@@ -41,7 +46,15 @@ class VorderingFactory(DjangoModelFactory):
 
     leerling = factory.SubFactory(LeerlingFactory)
     school = factory.SelfAttribute("leerling.school")
-    gevraagde_gegevens = ["roepnaam", "achternaam", "geboortedatum", "straat", "huisnummer", "postcode", "woonplaats"]
+    gevraagde_gegevens = [
+        "roepnaam",
+        "achternaam",
+        "geboortedatum",
+        "straat",
+        "huisnummer",
+        "postcode",
+        "woonplaats",
+    ]
     termijn = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=3))
     wijze_van_verstrekking = "Persoonlijk afhalen"
     titel = "Art. 126nc Sv"

@@ -1,7 +1,8 @@
 """Who may disclose and who sees which disclosures (DESIGN.md §3): querysets and pages."""
 
-import pytest
 from django.urls import reverse
+
+import pytest
 
 from delen.models import Ontvanger, Soort, Verstrekking
 from delen.rules import DisclosureRefused
@@ -29,7 +30,10 @@ def test_who_may_disclose_to_whom(world, register):
 
 def test_teacher_cannot_disclose(world, aanvraag, client):
     with pytest.raises(DisclosureRefused) as exc:
-        disclose(user=world.users["leerkracht"], aanvraag=aanvraag(Soort.JGZ, leerlingen=[world.pupils["g5"]]))
+        disclose(
+            user=world.users["leerkracht"],
+            aanvraag=aanvraag(Soort.JGZ, leerlingen=[world.pupils["g5"]]),
+        )
     assert exc.value.weigeringen[0].regel == "toegang"
     client.force_login(world.users["leerkracht"])
     jgz = Ontvanger.objects.get(school=world.schools["a1"], soort=Soort.JGZ)
@@ -45,7 +49,12 @@ def test_administrative_staff_duo_yes_care_data_no(world, aanvraag, client):
     disclose(user=user, aanvraag=aanvraag(Soort.LEERPLICHT))
     for soort in (Soort.ZORGTEAM, Soort.VEILIG_THUIS, Soort.INSPECTIE):
         with pytest.raises(DisclosureRefused) as exc:
-            disclose(user=user, aanvraag=aanvraag(soort, leerlingen=[world.pupils["g5"]], ouders_geinformeerd_op=None))
+            disclose(
+                user=user,
+                aanvraag=aanvraag(
+                    soort, leerlingen=[world.pupils["g5"]], ouders_geinformeerd_op=None
+                ),
+            )
         assert exc.value.weigeringen[0].regel == "toegang"
     client.force_login(user)
     zorgteam = Ontvanger.objects.get(school=world.schools["a1"], soort=Soort.ZORGTEAM)
@@ -56,14 +65,22 @@ def test_administrative_staff_duo_yes_care_data_no(world, aanvraag, client):
 
 def test_fg_sees_all_disclosures_of_the_board_and_nothing_else(world, aanvraag, client):
     ensure_default_register(world.schools["b1"])
-    a1 = disclose(user=world.users["directeur"], aanvraag=aanvraag(Soort.ZORGTEAM, leerlingen=[world.pupils["g5"]],
-                                                                   velden=["jaargroep"], anoniem=True)).verstrekking
+    a1 = disclose(
+        user=world.users["directeur"],
+        aanvraag=aanvraag(
+            Soort.ZORGTEAM, leerlingen=[world.pupils["g5"]], velden=["jaargroep"], anoniem=True
+        ),
+    ).verstrekking
     a1_duo = disclose(user=world.users["administratie"], aanvraag=aanvraag(Soort.DUO)).verstrekking
     admin = world.users["beheerder"]
     a2_jgz = Ontvanger.objects.get(school=world.schools["a2"], soort=Soort.JGZ)
-    a2 = disclose(user=admin, aanvraag=aanvraag(a2_jgz, leerlingen=[world.pupils["a2_15"]])).verstrekking
+    a2 = disclose(
+        user=admin, aanvraag=aanvraag(a2_jgz, leerlingen=[world.pupils["a2_15"]])
+    ).verstrekking
     b1_jgz = Ontvanger.objects.get(school=world.schools["b1"], soort=Soort.JGZ)
-    b1 = disclose(user=admin, aanvraag=aanvraag(b1_jgz, leerlingen=[world.pupils["b1"]])).verstrekking
+    b1 = disclose(
+        user=admin, aanvraag=aanvraag(b1_jgz, leerlingen=[world.pupils["b1"]])
+    ).verstrekking
 
     def seen(name):
         return set(Verstrekking.objects.visible_to(world.users[name]).values_list("pk", flat=True))
@@ -95,13 +112,25 @@ def test_admin_lists_are_scoped(world, aanvraag, client):
     assert client.get(reverse("admin:delen_ontvanger_change", args=[other.pk])).status_code == 404
     v = Verstrekking.objects.get()
     assert client.get(reverse("admin:delen_verstrekking_change", args=[v.pk])).status_code == 200
-    assert client.post(reverse("admin:delen_verstrekking_delete", args=[v.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:delen_verstrekking_delete", args=[v.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     assert Verstrekking.objects.exists()
 
 
 def test_register_of_processing_for_director_fg_and_board_only(world, register, client):
     url = reverse("delen:register", args=[world.schools["a1"].pk])
-    for name, status in [("directeur", 200), ("fg", 200), ("bestuur", 200), ("ib", 404), ("administratie", 404),
-                         ("leerkracht", 404), ("buitenstaander", 404)]:
+    for name, status in [
+        ("directeur", 200),
+        ("fg", 200),
+        ("bestuur", 200),
+        ("ib", 404),
+        ("administratie", 404),
+        ("leerkracht", 404),
+        ("buitenstaander", 404),
+    ]:
         client.force_login(world.users[name])
         assert client.get(url).status_code == status, name

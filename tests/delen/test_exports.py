@@ -6,13 +6,13 @@ import io
 
 import pytest
 
-from delen.exports import neutralise, parse_csv
+from core.crypto import keyed_hash
+from core.spreadsheet import parse_csv, safe_cell
 from delen.models import Formaat, Soort, Verstrekking
 from delen.rules import DisclosureRefused
 from delen.services import disclose, verstrekkingen_van_leerling
 from delen.standaard import LEGAL
 from leerlingen.models import Toegangslog
-from core.crypto import keyed_hash
 
 from .factories import VerwerkerFactory, VerwerkersovereenkomstFactory
 from .test_rules import with_processor
@@ -20,8 +20,17 @@ from .test_rules import with_processor
 pytestmark = pytest.mark.django_db
 
 BASISPOORT_FIELDS = {  # DOMAIN.md § Disclosures, seed 004
-    "basispoort_id", "roepnaam", "achternaam", "tussenvoegsel", "geboortedatum", "leerlingkey", "groepkey",
-    "groep_naam", "jaargroep", "geslacht", "brin",
+    "basispoort_id",
+    "roepnaam",
+    "achternaam",
+    "tussenvoegsel",
+    "geboortedatum",
+    "leerlingkey",
+    "groepkey",
+    "groep_naam",
+    "jaargroep",
+    "geslacht",
+    "brin",
 }
 
 
@@ -36,7 +45,9 @@ def test_csv_holds_exactly_the_chosen_allowed_fields_and_the_record_matches(worl
     assert by_bsn[g5.bsn] == [g5.bsn, g5.achternaam, g5.geboortedatum.isoformat(), "11AA00"]
     v = export.verstrekking
     assert v.velden == header
-    assert v.sha256 == hashlib.sha256(export.content).hexdigest() and v.grootte == len(export.content)
+    assert v.sha256 == hashlib.sha256(export.content).hexdigest() and v.grootte == len(
+        export.content
+    )
     assert set(v.leerlingen.values_list("pk", flat=True)) == {g5.pk, world.pupils["g6"].pk}
     assert v.aantal_leerlingen == len(rows) == 2
     assert v.ontvanger.soort == Soort.DUO and v.grondslag == "wettelijke_plicht"
@@ -47,7 +58,9 @@ def test_csv_holds_exactly_the_chosen_allowed_fields_and_the_record_matches(worl
 
 def test_every_export_is_in_the_access_log(world, aanvraag):
     export = disclose(user=world.users["directeur"], aanvraag=aanvraag(Soort.JGZ))
-    entry = Toegangslog.objects.get(object_type="verstrekking", object_id=str(export.verstrekking.pk))
+    entry = Toegangslog.objects.get(
+        object_type="verstrekking", object_id=str(export.verstrekking.pk)
+    )
     assert entry.soort == Toegangslog.Soort.EXPORT and entry.gebruiker == world.users["directeur"]
     assert "contact" in entry.categorieen
     for pupil in world.pupils.values():  # no personal data in the log entry
@@ -56,7 +69,10 @@ def test_every_export_is_in_the_access_log(world, aanvraag):
 
 def test_a_refused_disclosure_produces_and_records_nothing(world, aanvraag):
     with pytest.raises(DisclosureRefused) as exc:
-        disclose(user=world.users["directeur"], aanvraag=aanvraag(Soort.JGZ, velden=["achternaam", "bsn"]))
+        disclose(
+            user=world.users["directeur"],
+            aanvraag=aanvraag(Soort.JGZ, velden=["achternaam", "bsn"]),
+        )
     assert "that is unlawful" in exc.value.messages[0]
     assert not Verstrekking.objects.exists()
     assert not Toegangslog.objects.filter(soort="export").exists()
@@ -70,7 +86,13 @@ def test_basispoort_export_carries_exactly_the_domain_field_set(world, register,
     header, rows = parse_csv(export.content)
     assert set(header) == BASISPOORT_FIELDS and len(header) == len(BASISPOORT_FIELDS)
     g5 = world.pupils["g5"]
-    row = dict(zip(header, next(r for r in rows if r[header.index("achternaam")] == g5.achternaam), strict=True))
+    row = dict(
+        zip(
+            header,
+            next(r for r in rows if r[header.index("achternaam")] == g5.achternaam),
+            strict=True,
+        )
+    )
     assert row["brin"] == "11AA" and row["groep_naam"] == "Groep 5" and row["jaargroep"] == "5"
     assert row["leerlingkey"] and g5.leerlingnummer not in row["leerlingkey"]  # pseudonymous
     assert all(g5.bsn not in cell for cell in row.values())
@@ -79,10 +101,20 @@ def test_basispoort_export_carries_exactly_the_domain_field_set(world, register,
 def _encodings(bsn: str) -> list[str]:
     spaced = f"{bsn[:4]}.{bsn[4:6]}.{bsn[6:]}"
     return [
-        bsn, bsn.lstrip("0"), spaced, f"{bsn[:3]} {bsn[3:6]} {bsn[6:]}", f"{bsn[:4]} {bsn[4:6]} {bsn[6:]}",
-        base64.b64encode(bsn.encode()).decode(), base64.b32encode(bsn.encode()).decode(), bsn.encode().hex(),
-        hashlib.sha256(bsn.encode()).hexdigest(), hashlib.md5(bsn.encode()).hexdigest(),  # noqa: S324
-        keyed_hash(bsn), keyed_hash(bsn)[:16], str(int(bsn) * 1), bsn[::-1],
+        bsn,
+        bsn.lstrip("0"),
+        spaced,
+        f"{bsn[:3]} {bsn[3:6]} {bsn[6:]}",
+        f"{bsn[:4]} {bsn[4:6]} {bsn[6:]}",
+        base64.b64encode(bsn.encode()).decode(),
+        base64.b32encode(bsn.encode()).decode(),
+        bsn.encode().hex(),
+        hashlib.sha256(bsn.encode()).hexdigest(),
+        hashlib.md5(bsn.encode()).hexdigest(),  # noqa: S324
+        keyed_hash(bsn),
+        keyed_hash(bsn)[:16],
+        str(int(bsn) * 1),
+        bsn[::-1],
     ]
 
 
@@ -91,7 +123,10 @@ def test_jgz_export_never_holds_a_bsn_in_any_column_or_encoding(world, aanvraag,
     from pypdf import PdfReader
 
     pupils = [world.pupils["g5"], world.pupils["g6"]]
-    export = disclose(user=world.users["directeur"], aanvraag=aanvraag(Soort.JGZ, leerlingen=pupils, formaat=formaat))
+    export = disclose(
+        user=world.users["directeur"],
+        aanvraag=aanvraag(Soort.JGZ, leerlingen=pupils, formaat=formaat),
+    )
     if formaat == Formaat.CSV:
         text = export.content.decode("utf-8-sig")
         header, rows = parse_csv(export.content)
@@ -111,7 +146,9 @@ def test_jgz_export_never_holds_a_bsn_in_any_column_or_encoding(world, aanvraag,
 def test_pdf_export_is_readable_and_matches_its_record(world, aanvraag):
     from pypdf import PdfReader
 
-    export = disclose(user=world.users["directeur"], aanvraag=aanvraag(Soort.INSPECTIE, formaat=Formaat.PDF))
+    export = disclose(
+        user=world.users["directeur"], aanvraag=aanvraag(Soort.INSPECTIE, formaat=Formaat.PDF)
+    )
     reader = PdfReader(io.BytesIO(export.content))
     text = " ".join(page.extract_text() for page in reader.pages)
     assert export.verstrekking.kenmerk in text
@@ -123,7 +160,12 @@ def test_pdf_export_is_readable_and_matches_its_record(world, aanvraag):
 
 def test_dossier_fields_only_carry_what_the_discloser_may_see(world, aanvraag):
     """The very confidential item (director only) does not leave through the IB."""
-    a = aanvraag(Soort.ZORGTEAM, leerlingen=[world.pupils["g5"]], velden=["jaargroep", "dossier_begeleiding"], anoniem=True)
+    a = aanvraag(
+        Soort.ZORGTEAM,
+        leerlingen=[world.pupils["g5"]],
+        velden=["jaargroep", "dossier_begeleiding"],
+        anoniem=True,
+    )
     by_ib = disclose(user=world.users["ib"], aanvraag=a)
     header, rows = parse_csv(by_ib.content)
     assert header == ["casus", "jaargroep", "dossier_begeleiding"]
@@ -138,22 +180,31 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(world, aanvraag):
     pupil.roepnaam = "+31 6"
     pupil.tussenvoegsel = "@SUM(1)"
     pupil.save()
-    export = disclose(user=world.users["directeur"], aanvraag=aanvraag(Soort.JGZ, leerlingen=[pupil]))
+    export = disclose(
+        user=world.users["directeur"], aanvraag=aanvraag(Soort.JGZ, leerlingen=[pupil])
+    )
     header, rows = parse_csv(export.content)
     row = dict(zip(header, rows[0], strict=True))
     assert row["achternaam"] == "'" + pupil.achternaam
     assert row["roepnaam"] == "'+31 6" and row["tussenvoegsel"] == "'@SUM(1)"
-    assert neutralise("-1") == "'-1" and neutralise("2017-05-17") == "2017-05-17"
+    assert safe_cell("-1") == "'-1" and safe_cell("2017-05-17") == "2017-05-17"
 
 
 def test_per_pupil_list_of_disclosures(world, aanvraag):
     disclose(user=world.users["directeur"], aanvraag=aanvraag(Soort.DUO))
-    disclose(user=world.users["directeur"], aanvraag=aanvraag(Soort.JGZ, leerlingen=[world.pupils["g6"]]))
+    disclose(
+        user=world.users["directeur"], aanvraag=aanvraag(Soort.JGZ, leerlingen=[world.pupils["g6"]])
+    )
     g5 = verstrekkingen_van_leerling(leerling=world.pupils["g5"])
     g6 = verstrekkingen_van_leerling(leerling=world.pupils["g6"])
     assert [v.ontvanger.soort for v in g5] == ["duo"]
     assert [v.ontvanger.soort for v in g6] == ["jgz", "duo"]
-    assert list(verstrekkingen_van_leerling(leerling=world.pupils["g5"], user=world.users["leerkracht"])) == []
+    assert (
+        list(
+            verstrekkingen_van_leerling(leerling=world.pupils["g5"], user=world.users["leerkracht"])
+        )
+        == []
+    )
 
 
 def test_survey_export_reports_units_never_below_the_minimum(world, register, aanvraag, settings):
@@ -164,14 +215,20 @@ def test_survey_export_reports_units_never_below_the_minimum(world, register, aa
     with_processor(onderzoek)
     g5 = [world.pupils["g5"], *LeerlingFactory.create_batch(3, groep=world.groepen["g5"])]
     g6 = [world.pupils["g6"], *LeerlingFactory.create_batch(2, groep=world.groepen["g6"])]
-    export = disclose(user=world.users["directeur"], aanvraag=aanvraag(onderzoek, leerlingen=g5 + g6))
+    export = disclose(
+        user=world.users["directeur"], aanvraag=aanvraag(onderzoek, leerlingen=g5 + g6)
+    )
     header, rows = parse_csv(export.content)
     units = [row[header.index("rapportage_eenheid")] for row in rows]
     assert units.count("Groep 5") == 4 and units.count("Groep 6") == 3
 
 
-def test_export_of_a_processor_with_an_agreement_of_another_processor_is_refused(world, register, aanvraag):
+def test_export_of_a_processor_with_an_agreement_of_another_processor_is_refused(
+    world, register, aanvraag
+):
     basispoort = register[Soort.BASISPOORT]
-    VerwerkersovereenkomstFactory(verwerker=VerwerkerFactory(school=world.schools["a1"]))  # not linked
+    VerwerkersovereenkomstFactory(
+        verwerker=VerwerkerFactory(school=world.schools["a1"])
+    )  # not linked
     with pytest.raises(DisclosureRefused):
         disclose(user=world.users["directeur"], aanvraag=aanvraag(basispoort))

@@ -7,9 +7,10 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
+
+import pytest
 
 from delen.models import Ontvanger, Soort, SysteemSoort
 from delen.models_verklaring import Privacyverklaring
@@ -57,21 +58,45 @@ def assert_covers(text: str, points: list[str]) -> None:
     assert not missing, f"statement misses: {missing}"
 
 
-def configure(*, naam, brin, bestuur, onderwijssoort="po", systems=(), recipients=None, doelen=(),
-              terms=None, weken=4, fees=None, fg=("FG", "fg@example.test")):
+def configure(
+    *,
+    naam,
+    brin,
+    bestuur,
+    onderwijssoort="po",
+    systems=(),
+    recipients=None,
+    doelen=(),
+    terms=None,
+    weken=4,
+    fees=None,
+    fg=("FG", "fg@example.test"),
+):
     """A school like a seed document: its systems, recipients, consent purposes, terms, procedure."""
     b = BestuurFactory(naam=bestuur, fg_naam=fg[0], fg_email=fg[1])
-    school = SchoolFactory(bestuur=b, naam=naam, brin=brin, onderwijssoort=onderwijssoort,
-                           email=f"directie@{brin.lower()}.example")
+    school = SchoolFactory(
+        bestuur=b,
+        naam=naam,
+        brin=brin,
+        onderwijssoort=onderwijssoort,
+        email=f"directie@{brin.lower()}.example",
+    )
     ensure_default_register(school)
     if recipients is not None:
         for o in Ontvanger.objects.filter(school=school).exclude(soort__in=recipients):
             o.actief = False
             o.save()
     for product, company, soort, doel, gegevens in systems:
-        v = VerwerkerFactory(school=school, product=product, naam=company, soort=soort, doel=doel, gegevens=gegevens)
-        VerwerkersovereenkomstFactory(verwerker=v, datum=date.today() - timedelta(days=100), einddatum=None,
-                                      model_privacyconvenant=True, convenant_versie="4.0")
+        v = VerwerkerFactory(
+            school=school, product=product, naam=company, soort=soort, doel=doel, gegevens=gegevens
+        )
+        VerwerkersovereenkomstFactory(
+            verwerker=v,
+            datum=date.today() - timedelta(days=100),
+            einddatum=None,
+            model_privacyconvenant=True,
+            convenant_versie="4.0",
+        )
     for i, (code, name, text) in enumerate(doelen):
         Doel.objects.create(school=school, code=code, naam=name, omschrijving=text, volgorde=i)
     ensure_default_terms(school=school)
@@ -83,141 +108,416 @@ def configure(*, naam, brin, bestuur, onderwijssoort="po", systems=(), recipient
     return school
 
 
-PHOTO = [("website", "Photos on the website", "Photos of activities on the public website."),
-         ("nieuwsbrief", "Photos in the newsletter", "Photos in the newsletter.")]
-COMMON = ["Autoriteit Persoonsgegevens", "court", "never later than 4 weeks", "identity document",
-          "withdraw consent at any time", "does not reach material that was already published",
-          "first copy", "no decisions about your child that are based only on automated processing"]
-BASISPOORT_FIELDS = ["Basispoort ID", "first name (given name used)", "surname", "name prefix", "date of birth",
-                     "pupil key (pseudonymous)", "group key (pseudonymous)", "group name", "year group", "sex",
-                     "school id (BRIN)"]
+PHOTO = [
+    ("website", "Photos on the website", "Photos of activities on the public website."),
+    ("nieuwsbrief", "Photos in the newsletter", "Photos in the newsletter."),
+]
+COMMON = [
+    "Autoriteit Persoonsgegevens",
+    "court",
+    "never later than 4 weeks",
+    "identity document",
+    "withdraw consent at any time",
+    "does not reach material that was already published",
+    "first copy",
+    "no decisions about your child that are based only on automated processing",
+]
+BASISPOORT_FIELDS = [
+    "Basispoort ID",
+    "first name (given name used)",
+    "surname",
+    "name prefix",
+    "date of birth",
+    "pupil key (pseudonymous)",
+    "group key (pseudonymous)",
+    "group name",
+    "year group",
+    "sex",
+    "school id (BRIN)",
+]
 
 
 def test_seed_000_kindcentrum_esis_cito_basispoort():
     school = configure(
-        naam="Kindcentrum Aelse", brin="10AA", bestuur="Kindante",
-        systems=[("Esis", "Rovict", SysteemSoort.ADMINISTRATIE, "Leerlingadministratie en leerlingvolgsysteem",
-                  [Cat.CONTACT, Cat.STUDIEVOORTGANG, Cat.MEDISCH]),
-                 ("CITO", "Cito", SysteemSoort.LVS, "Digitale toetsen", [Cat.STUDIEVOORTGANG]),
-                 ("Basispoort", "Stichting Basispoort", SysteemSoort.LEERMIDDELEN, "Digitaal lesmateriaal", [Cat.CONTACT])],
-        recipients=[Soort.INSPECTIE, Soort.LEERPLICHT, Soort.DUO, Soort.BESTUUR, Soort.BASISPOORT, Soort.UITGEVER],
-        doelen=[*PHOTO, ("professionalisering", "Video for teacher professional development", "Internal use only.")],
+        naam="Kindcentrum Aelse",
+        brin="10AA",
+        bestuur="Kindante",
+        systems=[
+            (
+                "Esis",
+                "Rovict",
+                SysteemSoort.ADMINISTRATIE,
+                "Leerlingadministratie en leerlingvolgsysteem",
+                [Cat.CONTACT, Cat.STUDIEVOORTGANG, Cat.MEDISCH],
+            ),
+            ("CITO", "Cito", SysteemSoort.LVS, "Digitale toetsen", [Cat.STUDIEVOORTGANG]),
+            (
+                "Basispoort",
+                "Stichting Basispoort",
+                SysteemSoort.LEERMIDDELEN,
+                "Digitaal lesmateriaal",
+                [Cat.CONTACT],
+            ),
+        ],
+        recipients=[
+            Soort.INSPECTIE,
+            Soort.LEERPLICHT,
+            Soort.DUO,
+            Soort.BESTUUR,
+            Soort.BASISPOORT,
+            Soort.UITGEVER,
+        ],
+        doelen=[
+            *PHOTO,
+            (
+                "professionalisering",
+                "Video for teacher professional development",
+                "Internal use only.",
+            ),
+        ],
         terms={Bewaarcategorie.PROFESSIONALISERING: 0},
     )
     text = pdf_text(generate_statement(school=school, user=None, language="en"))
-    assert_covers(text, [
-        "Kindcentrum Aelse", "Kindante", "Esis", "CITO", "School attendance officer",
-        "DUO / BRON", "Basispoort", *BASISPOORT_FIELDS, "no learning or test results",
-        "Photos on the website", "Photos in the newsletter", "Video for teacher professional development",
-        "Deleted as soon as the professional-development trajectory ended", "medical data",
-        "you may see the data", "corrected", "erase", "your child's teacher or the director",
-        "unless the law obliges or allows us", "we weigh each time", *COMMON, *recipients(school),
-    ])
+    assert_covers(
+        text,
+        [
+            "Kindcentrum Aelse",
+            "Kindante",
+            "Esis",
+            "CITO",
+            "School attendance officer",
+            "DUO / BRON",
+            "Basispoort",
+            *BASISPOORT_FIELDS,
+            "no learning or test results",
+            "Photos on the website",
+            "Photos in the newsletter",
+            "Video for teacher professional development",
+            "immediately after the professional-development trajectory ended",
+            "medical data",
+            "you may see the data",
+            "corrected",
+            "erase",
+            "your child's teacher or the director",
+            "unless the law obliges or allows us",
+            "we weigh each time",
+            *COMMON,
+            *recipients(school),
+        ],
+    )
+
+
+def test_the_recordings_sentence_reads_as_dutch():
+    """Seeds 000/001 ("Na afloop van zo'n traject worden deze opnames gewist"): the term of the
+    recordings reads as a Dutch sentence, not "Verwijderd zodra het einde van ..." (issue 17)."""
+    school = configure(
+        naam="Kindcentrum Aelse",
+        brin="10AA",
+        bestuur="Kindante",
+        systems=[],
+        recipients=[],
+        doelen=[],
+        terms={Bewaarcategorie.PROFESSIONALISERING: 0},
+    )
+    text = pdf_text(generate_statement(school=school, user=None, language="nl"))
+    assert "direct na het einde van het professionaliseringstraject" in " ".join(text.split())
+    assert "zodra het einde" not in text
 
 
 def test_seed_001_flint_parnassys_parro():
     school = configure(
-        naam="Obs de Flint", brin="11BB", bestuur="Zinder",
-        systems=[("ParnasSys", "Topicus", SysteemSoort.ADMINISTRATIE, "Administratie en vorderingen",
-                  [Cat.CONTACT, Cat.STUDIEVOORTGANG, Cat.MEDISCH]),
-                 ("Basispoort", "Stichting Basispoort", SysteemSoort.LEERMIDDELEN, "Digitaal lesmateriaal", [Cat.CONTACT]),
-                 ("Parro", "Topicus", SysteemSoort.COMMUNICATIE, "Communicatie met ouders", [Cat.BEELD])],
+        naam="Obs de Flint",
+        brin="11BB",
+        bestuur="Zinder",
+        systems=[
+            (
+                "ParnasSys",
+                "Topicus",
+                SysteemSoort.ADMINISTRATIE,
+                "Administratie en vorderingen",
+                [Cat.CONTACT, Cat.STUDIEVOORTGANG, Cat.MEDISCH],
+            ),
+            (
+                "Basispoort",
+                "Stichting Basispoort",
+                SysteemSoort.LEERMIDDELEN,
+                "Digitaal lesmateriaal",
+                [Cat.CONTACT],
+            ),
+            ("Parro", "Topicus", SysteemSoort.COMMUNICATIE, "Communicatie met ouders", [Cat.BEELD]),
+        ],
         recipients=[Soort.LEERPLICHT, Soort.DUO, Soort.BESTUUR, Soort.BASISPOORT, Soort.UITGEVER],
         doelen=[*PHOTO, ("schoolapp", "Photos in the school app (Parro)", "Photos in Parro.")],
     )
     text = pdf_text(generate_statement(school=school, user=None, language="en"))
-    assert_covers(text, [
-        "Obs de Flint", "Zinder", "ParnasSys", "Parro", "limited access for the common administration",
-        "DUO / BRON", *BASISPOORT_FIELDS, "only for material the school holds a licence for", "model agreement", "privacy annexes",
-        "Photos in the school app (Parro)", "dyslexia, ADHD", *COMMON, *recipients(school),
-    ])
+    assert_covers(
+        text,
+        [
+            "Obs de Flint",
+            "Zinder",
+            "ParnasSys",
+            "Parro",
+            "limited access for the common administration",
+            "DUO / BRON",
+            *BASISPOORT_FIELDS,
+            "only for material the school holds a licence for",
+            "model agreement",
+            "privacy annexes",
+            "Photos in the school app (Parro)",
+            "dyslexia, ADHD",
+            *COMMON,
+            *recipients(school),
+        ],
+    )
 
 
 def test_seed_002_innovo_eduscope_lovs_kleuterplein():
     school = configure(
-        naam="Basisschool Sint Jozef", brin="12CC", bestuur="INNOVO",
-        systems=[("Eduscope", "Eduscope", SysteemSoort.ADMINISTRATIE, "Administratie, zorg en leerresultaten",
-                  [Cat.CONTACT, Cat.BEGELEIDING, Cat.STUDIEVOORTGANG]),
-                 ("Cito-LOVS", "Cito", SysteemSoort.LVS, "Leerlingvolgsysteem", [Cat.STUDIEVOORTGANG]),
-                 ("Kleuterplein", "Noordhoff", SysteemSoort.LVS, "Observatie van kleuters", [Cat.STUDIEVOORTGANG]),
-                 ("Basispoort", "Stichting Basispoort", SysteemSoort.LEERMIDDELEN, "Digitaal lesmateriaal", [Cat.CONTACT])],
-        recipients=[Soort.LEERPLICHT, Soort.DUO, Soort.VEILIG_THUIS, Soort.POLITIE, Soort.BASISPOORT],
-        doelen=[("website-besloten", "Photos in the closed part of the website", "Only for parents and staff.")],
+        naam="Basisschool Sint Jozef",
+        brin="12CC",
+        bestuur="INNOVO",
+        systems=[
+            (
+                "Eduscope",
+                "Eduscope",
+                SysteemSoort.ADMINISTRATIE,
+                "Administratie, zorg en leerresultaten",
+                [Cat.CONTACT, Cat.BEGELEIDING, Cat.STUDIEVOORTGANG],
+            ),
+            ("Cito-LOVS", "Cito", SysteemSoort.LVS, "Leerlingvolgsysteem", [Cat.STUDIEVOORTGANG]),
+            (
+                "Kleuterplein",
+                "Noordhoff",
+                SysteemSoort.LVS,
+                "Observatie van kleuters",
+                [Cat.STUDIEVOORTGANG],
+            ),
+            (
+                "Basispoort",
+                "Stichting Basispoort",
+                SysteemSoort.LEERMIDDELEN,
+                "Digitaal lesmateriaal",
+                [Cat.CONTACT],
+            ),
+        ],
+        recipients=[
+            Soort.LEERPLICHT,
+            Soort.DUO,
+            Soort.VEILIG_THUIS,
+            Soort.POLITIE,
+            Soort.BASISPOORT,
+        ],
+        doelen=[
+            (
+                "website-besloten",
+                "Photos in the closed part of the website",
+                "Only for parents and staff.",
+            )
+        ],
     )
     text = pdf_text(generate_statement(school=school, user=None, language="en"))
-    assert_covers(text, [
-        "Eduscope", "Cito-LOVS", "Kleuterplein", "only the administrative module, never care data",
-        "Internal care coordinator (IB)", "the director agrees with you who else may see them",
-        "no learning or test results", "processor agreement", "Veilig Thuis", "written demand",
-        "Photos in the closed part of the website", "every school year",
-        "First talk to the director of Basisschool Sint Jozef", "turn to the board, INNOVO", *COMMON, *recipients(school),
-    ])
+    assert_covers(
+        text,
+        [
+            "Eduscope",
+            "Cito-LOVS",
+            "Kleuterplein",
+            "only the administrative module, never care data",
+            "Internal care coordinator (IB)",
+            "the director agrees with you who else may see them",
+            "no learning or test results",
+            "processor agreement",
+            "Veilig Thuis",
+            "written demand",
+            "Photos in the closed part of the website",
+            "every school year",
+            "First talk to the director of Basisschool Sint Jozef",
+            "turn to the board, INNOVO",
+            *COMMON,
+            *recipients(school),
+        ],
+    )
 
 
 def test_seed_003_secondary_procedure_fees_terms_categories():
     school = configure(
-        naam="Scholengemeenschap Noord", brin="13DD", bestuur="Stichting VO Noord", onderwijssoort="vo",
-        systems=[("Magister", "Iddink", SysteemSoort.ADMINISTRATIE, "Leerlingadministratie en leerlingvolgsysteem",
-                  [Cat.CONTACT, Cat.LEERLINGNUMMER, Cat.NATIONALITEIT, Cat.OUDERS, Cat.MEDISCH, Cat.RELIGIE,
-                   Cat.STUDIEVOORTGANG, Cat.FINANCIEEL, Cat.BSN, Cat.ECK_ID]),
-                 ("Zermelo", "Zermelo Software", SysteemSoort.OVERIG, "Lesroosters", [Cat.ORGANISATIE])],
-        recipients=[Soort.DUO, Soort.LEERPLICHT, Soort.INSPECTIE, Soort.JGZ, Soort.SWV, Soort.ACCOUNTANT],
-        doelen=PHOTO, fg=("mr. J. Jansen", "fg@vonoord.example"),
+        naam="Scholengemeenschap Noord",
+        brin="13DD",
+        bestuur="Stichting VO Noord",
+        onderwijssoort="vo",
+        systems=[
+            (
+                "Magister",
+                "Iddink",
+                SysteemSoort.ADMINISTRATIE,
+                "Leerlingadministratie en leerlingvolgsysteem",
+                [
+                    Cat.CONTACT,
+                    Cat.LEERLINGNUMMER,
+                    Cat.NATIONALITEIT,
+                    Cat.OUDERS,
+                    Cat.MEDISCH,
+                    Cat.RELIGIE,
+                    Cat.STUDIEVOORTGANG,
+                    Cat.FINANCIEEL,
+                    Cat.BSN,
+                    Cat.ECK_ID,
+                ],
+            ),
+            ("Zermelo", "Zermelo Software", SysteemSoort.OVERIG, "Lesroosters", [Cat.ORGANISATIE]),
+        ],
+        recipients=[
+            Soort.DUO,
+            Soort.LEERPLICHT,
+            Soort.INSPECTIE,
+            Soort.JGZ,
+            Soort.SWV,
+            Soort.ACCOUNTANT,
+        ],
+        doelen=PHOTO,
+        fg=("mr. J. Jansen", "fg@vonoord.example"),
     )
     text = pdf_text(generate_statement(school=school, user=None, language="en"))
-    assert_covers(text, [
-        "also means a pupil aged 16 or older", "Magister", "Zermelo", "mr. J. Jansen", "fg@vonoord.example",
-        "DUO / BRON", "DUO's absence desk", "The Inspectorate supervises",
-        "never the PGN or BSN", "never sell or rent", "encrypted", "Exam and study-progress data", "2 years after the education agreement ended",
-        "Pupil administration", "5 years after the pupil left the school",
-        "in writing to the school's director", "make an appointment", "legal identity document",
-        "A staff member is present", "0.23 per page", "maximum of € 4.50", "more than 100 pages", "€ 22.50",
-        "corrected at the organisations we shared them with", "whether the law obliges us to keep them",
-        "hand over the data", "epilepsy", "Nationality and place of birth", "BSN / PGN", "ECK iD",
-        "Religion", "Finance", "special categories", "From 16, the pupil decides", *COMMON, *recipients(school),
-    ])
+    assert_covers(
+        text,
+        [
+            "also means a pupil aged 16 or older",
+            "Magister",
+            "Zermelo",
+            "mr. J. Jansen",
+            "fg@vonoord.example",
+            "DUO / BRON",
+            "DUO's absence desk",
+            "The Inspectorate supervises",
+            "never the PGN or BSN",
+            "never sell or rent",
+            "encrypted",
+            "Exam and study-progress data",
+            "2 years after the education agreement ended",
+            "Pupil administration",
+            "5 years after the pupil left the school",
+            "in writing to the school's director",
+            "make an appointment",
+            "legal identity document",
+            "A staff member is present",
+            "0.23 per page",
+            "maximum of € 4.50",
+            "more than 100 pages",
+            "€ 22.50",
+            "corrected at the organisations we shared them with",
+            "whether the law obliges us to keep them",
+            "hand over the data",
+            "epilepsy",
+            "Nationality and place of birth",
+            "BSN / PGN",
+            "ECK iD",
+            "Religion",
+            "Finance",
+            "special categories",
+            "From 16, the pupil decides",
+            *COMMON,
+            *recipients(school),
+        ],
+    )
 
 
 def test_seed_004_special_education_all_recipients():
     school = configure(
-        naam="SO De Sterrenschool", brin="14EE", bestuur="Aloysius Stichting", onderwijssoort="so",
-        systems=[("Esis", "Rovict", SysteemSoort.ADMINISTRATIE, "Basisgegevens van leerlingen",
-                  [Cat.CONTACT, Cat.BSN, Cat.BEGELEIDING]),
-                 ("MLS", "MLS", SysteemSoort.LVS, "Leerlingvolgsysteem", [Cat.STUDIEVOORTGANG]),
-                 ("Basispoort", "Stichting Basispoort", SysteemSoort.LEERMIDDELEN, "Digitaal lesmateriaal", [Cat.CONTACT]),
-                 ("Amplixs", "Amplixs", SysteemSoort.ONDERZOEK, "Tevredenheidsonderzoek", [Cat.CONTACT])],
-        doelen=[("social-media", "Photos and video on social media", "Public accounts."),
-                ("schoolgids", "Photos in the school guide and year book", "Printed guide.")],
+        naam="SO De Sterrenschool",
+        brin="14EE",
+        bestuur="Aloysius Stichting",
+        onderwijssoort="so",
+        systems=[
+            (
+                "Esis",
+                "Rovict",
+                SysteemSoort.ADMINISTRATIE,
+                "Basisgegevens van leerlingen",
+                [Cat.CONTACT, Cat.BSN, Cat.BEGELEIDING],
+            ),
+            ("MLS", "MLS", SysteemSoort.LVS, "Leerlingvolgsysteem", [Cat.STUDIEVOORTGANG]),
+            (
+                "Basispoort",
+                "Stichting Basispoort",
+                SysteemSoort.LEERMIDDELEN,
+                "Digitaal lesmateriaal",
+                [Cat.CONTACT],
+            ),
+            ("Amplixs", "Amplixs", SysteemSoort.ONDERZOEK, "Tevredenheidsonderzoek", [Cat.CONTACT]),
+        ],
+        doelen=[
+            ("social-media", "Photos and video on social media", "Public accounts."),
+            ("schoolgids", "Photos in the school guide and year book", "Printed guide."),
+        ],
     )
     text = pdf_text(generate_statement(school=school, user=None, language="en"))
-    assert_covers(text, [
-        "Esis", "MLS", "Amplixs", "anonymously where possible", "source of every piece of information",
-        "Veilig Thuis", "unless that would endanger the safety",
-        "DUO keeps the basic register of education (BRON)", "including the PGN", "article 126nc",
-        "only identifying data", "16 hours in 4 consecutive school weeks", "reported to the municipality",
-        "never the PGN or BSN", "frequent sick leave, only with your consent", "nor on groups that are too small", "Only with your consent",
-        "Photos and video on social media", "Photos in the school guide and year book", *BASISPOORT_FIELDS,
-        "may not pass them on to anyone", *COMMON, *recipients(school),
-    ])
+    assert_covers(
+        text,
+        [
+            "Esis",
+            "MLS",
+            "Amplixs",
+            "anonymously where possible",
+            "source of every piece of information",
+            "Veilig Thuis",
+            "unless that would endanger the safety",
+            "DUO keeps the basic register of education (BRON)",
+            "including the PGN",
+            "article 126nc",
+            "only identifying data",
+            "16 hours in 4 consecutive school weeks",
+            "reported to the municipality",
+            "never the PGN or BSN",
+            "frequent sick leave, only with your consent",
+            "nor on groups that are too small",
+            "Only with your consent",
+            "Photos and video on social media",
+            "Photos in the school guide and year book",
+            *BASISPOORT_FIELDS,
+            "may not pass them on to anyone",
+            *COMMON,
+            *recipients(school),
+        ],
+    )
 
 
 def test_dutch_by_default_with_dutch_characters_and_footer():
-    school = configure(naam="Basisschool De Reünie", brin="15FF", bestuur="Stichting Café",
-                       doelen=[("website", "Foto's op de website (één per activiteit)", "Foto's van activiteiten.")])
+    school = configure(
+        naam="Basisschool De Reünie",
+        brin="15FF",
+        bestuur="Stichting Café",
+        doelen=[
+            ("website", "Foto's op de website (één per activiteit)", "Foto's van activiteiten.")
+        ],
+    )
     verklaring = generate_statement(school=school, user=None)
     assert verklaring.taal == "nl" and verklaring.versie == 1 and verklaring.paginas >= 4
     text = pdf_text(verklaring)
-    assert "Basisschool De Reünie" in text and "Stichting Café" in text and "één" in text and "€" in text
+    assert (
+        "Basisschool De Reünie" in text
+        and "Stichting Café" in text
+        and "één" in text
+        and "€" in text
+    )
     assert "0,23" in text  # amounts in Dutch notation
-    assert "versie 1" in text.lower() or "version 1" in text.lower()  # the footer carries the version
+    assert (
+        "versie 1" in text.lower() or "version 1" in text.lower()
+    )  # the footer carries the version
 
 
 def test_changing_the_register_changes_the_next_statement_only():
-    school = configure(naam="School Wijzig", brin="16GG", bestuur="Stichting W", recipients=[Soort.DUO])
+    school = configure(
+        naam="School Wijzig", brin="16GG", bestuur="Stichting W", recipients=[Soort.DUO]
+    )
     first = generate_statement(school=school, user=None, language="en")
     first_pdf = first.pdf.open("rb").read()
-    Ontvanger.objects.create(school=school, naam="Schoolfotograaf Klik", grondslag="toestemming",
-                             velden=["roepnaam", "groep_naam"], toestemming_doel="website")
+    Ontvanger.objects.create(
+        school=school,
+        naam="Schoolfotograaf Klik",
+        grondslag="toestemming",
+        velden=["roepnaam", "groep_naam"],
+        toestemming_doel="website",
+    )
     term = Bewaartermijn.objects.get(school=school, categorie=Bewaarcategorie.LEERLINGADMINISTRATIE)
     term.jaren = 7
     term.save()
@@ -244,10 +544,17 @@ def test_statement_that_applied_on_a_day():
 
 
 def test_fees_and_deadline_as_set():
-    school = configure(naam="School Kosten", brin="18JJ", bestuur="Stichting K", weken=3,
-                       fees={"prijs_per_pagina": Decimal("0.10"), "maximum": Decimal("3.00")})
+    school = configure(
+        naam="School Kosten",
+        brin="18JJ",
+        bestuur="Stichting K",
+        weken=3,
+        fees={"prijs_per_pagina": Decimal("0.10"), "maximum": Decimal("3.00")},
+    )
     text = pdf_text(generate_statement(school=school, user=None, language="en"))
-    assert_covers(text, ["never later than 3 weeks", "€ 0.10 per page", "maximum of € 3.00", "first copy"])
+    assert_covers(
+        text, ["never later than 3 weeks", "€ 0.10 per page", "maximum of € 3.00", "first copy"]
+    )
 
 
 def test_command_writes_the_pdf(tmp_path):
@@ -300,31 +607,48 @@ def test_others_get_404_on_the_staff_pages(client, world, name):
 def test_director_of_another_school_gets_404(client, world):
     other = _statement(world, "b1")
     client.force_login(world.users["directeur"])
-    assert client.get(reverse("privacyverklaring:school", args=[world.schools["b1"].pk])).status_code == 404
+    assert (
+        client.get(reverse("privacyverklaring:school", args=[world.schools["b1"].pk])).status_code
+        == 404
+    )
     assert client.get(reverse("privacyverklaring:pdf", args=[other.pk])).status_code == 404
 
 
 def test_parent_sees_own_schools_statement_only(client, world):
     own, other = _statement(world, "a1"), _statement(world, "b1")
     client.force_login(world.users["ouder_gezag"])
-    page = client.get(reverse("portaal:privacy", args=[world.pupils["g5"].pk]))
+    page = client.get(reverse("privacyverklaring_portaal:kind", args=[world.pupils["g5"].pk]))
     assert page.status_code == 200
     assert "School A1" in page.content.decode() and "Basispoort" in page.content.decode()
-    pdf = client.get(reverse("portaal:privacy", args=[world.pupils["g5"].pk]) + "?formaat=pdf")
+    pdf = client.get(
+        reverse("privacyverklaring_portaal:kind", args=[world.pupils["g5"].pk]) + "?formaat=pdf"
+    )
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert client.get(reverse("privacyverklaring:pdf", args=[own.pk])).status_code == 200
     assert client.get(reverse("privacyverklaring:pdf", args=[other.pk])).status_code == 404
-    assert client.get(reverse("portaal:privacy", args=[world.pupils["b1"].pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("privacyverklaring_portaal:kind", args=[world.pupils["b1"].pk])
+        ).status_code
+        == 404
+    )
 
 
 def test_portal_generates_a_statement_when_none_exists(client, world):
     ensure_default_register(world.schools["a1"])
     client.force_login(world.users["ouder_gezag"])
     assert not Privacyverklaring.objects.filter(school=world.schools["a1"]).exists()
-    assert client.get(reverse("portaal:privacy", args=[world.pupils["g5"].pk])).status_code == 200
+    assert (
+        client.get(
+            reverse("privacyverklaring_portaal:kind", args=[world.pupils["g5"].pk])
+        ).status_code
+        == 200
+    )
     assert Privacyverklaring.objects.filter(school=world.schools["a1"]).count() == 1
-    client.get(reverse("portaal:privacy", args=[world.pupils["g5"].pk]))
-    assert Privacyverklaring.objects.filter(school=world.schools["a1"]).count() == 1  # reused, not regenerated
+    client.get(reverse("privacyverklaring_portaal:kind", args=[world.pupils["g5"].pk]))
+    assert (
+        Privacyverklaring.objects.filter(school=world.schools["a1"]).count() == 1
+    )  # reused, not regenerated
 
 
 def test_portal_shows_the_statement_of_a_day(client, world):
@@ -334,5 +658,7 @@ def test_portal_shows_the_statement_of_a_day(client, world):
     generate_statement(school=school, user=None, language="en", now=now)
     client.force_login(world.users["ouder_gezag"])
     day = (now - timedelta(days=10)).date().isoformat()
-    page = client.get(reverse("portaal:privacy", args=[world.pupils["g5"].pk]) + f"?datum={day}")
+    page = client.get(
+        reverse("privacyverklaring_portaal:kind", args=[world.pupils["g5"].pk]) + f"?datum={day}"
+    )
     assert "versie 1" in page.content.decode()

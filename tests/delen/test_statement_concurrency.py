@@ -4,10 +4,11 @@
 import threading
 import time
 
-import pytest
 from django.db import connection, transaction
 from django.test import RequestFactory
 from django.utils import translation
+
+import pytest
 
 from delen.models_verklaring import Privacyverklaring
 from delen.privacyverklaring import generate_statement
@@ -20,9 +21,13 @@ def _someone_waits_for_a_lock(timeout=20.0) -> bool:
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")  # the view is a snapshot per transaction
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                           "AND datname = current_database()")
+            cursor.execute(
+                "SELECT pg_stat_clear_snapshot()"
+            )  # the view is a snapshot per transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
             if cursor.fetchone()[0]:
                 return True
             time.sleep(0.02)
@@ -42,7 +47,9 @@ def test_two_portal_visits_at_once_generate_one_version(world):
                 School.objects.select_for_update().get(pk=school.pk)
                 first_has_the_lock.set()
                 outcome["second_waited"] = _someone_waits_for_a_lock()
-                outcome["first"] = generate_statement(school=school, user=None, language="nl").versie
+                outcome["first"] = generate_statement(
+                    school=school, user=None, language="nl"
+                ).versie
         finally:
             connection.close()
 

@@ -2,29 +2,39 @@
 
 from datetime import timedelta
 
-import pytest
 from django.conf import settings
 from django.core import mail
 
+import pytest
+
+from core.models import Opdracht
 from delen.models import Verloopwaarschuwing
 from delen.services import create_expiry_warnings, send_expiry_warning
 from delen.tasks import warn_expiring_agreements
-from core.models import Opdracht
 
 from .factories import VerwerkerFactory, VerwerkersovereenkomstFactory, today
 
 pytestmark = pytest.mark.django_db
 
 
-def test_warning_60_days_before_an_agreement_ends(world, django_capture_on_commit_callbacks, settings):
+def test_warning_60_days_before_an_agreement_ends(
+    world, django_capture_on_commit_callbacks, settings
+):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     from privacyschool.celery import app
 
     app.conf.task_always_eager = True
     verwerker = VerwerkerFactory(school=world.schools["a1"], product="Parro")
-    ending = VerwerkersovereenkomstFactory(verwerker=verwerker, einddatum=today() + timedelta(days=60))
-    VerwerkersovereenkomstFactory(verwerker=VerwerkerFactory(school=world.schools["a1"]), einddatum=today() + timedelta(days=61))
-    VerwerkersovereenkomstFactory(verwerker=VerwerkerFactory(school=world.schools["a1"]), verlopen=True)
+    ending = VerwerkersovereenkomstFactory(
+        verwerker=verwerker, einddatum=today() + timedelta(days=60)
+    )
+    VerwerkersovereenkomstFactory(
+        verwerker=VerwerkerFactory(school=world.schools["a1"]),
+        einddatum=today() + timedelta(days=61),
+    )
+    VerwerkersovereenkomstFactory(
+        verwerker=VerwerkerFactory(school=world.schools["a1"]), verlopen=True
+    )
     world.users["directeur"].email = "directeur@school.test"
     world.users["directeur"].save()
     try:
@@ -52,19 +62,25 @@ def test_warning_60_days_before_an_agreement_ends(world, django_capture_on_commi
 def test_no_warning_when_a_new_agreement_follows(world):
     verwerker = VerwerkerFactory(school=world.schools["a1"])
     VerwerkersovereenkomstFactory(verwerker=verwerker, bijna_verlopen=True)
-    VerwerkersovereenkomstFactory(verwerker=verwerker, datum=today() + timedelta(days=31), einddatum=None)
+    VerwerkersovereenkomstFactory(
+        verwerker=verwerker, datum=today() + timedelta(days=31), einddatum=None
+    )
     assert create_expiry_warnings() == []
 
 
 def test_unsent_warning_is_sent_again_on_the_next_run(world, django_capture_on_commit_callbacks):
-    agreement = VerwerkersovereenkomstFactory(verwerker=VerwerkerFactory(school=world.schools["a1"]), bijna_verlopen=True)
+    agreement = VerwerkersovereenkomstFactory(
+        verwerker=VerwerkerFactory(school=world.schools["a1"]), bijna_verlopen=True
+    )
     with django_capture_on_commit_callbacks(execute=False):
         first = create_expiry_warnings()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         again = create_expiry_warnings()  # the first message was lost: the row is still unsent
     assert [w.pk for w in again] == [w.pk for w in first] and len(callbacks) == 1
     assert Verloopwaarschuwing.objects.filter(overeenkomst=agreement).count() == 1
-    assert Opdracht.objects.filter(soort="delen.verloopwaarschuwing").count() == 1  # one job per row
+    assert (
+        Opdracht.objects.filter(soort="delen.verloopwaarschuwing").count() == 1
+    )  # one job per row
     assert send_expiry_warning(first[0].pk) is True  # no director e-mail known: still marked done
     assert send_expiry_warning(first[0].pk) is False
 

@@ -12,9 +12,13 @@ def test_teacher_sees_own_group_and_gets_404_elsewhere(page, live_server, admin_
     rows = page.locator("#result_list tbody tr")
     assert rows.count() == 1
     assert "Aalbers" in rows.first.inner_text()
-    response = page.goto(f"{live_server.url}/admin/leerlingen/leerling/{world.pupils['g6'].pk}/change/")
+    response = page.goto(
+        f"{live_server.url}/admin/leerlingen/leerling/{world.pupils['g6'].pk}/change/"
+    )
     assert response.status == 404
-    response = page.goto(f"{live_server.url}/admin/leerlingen/leerling/{world.pupils['g5'].pk}/change/")
+    response = page.goto(
+        f"{live_server.url}/admin/leerlingen/leerling/{world.pupils['g5'].pk}/change/"
+    )
     assert response.status == 200
     assert world.pupils["g5"].bsn not in page.content()  # a teacher never sees the BSN
 
@@ -37,12 +41,15 @@ def test_administration_sees_addresses_but_no_care_items(page, live_server, admi
     text = page.locator("#result_list").inner_text()
     assert "Ouderbijdrage" in text
     assert "Dyslexie" not in text and "Meldcode" not in text and "Toetsen" not in text
-    response = page.goto(f"{live_server.url}/admin/leerlingen/dossieritem/{world.items['medisch'].pk}/change/")
+    response = page.goto(
+        f"{live_server.url}/admin/leerlingen/dossieritem/{world.items['medisch'].pk}/change/"
+    )
     assert response.status == 404
 
 
 def test_language_switch_to_english(page, live_server, admin_login, world):
     admin_login(page, "directeur")
+    page.goto(f"{live_server.url}/admin/")
     page.select_option("#admin-language", "en")
     page.click(".admin-language-form button")
     page.goto(f"{live_server.url}/admin/leerlingen/leerling/")

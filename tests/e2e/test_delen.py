@@ -21,7 +21,9 @@ def login(page, live_server, user):
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
 
 
 def test_director_exports_a_group_to_jgz(page, live_server, world):
@@ -31,7 +33,9 @@ def test_director_exports_a_group_to_jgz(page, live_server, world):
     assert axe_violations(page) == []
     page.get_by_role("link", name="GGD").first.click()
     page.select_option("#groep-select", str(world.groepen["g5"].pk))
-    page.get_by_role("button", name="Show pupils").or_(page.get_by_role("button", name="Toon leerlingen")).first.click()
+    page.get_by_role("button", name="Show pupils").or_(
+        page.get_by_role("button", name="Toon leerlingen")
+    ).first.click()
     assert page.locator("input[name=leerlingen]").count() == 1
     assert page.locator("input[name=velden][value=bsn]").count() == 0
     page.uncheck("input[name=velden][value=onderwijssoort]")

@@ -15,7 +15,10 @@ FILES = Path(__file__).parent.parent / "leerlingen" / "files"
 
 def counts(page, row: int) -> dict[str, str]:
     cells = page.locator("#import-counts tbody tr").nth(row).locator("td")
-    return {cells.nth(i).get_attribute("data-count"): cells.nth(i).inner_text() for i in range(cells.count())}
+    return {
+        cells.nth(i).get_attribute("data-count"): cells.nth(i).inner_text()
+        for i in range(cells.count())
+    }
 
 
 def upload(page, live_server, name):
@@ -40,7 +43,12 @@ def test_director_imports_previews_confirms_and_resyncs(page, live_server, admin
     page.click(".import-confirm input[type=submit]")
     page.wait_for_url("**/change/")
     assert page.locator(".messagelist .success").count() == 1
-    assert Leerling.objects.filter(school=school, leerlingnummer__in=[str(n) for n in range(2301, 2309)]).count() == 8
+    assert (
+        Leerling.objects.filter(
+            school=school, leerlingnummer__in=[str(n) for n in range(2301, 2309)]
+        ).count()
+        == 8
+    )
 
     # A few weeks later: one pupil moved, one changed group, one left, one is new.
     upload(page, live_server, "parnassys_gewijzigd.csv")
@@ -50,7 +58,9 @@ def test_director_imports_previews_confirms_and_resyncs(page, live_server, admin
     assert "2306" in page.locator("#leavers ~ .table-wrap").first.inner_text()
     page.click(".import-confirm input[type=submit]")
     page.wait_for_url("**/change/")
-    assert Leerling.objects.get(school=school, leerlingnummer="2306").datum_uitschrijving is not None
+    assert (
+        Leerling.objects.get(school=school, leerlingnummer="2306").datum_uitschrijving is not None
+    )
     assert Leerlingimport.objects.filter(status=Leerlingimport.Status.INGELEZEN).count() == 2
 
 

@@ -3,9 +3,10 @@ a link, the recovery codes and the colleague page pass axe (WCAG 2.1 AA)."""
 
 import os
 
-import pytest
 from django.conf import settings
 from django.test import Client
+
+import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -31,14 +32,18 @@ def _password_only(page, live_server, user):
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
 
 
 def _check(page, name):
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, f"mfa-{name}.png"), full_page=True)
     violations = axe_violations(page)
-    assert violations == [], f"{name}: " + "; ".join(f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}" for v in violations)
+    assert violations == [], f"{name}: " + "; ".join(
+        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}" for v in violations
+    )
 
 
 def test_without_a_link_the_page_asks_for_one(page, live_server, world):
@@ -85,9 +90,18 @@ def test_colleague_page_with_link_and_reset_buttons(page, live_server, world):
     page.fill("input[name=token]", _code(device))
     page.click("form button[type=submit] >> nth=0")
     page.wait_for_url(f"{live_server.url}/mfa/collega-s/")
-    assert page.locator(f"form[action='/mfa/collega-s/{world.users['administratie'].pk}/inschrijflink/']").count() == 1
-    assert page.locator(f"form[action='/mfa/collega-s/{world.users['ib'].pk}/herstel/']").count() == 1
+    assert (
+        page.locator(
+            f"form[action='/mfa/collega-s/{world.users['administratie'].pk}/inschrijflink/']"
+        ).count()
+        == 1
+    )
+    assert (
+        page.locator(f"form[action='/mfa/collega-s/{world.users['ib'].pk}/herstel/']").count() == 1
+    )
     _check(page, "colleagues")
-    page.click(f"form[action='/mfa/collega-s/{world.users['administratie'].pk}/inschrijflink/'] button")
+    page.click(
+        f"form[action='/mfa/collega-s/{world.users['administratie'].pk}/inschrijflink/'] button"
+    )
     assert page.locator(".message-success").count() == 1
     _check(page, "colleagues-link-sent")

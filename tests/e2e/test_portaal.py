@@ -1,9 +1,10 @@
 """The parent portal in a real browser: log in with a code, give and withdraw consent, the teacher's
 list shows it at once; another family's child is 404; every portal page passes axe (WCAG 2.1 AA)."""
 
-import pytest
 from django.conf import settings
 from django.test import Client
+
+import pytest
 
 from leerlingen.schooljaar import current_schooljaar
 from toestemming.models import Doel
@@ -42,7 +43,9 @@ def _staff_session(page, live_server, user):
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
 
 
 def _assert_accessible(page, name):
@@ -65,10 +68,14 @@ def test_parent_gives_and_withdraws_and_the_teacher_sees_it(page, live_server, p
 
     page.click(f"a[href='/portaal/kind/{kind.pk}/']")
     _assert_accessible(page, "child page")
-    page.locator(f"form[action='/portaal/kind/{kind.pk}/doel/{website.pk}/']:has(input[value=ja]) button").click()
+    page.locator(
+        f"form[action='/portaal/kind/{kind.pk}/doel/{website.pk}/']:has(input[value=ja]) button"
+    ).click()
     page.wait_for_load_state()
     assert "Consent given" in page.inner_text(".messages")
-    page.locator(f"form[action='/portaal/kind/{kind.pk}/doel/{nieuwsbrief.pk}/']:has(input[value=nee]) button").click()
+    page.locator(
+        f"form[action='/portaal/kind/{kind.pk}/doel/{nieuwsbrief.pk}/']:has(input[value=nee]) button"
+    ).click()
     page.wait_for_load_state()
     assert "already published" in page.inner_text(".messages")
     _assert_accessible(page, "child page after a change")
@@ -112,7 +119,9 @@ def test_login_pages_and_phone_width_are_accessible(page, phone_page, live_serve
     code = _invite(portaal.ouders["zonder_gezag"])
     _code_login(phone_page, live_server, code)
     phone_page.goto(f"{live_server.url}/portaal/kind/{portaal.pupils['g5'].pk}/")
-    assert "ouderlijk gezag" in phone_page.inner_text("main")  # sees, may not decide (Dutch, the default)
+    assert "ouderlijk gezag" in phone_page.inner_text(
+        "main"
+    )  # sees, may not decide (Dutch, the default)
     _assert_accessible(phone_page, "child page on a phone, without gezag")
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, "the page scrolls sideways on a phone"

@@ -1,9 +1,10 @@
 """The privacy statement in a real browser: the parent portal's statement page and the director's
 page pass axe (WCAG 2.1 AA), on a desktop and on a phone."""
 
-import pytest
 from django.conf import settings
 from django.test import Client
+
+import pytest
 
 from delen.privacyverklaring import generate_statement
 from delen.services import ensure_default_register
@@ -25,12 +26,16 @@ def _session(page, live_server, user):
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
 
 
 def _assert_accessible(page, name):
     violations = axe_violations(page)
-    assert violations == [], f"{name}: " + "; ".join(f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}" for v in violations)
+    assert violations == [], f"{name}: " + "; ".join(
+        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}" for v in violations
+    )
 
 
 @pytest.fixture

@@ -26,7 +26,9 @@ def test_access_request_from_portal_to_download(browser, live_server, admin_logi
     _portal_login(parent, live_server, "ouder_gezag")
     parent.goto(f"{live_server.url}/portaal/verzoeken/")
     assert axe_violations(parent) == []
-    parent.locator("a.button", has_text="request").or_(parent.locator("a.button", has_text="verzoek")).first.click()
+    parent.locator("a.button", has_text="request").or_(
+        parent.locator("a.button", has_text="verzoek")
+    ).first.click()
     assert axe_violations(parent) == []
     parent.select_option("select[name=kind]", str(world.pupils["g5"].pk))
     parent.check("input[name=soort][value=inzage]")

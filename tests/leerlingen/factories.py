@@ -1,7 +1,8 @@
 from datetime import date
 
-import factory
 from django.contrib.auth.models import User
+
+import factory
 from factory.django import DjangoModelFactory
 
 from leerlingen.demo import bsn_from
@@ -117,8 +118,12 @@ class DossierItemFactory(DjangoModelFactory):
     inhoud = "Inhoud"
 
     class Params:
-        medisch = factory.Trait(categorie=Gegevenscategorie.MEDISCH, titel="Dyslexie", inhoud="Dyslexieverklaring")
-        religie = factory.Trait(categorie=Gegevenscategorie.RELIGIE, titel="Religie", inhoud="Vrije dag")
+        medisch = factory.Trait(
+            categorie=Gegevenscategorie.MEDISCH, titel="Dyslexie", inhoud="Dyslexieverklaring"
+        )
+        religie = factory.Trait(
+            categorie=Gegevenscategorie.RELIGIE, titel="Religie", inhoud="Vrije dag"
+        )
         zeer_vertrouwelijk_item = factory.Trait(
             categorie=Gegevenscategorie.BEGELEIDING, zeer_vertrouwelijk=True, titel="Meldcode"
         )

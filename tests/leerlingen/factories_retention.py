@@ -19,7 +19,9 @@ class VertrokkenLeerlingFactory(LeerlingFactory):
     datum_uitschrijving = date(2018, 7, 15)
 
     class Params:
-        nooit_ingeschreven = factory.Trait(datum_inschrijving=date(2025, 8, 20), datum_uitschrijving=date(2025, 6, 1))
+        nooit_ingeschreven = factory.Trait(
+            datum_inschrijving=date(2025, 8, 20), datum_uitschrijving=date(2025, 6, 1)
+        )
 
 
 class BlokkadeFactory(DjangoModelFactory):
@@ -31,7 +33,9 @@ class BlokkadeFactory(DjangoModelFactory):
     toelichting = "Zaak 2026-17"
 
 
-def pupil_with_family(*, school, left, bsn=None, achternaam=None, ouder=None, items=("studievoortgang",)):
+def pupil_with_family(
+    *, school, left, bsn=None, achternaam=None, ouder=None, items=("studievoortgang",)
+):
     """A pupil who left on ``left`` with a guardian (their own unless given) and dossier items."""
     kwargs = {"school": school, "datum_uitschrijving": left}
     if bsn:

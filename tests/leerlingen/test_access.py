@@ -1,7 +1,8 @@
 """The access matrix: every role against every admin list and detail of the pupil register."""
 
-import pytest
 from django.urls import reverse
+
+import pytest
 
 from leerlingen.models import DossierItem, Groep, Leerling, Ouder, Rol, School
 from leerlingen.roles import grant_role, revoke_role
@@ -40,8 +41,23 @@ EXPECTED_ITEMS = {
     "leerling_a2_16": set(),
 }
 
-STAFF = ["directeur", "ib", "administratie", "leerkracht", "fg", "bestuur", "buitenstaander", "beheerder"]
-PORTAL_USERS = ["ouder_gezag", "ouder_zonder_gezag", "ouder_ander", "leerling_a2_16", "leerling_a2_15"]
+STAFF = [
+    "directeur",
+    "ib",
+    "administratie",
+    "leerkracht",
+    "fg",
+    "bestuur",
+    "buitenstaander",
+    "beheerder",
+]
+PORTAL_USERS = [
+    "ouder_gezag",
+    "ouder_zonder_gezag",
+    "ouder_ander",
+    "leerling_a2_16",
+    "leerling_a2_15",
+]
 
 
 def names(world, queryset, mapping):
@@ -109,9 +125,15 @@ def test_inactive_and_anonymous_see_nothing(world):
 
 def test_guardians_schools_groups(world):
     teacher = world.users["leerkracht"]
-    assert set(Ouder.objects.visible_to(teacher)) == {world.ouders["gezag"], world.ouders["zonder_gezag"]}
+    assert set(Ouder.objects.visible_to(teacher)) == {
+        world.ouders["gezag"],
+        world.ouders["zonder_gezag"],
+    }
     assert set(Groep.objects.visible_to(teacher)) == {world.groepen["g5"]}
-    assert set(School.objects.visible_to(world.users["fg"])) == {world.schools["a1"], world.schools["a2"]}
+    assert set(School.objects.visible_to(world.users["fg"])) == {
+        world.schools["a1"],
+        world.schools["a2"],
+    }
     assert set(Ouder.objects.visible_to(world.users["ouder_gezag"])) == {world.ouders["gezag"]}
 
 
@@ -142,7 +164,9 @@ def test_admin_pupil_list_and_detail(client, world, role):
                 assert response.status_code == 404, (role, key, view)
 
 
-@pytest.mark.parametrize("role", ["directeur", "ib", "administratie", "leerkracht", "fg", "beheerder"])
+@pytest.mark.parametrize(
+    "role", ["directeur", "ib", "administratie", "leerkracht", "fg", "beheerder"]
+)
 def test_admin_dossier_list_and_detail(client, world, role):
     client.force_login(world.users[role])
     expected = EXPECTED_ITEMS[role]
@@ -175,7 +199,10 @@ def test_admin_guardian_list(client, world, role):
     expected = set(Ouder.objects.visible_to(world.users[role]).values_list("pk", flat=True))
     assert changelist_rows(client, "ouder") == expected
     other_board = Ouder.objects.get(achternaam="Evers")
-    assert client.get(reverse("admin:leerlingen_ouder_change", args=[other_board.pk])).status_code == 404
+    assert (
+        client.get(reverse("admin:leerlingen_ouder_change", args=[other_board.pk])).status_code
+        == 404
+    )
 
 
 def test_fg_is_read_only(client, world):

@@ -1,8 +1,9 @@
 """The BSN/PGN and special-category contents are encrypted at rest; a keyed hash finds the BSN."""
 
-import pytest
 from django.db import connection
 from django.urls import reverse
+
+import pytest
 
 from leerlingen.models import DossierItem, Leerling, Toegangslog
 from leerlingen.validators import bsn_is_valid
@@ -16,7 +17,17 @@ def raw(sql, params=()):
         return cursor.fetchall()
 
 
-@pytest.mark.parametrize("value,valid", [("111222333", True), ("123456782", True), ("123456789", False), ("12345678", False), ("abcdefghi", False), ("000000000", False)])
+@pytest.mark.parametrize(
+    "value,valid",
+    [
+        ("111222333", True),
+        ("123456782", True),
+        ("123456789", False),
+        ("12345678", False),
+        ("abcdefghi", False),
+        ("000000000", False),
+    ],
+)
 def test_eleven_test(value, valid):
     assert bsn_is_valid(value) is valid
 
@@ -57,7 +68,13 @@ def test_admin_search_by_full_bsn_for_director_only(client, world):
 def test_bsn_field_shown_only_to_director_and_administration(client, world):
     pupil = world.pupils["g5"]
     url = reverse("admin:leerlingen_leerling_change", args=[pupil.pk])
-    for role, shown in [("directeur", True), ("administratie", True), ("ib", False), ("leerkracht", False), ("fg", False)]:
+    for role, shown in [
+        ("directeur", True),
+        ("administratie", True),
+        ("ib", False),
+        ("leerkracht", False),
+        ("fg", False),
+    ]:
         client.force_login(world.users[role])
         assert (pupil.bsn in client.get(url).content.decode()) is shown, role
 
@@ -69,7 +86,10 @@ def test_reading_bsn_and_special_items_is_logged(client, world):
     client.get(reverse("admin:leerlingen_dossieritem_change", args=[world.items["medisch"].pk]))
     client.get(reverse("admin:leerlingen_dossieritem_change", args=[world.items["studie"].pk]))
     entries = Toegangslog.objects.filter(gebruiker=director).order_by("tijdstip")
-    assert [(e.object_type, e.categorieen) for e in entries] == [("leerling", "bsn"), ("dossieritem", "medisch")]
+    assert [(e.object_type, e.categorieen) for e in entries] == [
+        ("leerling", "bsn"),
+        ("dossieritem", "medisch"),
+    ]
     assert all(world.pupils["g5"].achternaam not in str(e.__dict__) for e in entries)
 
 

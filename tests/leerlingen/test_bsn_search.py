@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from leerlingen.models import Toegangslog
 from core.crypto import keyed_hash
+from leerlingen.models import Toegangslog
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/leerlingen/leerling/"
@@ -35,7 +35,11 @@ def test_a_bsn_search_is_written_to_the_access_log(client, world):
     client.force_login(director)
     client.get(URL, {"q": pupil.bsn}, follow=True)
     entry = Toegangslog.objects.get(gebruiker=director)
-    assert (entry.soort, entry.leerling_id, entry.categorieen) == (Toegangslog.Soort.INZAGE, pupil.pk, "bsn")
+    assert (entry.soort, entry.leerling_id, entry.categorieen) == (
+        Toegangslog.Soort.INZAGE,
+        pupil.pk,
+        "bsn",
+    )
     assert "search by BSN" in entry.reden and pupil.bsn not in str(entry.__dict__)
 
 

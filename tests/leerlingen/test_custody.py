@@ -77,6 +77,22 @@ def test_29_february_birthdays_count_from_1_march(born, day, years, old_enough):
     assert (leerling.leeftijd(day) >= years) is old_enough  # the register's own age agrees
 
 
+def test_anniversary_and_age_cutoff_are_one_29_february_convention():
+    """Retention terms (``anniversary``) and birthdays (``age_cutoff``) read 29 February alike:
+    for every day of four years around leap days, turning N equals reaching the N-th anniversary."""
+    from datetime import timedelta
+
+    start = date(2096, 1, 1)
+    for offset in range(0, 4 * 366, 3):
+        born = start + timedelta(days=offset)
+        for years in (1, 2, 16):
+            due = custody.anniversary(born, years=years)
+            for day in (due - timedelta(days=1), due):
+                assert (born <= custody.age_cutoff(years, day)) is (day >= due), (born, years, day)
+    assert custody.anniversary(date(2024, 2, 29), years=1) == date(2025, 3, 1)
+    assert custody.anniversary(date(2024, 2, 29), years=4) == date(2028, 2, 29)
+
+
 def test_a_pupil_born_on_29_february_decides_from_1_march_in_a_year_without_it(db):
     leerling = LeerlingFactory(geboortedatum=date(2084, 2, 29))
     ouder = GezagsrelatieFactory(leerling=leerling).ouder

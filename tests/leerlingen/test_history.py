@@ -1,7 +1,8 @@
 """Every change to the register writes history with the acting user; the admin shows it."""
 
-import pytest
 from django.urls import reverse
+
+import pytest
 
 from leerlingen.models import DossierItem, Gezagsrelatie, Leerling
 
@@ -10,15 +11,34 @@ pytestmark = pytest.mark.django_db
 
 def leerling_form(pupil, **changes):
     data = {
-        "voornamen": pupil.voornamen, "roepnaam": pupil.roepnaam, "tussenvoegsel": pupil.tussenvoegsel,
-        "achternaam": pupil.achternaam, "geboortedatum": pupil.geboortedatum.isoformat(),
-        "geslacht": pupil.geslacht, "geboorteplaats": "", "nationaliteit": "", "school": pupil.school_id,
-        "groep": pupil.groep_id, "leerlingnummer": pupil.leerlingnummer,
-        "datum_inschrijving": pupil.datum_inschrijving.isoformat(), "datum_uitschrijving": "",
-        "straat": "", "huisnummer": "", "postcode": "", "woonplaats": "", "telefoon": "", "email": "",
-        "bsn": pupil.bsn, "eck_id": "", "account": "",
-        "relaties-TOTAL_FORMS": "0", "relaties-INITIAL_FORMS": "0",
-        "dossieritems-TOTAL_FORMS": "0", "dossieritems-INITIAL_FORMS": "0",
+        "voornamen": pupil.voornamen,
+        "roepnaam": pupil.roepnaam,
+        "tussenvoegsel": pupil.tussenvoegsel,
+        "achternaam": pupil.achternaam,
+        "geboortedatum": pupil.geboortedatum.isoformat(),
+        "geslacht": pupil.geslacht,
+        "geboorteplaats": "",
+        "nationaliteit": "",
+        "school": pupil.school_id,
+        "groep": pupil.groep_id,
+        "leerlingnummer": pupil.leerlingnummer,
+        "datum_inschrijving": pupil.datum_inschrijving.isoformat(),
+        "datum_uitschrijving": "",
+        "straat": "",
+        "huisnummer": "",
+        "postcode": "",
+        "woonplaats": "",
+        "telefoon": "",
+        "email": "",
+        "bsn": pupil.bsn,
+        "eck_id": "",
+        "account": "",
+        "relaties-TOTAL_FORMS": "0",
+        "relaties-INITIAL_FORMS": "0",
+        "dossieritems-TOTAL_FORMS": "0",
+        "dossieritems-INITIAL_FORMS": "0",
+        "ouderinzagen-TOTAL_FORMS": "0",  # the pupil's 18+ decisions, read-only
+        "ouderinzagen-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return data
@@ -30,7 +50,9 @@ def test_change_through_admin_writes_history_with_user(client, world):
     client.force_login(director)
     url = reverse("admin:leerlingen_leerling_change", args=[pupil.pk])
     response = client.post(url, leerling_form(pupil, achternaam="Aalbers-de Wit"))
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors if response.context else ""
+    )
     latest = pupil.history.latest()
     assert latest.history_type == "~"
     assert latest.achternaam == "Aalbers-de Wit"
@@ -41,16 +63,25 @@ def test_create_and_delete_write_history(client, world):
     director = world.users["directeur"]
     client.force_login(director)
     url = reverse("admin:leerlingen_dossieritem_add")
-    response = client.post(url, {
-        "leerling": world.pupils["g5"].pk, "categorie": "medisch", "titel": "Allergie", "inhoud": "Pinda",
-        "bron": "Ouders", "datum": "2026-11-01",
-    })
+    response = client.post(
+        url,
+        {
+            "leerling": world.pupils["g5"].pk,
+            "categorie": "medisch",
+            "titel": "Allergie",
+            "inhoud": "Pinda",
+            "bron": "Ouders",
+            "datum": "2026-11-01",
+        },
+    )
     assert response.status_code == 302
     item = DossierItem.objects.get(titel="Allergie")
     assert item.history.get().history_type == "+"
     assert item.history.get().history_user == director
 
-    response = client.post(reverse("admin:leerlingen_dossieritem_delete", args=[item.pk]), {"post": "yes"})
+    response = client.post(
+        reverse("admin:leerlingen_dossieritem_delete", args=[item.pk]), {"post": "yes"}
+    )
     assert response.status_code == 302
     deleted = DossierItem.history.filter(id=item.pk, history_type="-").get()
     assert deleted.history_user == director
@@ -62,11 +93,17 @@ def test_custody_relation_through_model_has_history(client, world):
     ouder = world.ouders["ander"]
     relatie = Gezagsrelatie.objects.get(leerling=pupil, ouder=ouder)
     client.force_login(director)
-    data = leerling_form(pupil, **{
-        "relaties-TOTAL_FORMS": "1", "relaties-INITIAL_FORMS": "1",
-        "relaties-0-id": relatie.pk, "relaties-0-leerling": pupil.pk, "relaties-0-ouder": ouder.pk,
-        "relaties-0-relatie": "moeder",
-    })  # heeft_gezag unticked: the parent loses parental authority
+    data = leerling_form(
+        pupil,
+        **{
+            "relaties-TOTAL_FORMS": "1",
+            "relaties-INITIAL_FORMS": "1",
+            "relaties-0-id": relatie.pk,
+            "relaties-0-leerling": pupil.pk,
+            "relaties-0-ouder": ouder.pk,
+            "relaties-0-relatie": "moeder",
+        },
+    )  # heeft_gezag unticked: the parent loses parental authority
     response = client.post(reverse("admin:leerlingen_leerling_change", args=[pupil.pk]), data)
     assert response.status_code == 302
     latest = relatie.history.latest()
@@ -89,10 +126,14 @@ def test_admin_history_page_lists_the_change_and_hides_bsn_from_teacher(client, 
     pupil.set_bsn_hash()
     pupil.save()
     client.force_login(world.users["directeur"])
-    page = client.get(reverse("admin:leerlingen_leerling_history", args=[pupil.pk])).content.decode()
+    page = client.get(
+        reverse("admin:leerlingen_leerling_history", args=[pupil.pk])
+    ).content.decode()
     assert pupil.bsn in page and old_bsn in page
     client.force_login(world.users["leerkracht"])
-    page = client.get(reverse("admin:leerlingen_leerling_history", args=[pupil.pk])).content.decode()
+    page = client.get(
+        reverse("admin:leerlingen_leerling_history", args=[pupil.pk])
+    ).content.decode()
     assert pupil.bsn not in page and old_bsn not in page
 
 

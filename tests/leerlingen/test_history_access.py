@@ -43,8 +43,14 @@ def _item_that_was(world, earlier: str) -> DossierItem:
     author = UserFactory(username="schoolarts")
     item = DossierItem(leerling=world.pupils["g5"], **EARLIER[earlier], **HIDDEN)
     _save(item, author, 1999)
-    _save(item, world.users["directeur"], 2002, categorie=Gegevenscategorie.STUDIEVOORTGANG,
-          zeer_vertrouwelijk=False, **SHOWN)
+    _save(
+        item,
+        world.users["directeur"],
+        2002,
+        categorie=Gegevenscategorie.STUDIEVOORTGANG,
+        zeer_vertrouwelijk=False,
+        **SHOWN,
+    )
     return item
 
 
@@ -63,10 +69,16 @@ def _version_url(item, version, model="dossieritem"):
     return reverse(f"admin:leerlingen_{model}_simple_history", args=[item.pk, version.history_id])
 
 
-@pytest.mark.parametrize(("role", "earlier"), [
-    ("leerkracht", "medisch"), ("leerkracht", "geheim"), ("ib", "geheim"), ("fg", "medisch"),
-    ("fg", "geheim"),
-])
+@pytest.mark.parametrize(
+    ("role", "earlier"),
+    [
+        ("leerkracht", "medisch"),
+        ("leerkracht", "geheim"),
+        ("ib", "geheim"),
+        ("fg", "medisch"),
+        ("fg", "geheim"),
+    ],
+)
 def test_earlier_version_out_of_reach_is_not_shown(client, world, role, earlier):
     item = _item_that_was(world, earlier)
     hidden, shown = _versions(item)
@@ -111,14 +123,21 @@ def test_director_sees_every_version_and_reading_a_medical_one_is_logged(client,
     listed = Toegangslog.objects.order_by("-id").first()
     assert Toegangslog.objects.count() == before + 1
     assert (listed.gebruiker, listed.soort, listed.object_id, listed.categorieen) == (
-        director, Toegangslog.Soort.INZAGE, str(item.pk), "medisch")
+        director,
+        Toegangslog.Soort.INZAGE,
+        str(item.pk),
+        "medisch",
+    )
 
     response = client.get(_version_url(item, hidden))
     assert response.status_code == 200 and HIDDEN["inhoud"] in response.content.decode()
     read = Toegangslog.objects.order_by("-id").first()
     assert Toegangslog.objects.count() == before + 2
     assert (read.gebruiker, read.soort, read.leerling) == (
-        director, Toegangslog.Soort.INZAGE, world.pupils["g5"])
+        director,
+        Toegangslog.Soort.INZAGE,
+        world.pupils["g5"],
+    )
     assert (read.object_type, read.object_id) == ("dossieritem", str(item.pk))
     assert read.categorieen == "medisch"
 
@@ -132,8 +151,14 @@ def test_a_past_version_is_read_only(client, world):
     item = DossierItemFactory(leerling=world.pupils["g5"], titel="Oud", inhoud="Eerst")
     _save(item, world.users["directeur"], 2002, titel="Nieuw", inhoud="Daarna")
     first = item.history.order_by("history_date").first()
-    form = {"leerling": item.leerling_id, "categorie": item.categorie, "titel": "Oud",
-            "inhoud": "Eerst", "bron": "", "datum": item.datum.isoformat()}
+    form = {
+        "leerling": item.leerling_id,
+        "categorie": item.categorie,
+        "titel": "Oud",
+        "inhoud": "Eerst",
+        "bron": "",
+        "datum": item.datum.isoformat(),
+    }
     for role in ("fg", "ib", "directeur"):
         client.force_login(world.users[role])
         response = client.post(_version_url(item, first), form)
@@ -150,7 +175,9 @@ def test_visible_history_applies_the_rule_to_each_version(world):
     assert list(versions.values_list("history_id", flat=True)) == [shown.history_id]
     all_versions = visible_history(DossierItem, world.users["directeur"]).filter(id=item.pk)
     assert set(all_versions.values_list("history_id", flat=True)) == {
-        hidden.history_id, shown.history_id}
+        hidden.history_id,
+        shown.history_id,
+    }
     administratie = world.users["administratie"]
     assert not visible_history(DossierItem, administratie).filter(id=item.pk).exists()
     # A model without a rule of its own: every version of a record the user may see now.
@@ -190,7 +217,8 @@ def test_reading_a_bsn_through_history_is_logged(client, world):
     assert client.get(_version_url(pupil, first, "leerling")).status_code == 200
     rows = Toegangslog.objects.filter(categorieen="bsn").order_by("id")[before:]
     assert [(r.gebruiker, r.leerling_id, r.object_id, r.reden) for r in rows] == [
-        (director, pupil.pk, str(pupil.pk), "admin: pupil record history")] * 2
+        (director, pupil.pk, str(pupil.pk), "admin: pupil record history")
+    ] * 2
 
 
 def test_rectification_lists_only_dossier_changes_the_handler_may_see(client, world):
@@ -199,9 +227,14 @@ def test_rectification_lists_only_dossier_changes_the_handler_may_see(client, wo
     from verzoeken.models import IdDocument, Soort
 
     administratie = world.users["administratie"]
-    v = services.file_request(leerling=world.pupils["g5"], soort=Soort.RECTIFICATIE, kanaal="brief",
-                              ouder=world.ouders["gezag"], omschrijving="Klopt niet",
-                              vastgelegd_door=administratie)
+    v = services.file_request(
+        leerling=world.pupils["g5"],
+        soort=Soort.RECTIFICATIE,
+        kanaal="brief",
+        ouder=world.ouders["gezag"],
+        omschrijving="Klopt niet",
+        vastgelegd_door=administratie,
+    )
     services.record_identity(verzoek=v, document_soort=IdDocument.ID_KAART, user=administratie)
     DossierItemFactory(leerling=world.pupils["g5"], medisch=True)
     client.force_login(administratie)

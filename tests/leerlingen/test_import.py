@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 import pytest
 
+from core.spreadsheet import safe_cell, safe_row
 from leerlingen.demo import bsn_from
 from leerlingen.imports import formats, reading, services
 from leerlingen.imports.apply import ImportRefused, apply_plan
@@ -20,7 +21,6 @@ from leerlingen.imports.plan import build_plan, missing_columns
 from leerlingen.imports.progress import StoredProgress
 from leerlingen.models import Gezagsrelatie, Leerling, Ouder, Rol
 from leerlingen.roles import grant_role
-from core.spreadsheet import safe_cell, safe_row
 
 from .factories import (
     BestuurFactory,
@@ -61,14 +61,18 @@ def po(db):
 
 @pytest.fixture
 def vo(po):
-    school = SchoolFactory(bestuur=po.bestuur, naam="Het Rivierenlyceum", brin="08ZZ", onderwijssoort="vo")
+    school = SchoolFactory(
+        bestuur=po.bestuur, naam="Het Rivierenlyceum", brin="08ZZ", onderwijssoort="vo"
+    )
     for naam, jaar in (("H1A", 1), ("V2B", 2), ("M3C", 3)):
         GroepFactory(school=school, naam=naam, jaargroep=jaar)
     return SimpleNamespace(school=school, user=po.user)
 
 
 def run_file(ctx, name, **kwargs):
-    return services.import_file(school=ctx.school, user=ctx.user, data=data(name), filename=name, **kwargs)
+    return services.import_file(
+        school=ctx.school, user=ctx.user, data=data(name), filename=name, **kwargs
+    )
 
 
 def history_rows() -> int:
@@ -80,8 +84,13 @@ def history_rows() -> int:
 
 @pytest.mark.parametrize(
     "name, system",
-    [("parnassys.csv", "parnassys"), ("esis.xlsx", "esis"), ("eduscope.csv", "eduscope"),
-     ("somtoday.xlsx", "somtoday"), ("magister.csv", "magister")],
+    [
+        ("parnassys.csv", "parnassys"),
+        ("esis.xlsx", "esis"),
+        ("eduscope.csv", "eduscope"),
+        ("somtoday.xlsx", "somtoday"),
+        ("magister.csv", "magister"),
+    ],
 )
 def test_each_system_is_recognised_by_its_columns(name, system):
     table = reading.read_table(data(name))
@@ -94,21 +103,37 @@ def test_parnassys_csv_creates_pupils_guardians_and_custody(po):
     plan, run = run_file(po, "parnassys.csv")
     assert plan.ok and run.status == Leerlingimport.Status.INGELEZEN
     assert plan.counts() | {} == {
-        "aantal_rijen": 8, "aantal_fouten": 0, "leerlingen_nieuw": 8, "leerlingen_gewijzigd": 0,
-        "leerlingen_ongewijzigd": 0, "leerlingen_vertrokken": 0, "ouders_nieuw": 12, "ouders_gewijzigd": 0,
-        "ouders_ongewijzigd": 0, "relaties_nieuw": 14, "relaties_gewijzigd": 0,
+        "aantal_rijen": 8,
+        "aantal_fouten": 0,
+        "leerlingen_nieuw": 8,
+        "leerlingen_gewijzigd": 0,
+        "leerlingen_ongewijzigd": 0,
+        "leerlingen_vertrokken": 0,
+        "ouders_nieuw": 12,
+        "ouders_gewijzigd": 0,
+        "ouders_ongewijzigd": 0,
+        "relaties_nieuw": 14,
+        "relaties_gewijzigd": 0,
     }
     assert Leerling.objects.filter(school=po.school).count() == 8
     zoe = Leerling.objects.get(school=po.school, leerlingnummer="2303")
-    assert (zoe.roepnaam, zoe.tussenvoegsel, zoe.achternaam) == ("Zoë", "van den", "Berg")  # Windows-1252 read right
+    assert (zoe.roepnaam, zoe.tussenvoegsel, zoe.achternaam) == (
+        "Zoë",
+        "van den",
+        "Berg",
+    )  # Windows-1252 read right
     assert (zoe.huisnummer, zoe.postcode, zoe.groep.naam) == ("7a", "4001CD", "Groep 6")
     assert zoe.geboortedatum == date(2015, 1, 30) and zoe.geslacht == "v"
     assert zoe.bsn == bsn_from(1_234_567) and zoe.bsn.startswith("0") and zoe.bsn_hash
     vader = zoe.relaties.get(relatie="vader")
     assert vader.heeft_gezag is False and vader.ouder.woonplaats == "Geldermalsen"
     # The Jansen siblings share their parents: one record each, two relations each.
-    daan, sophie = Leerling.objects.filter(leerlingnummer__in=["2301", "2302"]).order_by("leerlingnummer")
-    assert set(daan.ouders.values_list("pk", flat=True)) == set(sophie.ouders.values_list("pk", flat=True))
+    daan, sophie = Leerling.objects.filter(leerlingnummer__in=["2301", "2302"]).order_by(
+        "leerlingnummer"
+    )
+    assert set(daan.ouders.values_list("pk", flat=True)) == set(
+        sophie.ouders.values_list("pk", flat=True)
+    )
     assert Ouder.objects.filter(achternaam="Jansen").count() == 2
     assert Ouder.objects.get(voornaam="Ruud").relaties.get().relatie == "verzorger"
     assert Ouder.objects.get(voornaam="Ingrid").relaties.get().relatie == "voogd"
@@ -143,7 +168,9 @@ def test_secondary_school_exports(vo, name):
     assert plan.ok
     assert plan.counts()["leerlingen_nieuw"] == 5 and plan.counts()["ouders_nieuw"] == 6
     jesse = Leerling.objects.get(school=vo.school, leerlingnummer="118238")
-    assert jesse.bsn == "" and jesse.geslacht == "o" and jesse.relaties.get().relatie == "pleegouder"
+    assert (
+        jesse.bsn == "" and jesse.geslacht == "o" and jesse.relaties.get().relatie == "pleegouder"
+    )
     assert Leerling.objects.get(leerlingnummer="118235").achternaam == "Öztürk"
     # The Hendriks siblings share their parents.
     assert Ouder.objects.filter(achternaam="Hendriks").count() == 2
@@ -152,9 +179,15 @@ def test_secondary_school_exports(vo, name):
 def test_a_guardian_at_another_school_of_the_board_gets_a_separate_record(po, vo):
     """Issue 15: name and e-mail alone never merge a guardian of another school (was one record)."""
     run_file(po, "parnassys.csv")
-    text = data("magister.csv").decode().replace("marloes.bakker@voorbeeld.nl", "mirjam.jansen@voorbeeld.nl")
+    text = (
+        data("magister.csv")
+        .decode()
+        .replace("marloes.bakker@voorbeeld.nl", "mirjam.jansen@voorbeeld.nl")
+    )
     text = text.replace("Marloes\t\tBakker", "Mirjam\t\tJansen")
-    plan, _run = services.import_file(school=vo.school, user=vo.user, data=text.encode(), filename="m.csv")
+    plan, _run = services.import_file(
+        school=vo.school, user=vo.user, data=text.encode(), filename="m.csv"
+    )
     assert plan.ok and plan.counts()["ouders_nieuw"] == 6 and len(plan.guardian_notices) == 1
     at_po, at_vo = Ouder.objects.filter(email="mirjam.jansen@voorbeeld.nl").order_by("pk")
     assert at_po.kinderen.count() == 2
@@ -182,8 +215,14 @@ def guardian_at_a2(po, vo):
     groep = vo.school.groepen.get(naam="H1A")
     pupil = LeerlingFactory(groep=groep, roepnaam="Lotte", achternaam="Lyceumkind")
     ouder = OuderFactory(
-        bestuur=po.bestuur, voornaam="Sanne", achternaam="Visser", email="s.visser@voorbeeld.nl",
-        telefoon="0611111111", straat="Lyceumlaan", huisnummer="9", postcode="4009ZZ",
+        bestuur=po.bestuur,
+        voornaam="Sanne",
+        achternaam="Visser",
+        email="s.visser@voorbeeld.nl",
+        telefoon="0611111111",
+        straat="Lyceumlaan",
+        huisnummer="9",
+        postcode="4009ZZ",
         woonplaats="Buren",
     )
     GezagsrelatieFactory(ouder=ouder, leerling=pupil)
@@ -194,8 +233,9 @@ def snapshot(ouder):
     return (
         Ouder.objects.filter(pk=ouder.pk).values().get(),
         sorted(
-            Gezagsrelatie.objects.filter(ouder=ouder)
-            .values_list("leerling_id", "relatie", "heeft_gezag")
+            Gezagsrelatie.objects.filter(ouder=ouder).values_list(
+                "leerling_id", "relatie", "heeft_gezag"
+            )
         ),
         Ouder.history.filter(id=ouder.pk).count(),
     )
@@ -224,7 +264,9 @@ def test_an_import_never_changes_or_links_a_guardian_of_another_school(client, p
     (own,) = noor.ouders.all()
     assert own.pk != guardian_at_a2.pk and own.telefoon == "0699999999"
     # A second import of the same file finds the A1 record, not G.
-    plan, _run = services.import_file(school=po.school, user=po.user, data=content, filename="a.csv")
+    plan, _run = services.import_file(
+        school=po.school, user=po.user, data=content, filename="a.csv"
+    )
     assert plan.counts()["ouders_ongewijzigd"] == 1
     assert not plan.new_ouders and not plan.guardian_notices
     assert snapshot(guardian_at_a2) == before
@@ -250,7 +292,9 @@ def test_a_guardian_of_this_school_only_is_still_found_by_email_and_name(po, vo)
         "7002;Jansen;Lars;01-02-2017;Groep 3;"
         "Mirjam;Jansen;mirjam.jansen@voorbeeld.nl;0600000000;Kerkstraat;12;4001 AB;Tiel"
     )
-    plan, _run = services.import_file(school=po.school, user=po.user, data=content, filename="a.csv")
+    plan, _run = services.import_file(
+        school=po.school, user=po.user, data=content, filename="a.csv"
+    )
     assert not plan.new_ouders and not plan.guardian_notices
     assert [c.field for c in plan.changed_ouders[0].changes] == ["telefoon"]
     assert set(mirjam.kinderen.values_list("leerlingnummer", flat=True)) == {"2301", "2302", "7002"}
@@ -264,9 +308,17 @@ def test_reimporting_the_same_file_changes_nothing_and_writes_no_history(po):
     before = history_rows()
     plan, run = run_file(po, "parnassys.csv")
     assert plan.counts() == {
-        "aantal_rijen": 8, "aantal_fouten": 0, "leerlingen_nieuw": 0, "leerlingen_gewijzigd": 0,
-        "leerlingen_ongewijzigd": 8, "leerlingen_vertrokken": 0, "ouders_nieuw": 0, "ouders_gewijzigd": 0,
-        "ouders_ongewijzigd": 12, "relaties_nieuw": 0, "relaties_gewijzigd": 0,
+        "aantal_rijen": 8,
+        "aantal_fouten": 0,
+        "leerlingen_nieuw": 0,
+        "leerlingen_gewijzigd": 0,
+        "leerlingen_ongewijzigd": 8,
+        "leerlingen_vertrokken": 0,
+        "ouders_nieuw": 0,
+        "ouders_gewijzigd": 0,
+        "ouders_ongewijzigd": 12,
+        "relaties_nieuw": 0,
+        "relaties_gewijzigd": 0,
     }
     assert run.status == Leerlingimport.Status.INGELEZEN
     assert history_rows() == before
@@ -277,7 +329,13 @@ def test_reimport_is_idempotent_for_other_formats(po, name):
     run_file(po, name)
     before = history_rows()
     plan, _run = run_file(po, name)
-    assert not (plan.new_pupils or plan.changed_pupils or plan.new_ouders or plan.changed_ouders or plan.new_relaties)
+    assert not (
+        plan.new_pupils
+        or plan.changed_pupils
+        or plan.new_ouders
+        or plan.changed_ouders
+        or plan.new_relaties
+    )
     assert history_rows() == before
 
 
@@ -285,30 +343,52 @@ def test_changed_file_preview_and_history_only_for_changes(po):
     run_file(po, "parnassys.csv")
     other = UserFactory(username="administratie_vlieger")
     grant_role(user=other, rol=Rol.ADMINISTRATIE, container=po.school)
-    before = {n: Leerling.history.filter(leerlingnummer=n).count() for n in ("2301", "2303", "2305", "2306", "2307")}
+    before = {
+        n: Leerling.history.filter(leerlingnummer=n).count()
+        for n in ("2301", "2303", "2305", "2306", "2307")
+    }
     ouder_history = Ouder.history.count()
 
-    plan, run = services.import_file(school=po.school, user=other, data=data("parnassys_gewijzigd.csv"), filename="x.csv")
+    plan, run = services.import_file(
+        school=po.school, user=other, data=data("parnassys_gewijzigd.csv"), filename="x.csv"
+    )
     c = plan.counts()
-    assert (c["leerlingen_nieuw"], c["leerlingen_gewijzigd"], c["leerlingen_ongewijzigd"], c["leerlingen_vertrokken"]) == (1, 2, 5, 1)
+    assert (
+        c["leerlingen_nieuw"],
+        c["leerlingen_gewijzigd"],
+        c["leerlingen_ongewijzigd"],
+        c["leerlingen_vertrokken"],
+    ) == (1, 2, 5, 1)
     assert (c["ouders_nieuw"], c["ouders_gewijzigd"], c["ouders_ongewijzigd"]) == (1, 3, 7)
     assert (c["relaties_nieuw"], c["relaties_gewijzigd"]) == (1, 0)
     changes = {ch.ref: {f.field: (f.old, f.new) for f in ch.changes} for ch in plan.changed_pupils}
     assert changes["2305"] == {
-        "straat": ("Papesteeg", "Tielseweg"), "huisnummer": ("21", "301"), "postcode": ("4001JK", "4005PR"),
+        "straat": ("Papesteeg", "Tielseweg"),
+        "huisnummer": ("21", "301"),
+        "postcode": ("4001JK", "4005PR"),
         "woonplaats": ("Tiel", "Wadenoijen"),
     }
     assert changes["2307"] == {"groep_id": ("Groep 5", "Groep 6")}
     mirjam = next(ch for ch in plan.changed_ouders if ch.name.startswith("Mirjam"))
-    assert [(f.field, f.old, f.new) for f in mirjam.changes] == [("email", "mirjam.jansen@voorbeeld.nl", "m.jansen@voorbeeld.nl")]
+    assert [(f.field, f.old, f.new) for f in mirjam.changes] == [
+        ("email", "mirjam.jansen@voorbeeld.nl", "m.jansen@voorbeeld.nl")
+    ]
 
     # History: one row per changed pupil, by the importing user; none for unchanged pupils.
     after = {n: Leerling.history.filter(leerlingnummer=n).count() for n in before}
     assert after == {"2301": 1, "2303": 1, "2305": 2, "2306": 2, "2307": 2}
     new_rows = Leerling.history.filter(history_user=other)
-    assert sorted(new_rows.values_list("leerlingnummer", flat=True)) == ["2305", "2306", "2307", "2309"]
+    assert sorted(new_rows.values_list("leerlingnummer", flat=True)) == [
+        "2305",
+        "2306",
+        "2307",
+        "2309",
+    ]
     assert Ouder.history.count() == ouder_history + 4
-    assert set(Ouder.history.filter(history_user=other).values_list("history_type", flat=True)) == {"+", "~"}
+    assert set(Ouder.history.filter(history_user=other).values_list("history_type", flat=True)) == {
+        "+",
+        "~",
+    }
     assert Leerling.objects.get(leerlingnummer="2307").groep.naam == "Groep 6"
     assert run.uitgevoerd_door == other
 
@@ -348,19 +428,31 @@ def test_a_changed_bsn_is_masked_in_the_preview(po):
     run_file(po, "parnassys.csv")
     old, new = bsn_from(31_000_017), bsn_from(55_555_555)
     text = data("parnassys.csv").replace(old.encode(), new.encode())
-    plan = build_plan(school=po.school, table=reading.read_table(text), mapping=formats.FORMATS["parnassys"])
+    plan = build_plan(
+        school=po.school, table=reading.read_table(text), mapping=formats.FORMATS["parnassys"]
+    )
     (change,) = plan.changed_pupils
     (field,) = change.changes
-    assert field.field == "bsn" and field.old == "••••••" + old[-3:] and field.new == "••••••" + new[-3:]
+    assert (
+        field.field == "bsn"
+        and field.old == "••••••" + old[-3:]
+        and field.new == "••••••" + new[-3:]
+    )
     services.import_file(school=po.school, user=po.user, data=text, filename="x.csv")
     pupil = Leerling.objects.get(leerlingnummer="2301")
-    assert pupil.bsn == new and pupil.bsn_hash and pupil.bsn_hash != Leerling.history.filter(id=pupil.pk).last().bsn
+    assert (
+        pupil.bsn == new
+        and pupil.bsn_hash
+        and pupil.bsn_hash != Leerling.history.filter(id=pupil.pk).last().bsn
+    )
 
 
 def test_guardian_who_changed_surname_is_matched_by_email(po):
     run_file(po, "parnassys.csv")
     text = data("parnassys.csv").decode("cp1252").replace("M.;Mirjam;;Jansen", "M.;Mirjam;;Visser")
-    plan, _run = services.import_file(school=po.school, user=po.user, data=text.encode("cp1252"), filename="x.csv")
+    plan, _run = services.import_file(
+        school=po.school, user=po.user, data=text.encode("cp1252"), filename="x.csv"
+    )
     assert plan.counts()["ouders_nieuw"] == 0 and plan.counts()["ouders_gewijzigd"] == 1
     assert Ouder.objects.get(email="mirjam.jansen@voorbeeld.nl").achternaam == "Visser"
 
@@ -386,13 +478,23 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(po, name
     for error in plan.errors:
         text = str(error)
         assert f"Row {error.row}, column “{column}”" in text
-    assert Leerling.objects.count() == 0 and Ouder.objects.count() == 0 and Leerlingimport.objects.count() == 0
+    assert (
+        Leerling.objects.count() == 0
+        and Ouder.objects.count() == 0
+        and Leerlingimport.objects.count() == 0
+    )
     with pytest.raises(ImportRefused):
         apply_plan(plan=plan, run=Leerlingimport(school=po.school), user=po.user)
 
 
 def test_error_messages_hold_no_bsn_and_no_name(po):
-    for name in ("fout_bsn.csv", "fout_datum.csv", "fout_dubbel_nummer.csv", "fout_groep.csv", "fout_ouder_zonder_naam.csv"):
+    for name in (
+        "fout_bsn.csv",
+        "fout_datum.csv",
+        "fout_dubbel_nummer.csv",
+        "fout_groep.csv",
+        "fout_ouder_zonder_naam.csv",
+    ):
         plan, _run = run_file(po, name)
         text = " ".join(str(e) for e in plan.errors)
         assert "123456789" not in text and bsn_from(31_000_017) not in text
@@ -413,7 +515,9 @@ def test_missing_key_column_is_fatal(po):
     assert run is None and not plan.importable
     assert "pupil number" in str(plan.fatal[0])
     with pytest.raises(ImportRefused):
-        apply_plan(plan=plan, run=Leerlingimport(school=po.school), user=po.user, skip_bad_rows=True)
+        apply_plan(
+            plan=plan, run=Leerlingimport(school=po.school), user=po.user, skip_bad_rows=True
+        )
 
 
 @pytest.mark.parametrize("name", ["onleesbaar.csv", "geen_werkmap.xlsx"])
@@ -427,7 +531,9 @@ def test_text_that_is_not_utf8_or_windows_is_refused():
     with pytest.raises(reading.ImportFileError, match="UTF-16"):
         reading.check_upload("Leerlingnummer;Achternaam\r\n".encode("utf-16"))
     with pytest.raises(reading.ImportFileError):
-        reading.check_upload(b"Leerlingnummer;Achternaam\r\n1;\x81\x8d\x90\r\n")  # undefined in Windows-1252
+        reading.check_upload(
+            b"Leerlingnummer;Achternaam\r\n1;\x81\x8d\x90\r\n"
+        )  # undefined in Windows-1252
     assert reading.check_upload("Leerlingnummer;Achternaam\r\n1;Zoë\r\n".encode("cp1252")) == "csv"
 
 
@@ -500,7 +606,11 @@ def test_a_workbook_over_the_row_limit_is_refused_while_reading(monkeypatch):
 def test_skipping_the_bad_rows_imports_the_rest(po):
     plan, run = run_file(po, "fout_groep.csv", skip_bad_rows=True)
     assert run.status == Leerlingimport.Status.INGELEZEN and run.overgeslagen_rijen == 1
-    assert sorted(Leerling.objects.values_list("leerlingnummer", flat=True)) == ["2301", "2302", "2304"]
+    assert sorted(Leerling.objects.values_list("leerlingnummer", flat=True)) == [
+        "2301",
+        "2302",
+        "2304",
+    ]
     # The skipped pupil is in the file: next time it is not a leaver.
     assert "2303" in run.leerlingnummers
 
@@ -508,7 +618,9 @@ def test_skipping_the_bad_rows_imports_the_rest(po):
 def test_an_import_is_one_transaction(po):
     table = reading.read_table(data("parnassys.csv"))
     plan = build_plan(school=po.school, table=table, mapping=formats.FORMATS["parnassys"])
-    LeerlingFactory(groep=po.school.groepen.first(), leerlingnummer="2308")  # appears after the preview
+    LeerlingFactory(
+        groep=po.school.groepen.first(), leerlingnummer="2308"
+    )  # appears after the preview
     run = Leerlingimport.objects.create(school=po.school, bestandsnaam="x.csv", bestandstype="csv")
     with pytest.raises(ImportRefused):
         apply_plan(plan=plan, run=run, user=po.user)
@@ -519,7 +631,9 @@ def test_an_import_is_one_transaction(po):
 
 
 def test_confirming_after_the_register_changed_shows_the_preview_again(po):
-    run, _table = services.start_import(school=po.school, user=po.user, data=data("parnassys.csv"), filename="p.csv")
+    run, _table = services.start_import(
+        school=po.school, user=po.user, data=data("parnassys.csv"), filename="p.csv"
+    )
     plan = services.preview_import(run=run)
     LeerlingFactory(groep=po.school.groepen.first(), leerlingnummer="2301")
     with pytest.raises(ImportRefused, match="changed since the preview"):
@@ -552,7 +666,9 @@ def test_a_formula_cell_in_a_workbook_is_read_as_its_text_not_its_value(po):
     workbook.active.append(["5001", "=1+2", "@SUM(A1)", date(2016, 1, 1)])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    plan, _run = services.import_file(school=po.school, user=po.user, data=buffer.getvalue(), filename="f.xlsx")
+    plan, _run = services.import_file(
+        school=po.school, user=po.user, data=buffer.getvalue(), filename="f.xlsx"
+    )
     assert plan.ok
     pupil = Leerling.objects.get(leerlingnummer="5001")
     assert (pupil.achternaam, pupil.roepnaam) == ("=1+2", "@SUM(A1)")
@@ -560,8 +676,19 @@ def test_a_formula_cell_in_a_workbook_is_read_as_its_text_not_its_value(po):
 
 @pytest.mark.parametrize(
     "value, expected",
-    [("=1+2", "'=1+2"), ("+31", "'+31"), ("-2", "'-2"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-     ("Jansen", "Jansen"), ("", ""), (None, None), (-2, -2), (date(2020, 1, 1), date(2020, 1, 1))],
+    [
+        ("=1+2", "'=1+2"),
+        ("+31", "'+31"),
+        ("-2", "'-2"),
+        ("@x", "'@x"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Jansen", "Jansen"),
+        ("", ""),
+        (None, None),
+        (-2, -2),
+        (date(2020, 1, 1), date(2020, 1, 1)),
+    ],
 )
 def test_safe_cell(value, expected):
     assert safe_cell(value) == expected
@@ -576,17 +703,28 @@ def test_command_dry_run_writes_nothing_then_imports(po, capsys):
     out = capsys.readouterr().out
     assert "Pupils: 8 new" in out and "Dry run" in out
     assert Leerling.objects.count() == 0 and Leerlingimport.objects.count() == 0
-    call_command("import_pupils", path, "--school", "07XY", "--user", po.user.username, "--no-progress")
+    call_command(
+        "import_pupils", path, "--school", "07XY", "--user", po.user.username, "--no-progress"
+    )
     assert Leerling.objects.count() == 8
     assert Leerlingimport.objects.get().uitgevoerd_door == po.user
 
 
 def test_command_refuses_a_bad_file(po, capsys):
     with pytest.raises(CommandError, match="errors"):
-        call_command("import_pupils", str(FILES / "fout_datum.csv"), "--school", "07XY", "--no-progress")
+        call_command(
+            "import_pupils", str(FILES / "fout_datum.csv"), "--school", "07XY", "--no-progress"
+        )
     assert "Row 3, column “Geboortedatum”" in capsys.readouterr().err
     assert Leerling.objects.count() == 0
-    call_command("import_pupils", str(FILES / "fout_datum.csv"), "--school", "07XY", "--skip-bad-rows", "--no-progress")
+    call_command(
+        "import_pupils",
+        str(FILES / "fout_datum.csv"),
+        "--school",
+        "07XY",
+        "--skip-bad-rows",
+        "--no-progress",
+    )
     assert Leerling.objects.count() == 3
 
 
@@ -598,7 +736,11 @@ def upload(client, school, name, content=None, bron=""):
 
     return client.post(
         reverse("admin:leerlingen_leerlingimport_upload"),
-        {"school": school.pk, "bron": bron, "bestand": SimpleUploadedFile(name, content or data(name))},
+        {
+            "school": school.pk,
+            "bron": bron,
+            "bestand": SimpleUploadedFile(name, content or data(name)),
+        },
     )
 
 
@@ -606,7 +748,9 @@ def test_admin_upload_preview_confirm(client, po):
     client.force_login(po.user)
     response = upload(client, po.school, "parnassys.csv")
     run = Leerlingimport.objects.get()
-    assert response.status_code == 302 and response.url == reverse("admin:leerlingen_leerlingimport_voorbeeld", args=[run.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "admin:leerlingen_leerlingimport_voorbeeld", args=[run.pk]
+    )
     assert run.bestand and run.bestand_sha256
     page = client.get(response.url)
     assert page.status_code == 200
@@ -615,12 +759,22 @@ def test_admin_upload_preview_confirm(client, po):
     assert Leerling.objects.count() == 0  # the preview writes nothing
     html = page.content.decode()
     assert bsn_from(31_000_017) not in html
-    response = client.post(reverse("admin:leerlingen_leerlingimport_bevestigen", args=[run.pk]), {"digest": plan.digest})
+    response = client.post(
+        reverse("admin:leerlingen_leerlingimport_bevestigen", args=[run.pk]),
+        {"digest": plan.digest},
+    )
     assert response.status_code == 302
     run.refresh_from_db()
-    assert run.status == Leerlingimport.Status.INGELEZEN and run.bestand == "" and run.leerlingen_nieuw == 8
+    assert (
+        run.status == Leerlingimport.Status.INGELEZEN
+        and run.bestand == ""
+        and run.leerlingen_nieuw == 8
+    )
     assert Leerling.objects.count() == 8
-    assert client.get(reverse("admin:leerlingen_leerlingimport_change", args=[run.pk])).status_code == 200
+    assert (
+        client.get(reverse("admin:leerlingen_leerlingimport_change", args=[run.pk])).status_code
+        == 200
+    )
 
 
 def test_admin_preview_lists_errors_and_refuses_without_skip(client, po):
@@ -631,9 +785,14 @@ def test_admin_preview_lists_errors_and_refuses_without_skip(client, po):
     html = page.content.decode()
     assert "Geboortedatum" in html and 'name="skip_bad_rows"' in html
     digest = page.context["plan"].digest
-    client.post(reverse("admin:leerlingen_leerlingimport_bevestigen", args=[run.pk]), {"digest": digest})
+    client.post(
+        reverse("admin:leerlingen_leerlingimport_bevestigen", args=[run.pk]), {"digest": digest}
+    )
     assert Leerling.objects.count() == 0
-    client.post(reverse("admin:leerlingen_leerlingimport_bevestigen", args=[run.pk]), {"digest": digest, "skip_bad_rows": "1"})
+    client.post(
+        reverse("admin:leerlingen_leerlingimport_bevestigen", args=[run.pk]),
+        {"digest": digest, "skip_bad_rows": "1"},
+    )
     assert Leerling.objects.count() == 3
 
 
@@ -652,10 +811,17 @@ def test_admin_own_mapping_is_saved_and_reused(client, po):
     assert response.url == reverse("admin:leerlingen_leerlingimport_kolommen", args=[run.pk])
     page = client.get(response.url)
     assert "Pupil number" in page.content.decode()
-    response = client.post(response.url, {
-        "veld_leerlingnummer": "Nummer", "veld_achternaam": "Familienaam", "veld_roepnaam": "Voornaam",
-        "veld_geboortedatum": "Geboren", "veld_groep": "Klas", "profiel_naam": "Eigen export",
-    })
+    response = client.post(
+        response.url,
+        {
+            "veld_leerlingnummer": "Nummer",
+            "veld_achternaam": "Familienaam",
+            "veld_roepnaam": "Voornaam",
+            "veld_geboortedatum": "Geboren",
+            "veld_groep": "Klas",
+            "profiel_naam": "Eigen export",
+        },
+    )
     assert response.url == reverse("admin:leerlingen_leerlingimport_voorbeeld", args=[run.pk])
     plan = client.get(response.url).context["plan"]
     assert plan.ok and plan.counts()["leerlingen_nieuw"] == 1
@@ -695,11 +861,21 @@ def test_admin_who_may_import(client, po):
     assert client.get(preview).status_code == 404
 
     other = UserFactory(username="directeur_elders")
-    grant_role(user=other, rol=Rol.DIRECTEUR, container=SchoolFactory(bestuur=po.bestuur, brin="09AA"))
+    grant_role(
+        user=other, rol=Rol.DIRECTEUR, container=SchoolFactory(bestuur=po.bestuur, brin="09AA")
+    )
     client.force_login(other)
     assert client.get(preview).status_code == 404
-    assert client.post(reverse("admin:leerlingen_leerlingimport_bevestigen", args=[run.pk]), {"digest": "x"}).status_code == 404
-    assert client.get(reverse("admin:leerlingen_leerlingimport_change", args=[run.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("admin:leerlingen_leerlingimport_bevestigen", args=[run.pk]), {"digest": "x"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("admin:leerlingen_leerlingimport_change", args=[run.pk])).status_code
+        == 404
+    )
     # Nor can they upload for a school that is not theirs.
     response = upload(client, po.school, "parnassys.csv")
     assert response.status_code == 200 and Leerlingimport.objects.count() == 1
@@ -734,10 +910,16 @@ def test_a_large_file_is_imported_in_the_background_with_progress(client, po, ba
     run = Leerlingimport.objects.get()
     preview = reverse("admin:leerlingen_leerlingimport_voorbeeld", args=[run.pk])
     digest = client.get(preview).context["plan"].digest
-    response = client.post(reverse("admin:leerlingen_leerlingimport_bevestigen", args=[run.pk]), {"digest": digest})
+    response = client.post(
+        reverse("admin:leerlingen_leerlingimport_bevestigen", args=[run.pk]), {"digest": digest}
+    )
     assert response.url == preview
     run.refresh_from_db()
-    assert run.status == Leerlingimport.Status.BEZIG and run.bevestigd_digest == digest and run.uitgevoerd_door == po.user
+    assert (
+        run.status == Leerlingimport.Status.BEZIG
+        and run.bevestigd_digest == digest
+        and run.uitgevoerd_door == po.user
+    )
     assert Leerling.objects.count() == 0
     page = client.get(preview)
     assert page.status_code == 200 and "Waiting for the background worker" in page.content.decode()
@@ -758,7 +940,9 @@ def test_a_large_file_is_imported_in_the_background_with_progress(client, po, ba
     assert response.url == reverse("admin:leerlingen_leerlingimport_change", args=[run.pk])
 
 
-def test_a_background_import_refused_goes_back_to_the_preview_with_the_reason(client, po, background):
+def test_a_background_import_refused_goes_back_to_the_preview_with_the_reason(
+    client, po, background
+):
     from core import outbox
 
     client.force_login(po.user)
@@ -766,11 +950,17 @@ def test_a_background_import_refused_goes_back_to_the_preview_with_the_reason(cl
     run = Leerlingimport.objects.get()
     preview = reverse("admin:leerlingen_leerlingimport_voorbeeld", args=[run.pk])
     digest = client.get(preview).context["plan"].digest
-    client.post(reverse("admin:leerlingen_leerlingimport_bevestigen", args=[run.pk]), {"digest": digest})
-    LeerlingFactory(groep=po.school.groepen.first(), leerlingnummer="2301")  # the register changes meanwhile
+    client.post(
+        reverse("admin:leerlingen_leerlingimport_bevestigen", args=[run.pk]), {"digest": digest}
+    )
+    LeerlingFactory(
+        groep=po.school.groepen.first(), leerlingnummer="2301"
+    )  # the register changes meanwhile
     assert outbox.run(_job().pk) == "done"
     run.refresh_from_db()
-    assert run.status == Leerlingimport.Status.VOORBEELD and "changed since the preview" in run.melding
+    assert (
+        run.status == Leerlingimport.Status.VOORBEELD and "changed since the preview" in run.melding
+    )
     assert Leerling.objects.count() == 1 and Ouder.objects.count() == 0
     page = client.get(preview)
     assert "changed since the preview" in page.content.decode()

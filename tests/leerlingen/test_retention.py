@@ -1,15 +1,15 @@
 """Retention: terms as data, the sweep, approval, legal holds, and erasure that removes history."""
 
 import io
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+
+import pytest
 
 from leerlingen.erasure import ErasureRefused, erase_record, history_tables
 from leerlingen.models import (
@@ -47,8 +47,9 @@ from .factories import DossierItemFactory, GezagsrelatieFactory, OuderFactory, U
 from .factories_retention import BlokkadeFactory, VertrokkenLeerlingFactory, pupil_with_family
 
 TODAY = date(2026, 11, 23)
-APPROVED = datetime(2026, 11, 23, 9, 0, tzinfo=dt_timezone.utc)
+APPROVED = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 AFTER_WAIT = APPROVED + timedelta(days=8)
+
 
 @pytest.fixture(autouse=True)
 def _english():
@@ -57,7 +58,6 @@ def _english():
 
     with translation.override("en"):
         yield
-
 
 
 @pytest.fixture
@@ -91,7 +91,10 @@ def approve_and_run(lijst, user):
 def test_new_school_gets_the_domain_terms(school):
     t = terms(school)
     assert set(t) == set(Bewaarcategorie.values)
-    assert (t["leerlingadministratie"].jaren, t["leerlingadministratie"].gebeurtenis) == (5, "uitschrijving")
+    assert (t["leerlingadministratie"].jaren, t["leerlingadministratie"].gebeurtenis) == (
+        5,
+        "uitschrijving",
+    )
     assert (t["examens"].jaren, t["examens"].gebeurtenis) == (2, "einde_overeenkomst")
     assert t["professionalisering"].totaal_maanden == 0
     assert ensure_default_terms(school=school) == []  # idempotent
@@ -102,11 +105,17 @@ def test_new_school_gets_the_domain_terms(school):
     [
         ("leerlingadministratie", date(2021, 7, 15), date(2026, 7, 15)),
         ("examens", date(2024, 7, 15), date(2026, 7, 15)),
-        ("zorgdossier", date(2024, 2, 29), date(2026, 2, 28)),  # a leap day plus two years
+        # A leap day plus two years ends on 1 March, as a pupil born on 29 February turns 16 on
+        # 1 March (DOMAIN.md: one 29 February convention, leerlingen.custody.anniversary).
+        ("zorgdossier", date(2024, 2, 29), date(2026, 3, 1)),
         ("toestemmingsbewijs", date(2025, 3, 31), date(2026, 3, 31)),
         ("verzoeken", date(2024, 11, 24), date(2026, 11, 24)),
         ("verstrekkingen", date(2021, 1, 1), date(2026, 1, 1)),
-        ("professionalisering", date(2026, 6, 30), date(2026, 6, 30)),  # wiped when the trajectory ends
+        (
+            "professionalisering",
+            date(2026, 6, 30),
+            date(2026, 6, 30),
+        ),  # wiped when the trajectory ends
         ("niet_ingeschreven", date(2025, 11, 23), date(2026, 11, 23)),
     ],
 )
@@ -121,7 +130,8 @@ def test_term_arithmetic_per_category_and_event(school, categorie, event, expire
 def test_months_count_too(school):
     termijn = terms(school)["zorgdossier"]
     termijn.jaren, termijn.maanden = 1, 6
-    assert expiry_date(termijn, date(2025, 8, 31)) == date(2027, 2, 28)
+    # 31 August plus 18 months: no 31 February, so the 1st of the next month (the same convention).
+    assert expiry_date(termijn, date(2025, 8, 31)) == date(2027, 3, 1)
     assert termijn.duur_tekst == "1 year 6 months"
 
 
@@ -137,22 +147,41 @@ def test_director_cannot_go_below_the_legal_minimum(school, directeur):
 
 def test_a_term_counted_from_leaving_cannot_outlive_the_pupil_record(school, directeur):
     with pytest.raises(ValidationError, match="cannot be longer"):
-        set_term(termijn=terms(school)["zorgdossier"], jaren=6, maanden=0, toelichting="", changed_by=directeur)
+        set_term(
+            termijn=terms(school)["zorgdossier"],
+            jaren=6,
+            maanden=0,
+            toelichting="",
+            changed_by=directeur,
+        )
 
 
 def test_director_sets_another_term_and_it_is_in_the_history(school, directeur):
     termijn = set_term(
-        termijn=terms(school)["leerlingadministratie"], jaren=7, maanden=0,
-        toelichting="Langere bekostigingscontrole", changed_by=directeur,
+        termijn=terms(school)["leerlingadministratie"],
+        jaren=7,
+        maanden=0,
+        toelichting="Langere bekostigingscontrole",
+        changed_by=directeur,
     )
     last = termijn.history.first()
-    assert (last.jaren, last.history_user, last.history_change_reason) == (7, directeur, "Langere bekostigingscontrole")
+    assert (last.jaren, last.history_user, last.history_change_reason) == (
+        7,
+        directeur,
+        "Langere bekostigingscontrole",
+    )
     assert termijn.history.count() == 2
 
 
 def test_only_the_director_changes_terms(school, world):
     with pytest.raises(PermissionDenied):
-        set_term(termijn=terms(school)["zorgdossier"], jaren=1, maanden=0, toelichting="", changed_by=world.users["ib"])
+        set_term(
+            termijn=terms(school)["zorgdossier"],
+            jaren=1,
+            maanden=0,
+            toelichting="",
+            changed_by=world.users["ib"],
+        )
 
 
 # --- the sweep -----------------------------------------------------------------------------------
@@ -165,11 +194,17 @@ def cases(school):
         "exactly_5y": pupil_with_family(school=school, left=date(2021, 11, 23)),
         "day_short": pupil_with_family(school=school, left=date(2021, 11, 24)),
         "long_ago": pupil_with_family(school=school, left=date(2018, 7, 15)),
-        "never": VertrokkenLeerlingFactory(school=school, nooit_ingeschreven=True),  # ended 2025-06-01: 1 year
+        "never": VertrokkenLeerlingFactory(
+            school=school, nooit_ingeschreven=True
+        ),  # ended 2025-06-01: 1 year
         "left_2024": pupil_with_family(
-            school=school, left=date(2024, 6, 1), items=("studievoortgang", "medisch", "begeleiding", "contact")
+            school=school,
+            left=date(2024, 6, 1),
+            items=("studievoortgang", "medisch", "begeleiding", "contact"),
         ),
-        "left_2025": pupil_with_family(school=school, left=date(2025, 1, 1), items=("studievoortgang", "medisch")),
+        "left_2025": pupil_with_family(
+            school=school, left=date(2025, 1, 1), items=("studievoortgang", "medisch")
+        ),
     }
     return c
 
@@ -194,7 +229,10 @@ def test_the_sweep_lists_exactly_the_expired_records(school, cases, world):
     assert by_object[("leerling", cases["exactly_5y"].pk)].vervaldatum == TODAY
     assert by_object[("leerling", cases["never"].pk)].categorie == "niet_ingeschreven"
     assert by_object[("dossieritem", items_2024["medisch"])].categorie == "zorgdossier"
-    assert by_object[("dossieritem", items_2024["studievoortgang"])].termijn_omschrijving == "2 years after the education agreement ended"
+    assert (
+        by_object[("dossieritem", items_2024["studievoortgang"])].termijn_omschrijving
+        == "2 years after the education agreement ended"
+    )
     # Other schools have nothing: the world's pupils are all enrolled.
     assert result.found["22BB"] == 0 and result.found["33CC"] == 0
     assert result.run.status == "klaar" and result.run.toegevoegd == 7
@@ -277,11 +315,19 @@ def test_items_taken_off_get_a_new_date_or_are_kept(school, cases, directeur):
         take_off_item(item=item_kept, user=directeur, reden=" ", today=TODAY)
     with pytest.raises(ValidationError, match="future"):
         take_off_item(item=item_kept, user=directeur, reden="x", nieuwe_datum=TODAY, today=TODAY)
-    take_off_item(item=item_new_date, user=directeur, reden="Nog in beroep", nieuwe_datum=date(2027, 1, 1), today=TODAY)
+    take_off_item(
+        item=item_new_date,
+        user=directeur,
+        reden="Nog in beroep",
+        nieuwe_datum=date(2027, 1, 1),
+        today=TODAY,
+    )
     take_off_item(item=item_kept, user=directeur, reden="Archiefwaardig (historisch)", today=TODAY)
     summary = approve_and_run(lijst, directeur)
     assert summary["vernietigd"] == 5
-    assert Leerling.objects.filter(pk__in=[cases["long_ago"].pk, cases["exactly_5y"].pk]).count() == 2
+    assert (
+        Leerling.objects.filter(pk__in=[cases["long_ago"].pk, cases["exactly_5y"].pk]).count() == 2
+    )
     # Not listed again before the new date; the kept one not at all (the day-short pupil's term
     # has run out meanwhile).
     later = run_sweep(today=date(2026, 12, 31)).lists[0]
@@ -302,7 +348,9 @@ def test_legal_hold_is_respected_and_shown(school, cases, directeur):
     assert summary == {"vernietigd": 3, "overgeslagen": 4}
     skipped = lijst.items.get(object_id=cases["long_ago"].pk, content_type__model="leerling")
     assert (skipped.status, skipped.blokkade, skipped.get_blokkade_reden_display()) == (
-        "overgeslagen", hold, "a dispute or legal proceedings"
+        "overgeslagen",
+        hold,
+        "a dispute or legal proceedings",
     )
     assert Leerling.objects.filter(pk=cases["long_ago"].pk).exists()
     assert cases["left_2024"].dossieritems.count() == 4
@@ -328,32 +376,49 @@ def _rows_containing(needle: str) -> dict[str, int]:
             "select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'"
         )
         for (table,) in cursor.fetchall():
-            cursor.execute(f'select count(*) from "{table}" t where t::text ilike %s', [f"%{needle}%"])
+            cursor.execute(
+                f'select count(*) from "{table}" t where t::text ilike %s', [f"%{needle}%"]
+            )
             n = cursor.fetchone()[0]
             if n:
                 found[table] = n
     return found
 
 
-def test_destruction_removes_data_and_every_history_row_and_leaves_tombstones(school, directeur, world):
+def test_destruction_removes_data_and_every_history_row_and_leaves_tombstones(
+    school, directeur, world
+):
     pupil = pupil_with_family(
-        school=school, left=date(2019, 7, 1), achternaam="Zwanenburgh", items=("studievoortgang", "medisch")
+        school=school,
+        left=date(2019, 7, 1),
+        achternaam="Zwanenburgh",
+        items=("studievoortgang", "medisch"),
     )
     pupil.woonplaats = "Culemborg"  # a change: a second history row
     pupil.save()
     bsn_hash = pupil.bsn_hash
     sole = pupil.ouders.get()
     shared = OuderFactory(bestuur=school.bestuur, achternaam="Gedeeldeouder")
-    sibling = VertrokkenLeerlingFactory(school=school, datum_uitschrijving=None, groep=world.groepen["g5"])
+    sibling = VertrokkenLeerlingFactory(
+        school=school, datum_uitschrijving=None, groep=world.groepen["g5"]
+    )
     GezagsrelatieFactory(ouder=shared, leerling=pupil)
     GezagsrelatieFactory(ouder=shared, leerling=sibling)
     portal = UserFactory(username="portaal-zwanenburgh", first_name="Zwanenburgh")
     pupil.account = portal
     pupil.save()
-    secret = DossierItemFactory(leerling=pupil, zeer_vertrouwelijk_item=True, titel="Zwanenburgh meldcode")
-    DossierItemGrant.objects.create(user=world.users["ib"], permission_id=_perm("view_dossieritem"), content_object=secret)
+    secret = DossierItemFactory(
+        leerling=pupil, zeer_vertrouwelijk_item=True, titel="Zwanenburgh meldcode"
+    )
+    DossierItemGrant.objects.create(
+        user=world.users["ib"], permission_id=_perm("view_dossieritem"), content_object=secret
+    )
     LogEntry.objects.log_actions(
-        user_id=directeur.pk, queryset=[pupil], action_flag=CHANGE, change_message="woonplaats", single_object=True
+        user_id=directeur.pk,
+        queryset=[pupil],
+        action_flag=CHANGE,
+        change_message="woonplaats",
+        single_object=True,
     )
     hold = BlokkadeFactory(leerling=pupil, reden="geschil")
     lift_hold(blokkade=hold, user=directeur)
@@ -366,12 +431,25 @@ def test_destruction_removes_data_and_every_history_row_and_leaves_tombstones(sc
     assert _rows_containing("Zwanenburgh") == {}
     assert _rows_containing(bsn_hash) == {}
     for table in history_tables():
-        assert table.startswith(("leerlingen_", "toestemming_", "delen_", "verzoeken_", "privacyschool_"))
+        assert table.startswith(
+            (
+                "leerlingen_",
+                "toestemming_",
+                "delen_",
+                "verzoeken_",
+                "privacyschool_",
+                "trajecten_",
+                "datalekken_",
+                "sso_",
+            )
+        )
     for model, pks in dependants.items():
         assert not model._default_manager.filter(pk__in=pks).exists()
         history = model.history.model if hasattr(model, "history") else None
         if history is not None:
-            assert not history.objects.filter(**{f"{model._meta.pk.attname}__in": pks}).exists(), model
+            assert not history.objects.filter(**{f"{model._meta.pk.attname}__in": pks}).exists(), (
+                model
+            )
     # The sole guardian is gone with the pupil; the shared one stays with the sibling.
     assert not Ouder.objects.filter(pk=sole.pk).exists()
     assert not Ouder.history.model.objects.filter(id=sole.pk).exists()
@@ -383,10 +461,17 @@ def test_destruction_removes_data_and_every_history_row_and_leaves_tombstones(sc
     assert set(tombs) == {"leerlingen.Leerling", "leerlingen.Ouder"}
     t = tombs["leerlingen.Leerling"]
     assert (t.object_id, t.grond, t.categorie, t.besloten_door, t.school) == (
-        str(pupil.pk), "bewaartermijn", "leerlingadministratie", directeur, school
+        str(pupil.pk),
+        "bewaartermijn",
+        "leerlingadministratie",
+        directeur,
+        school,
     )
     assert t.aantallen["leerlingen.DossierItem"] == 3 and t.aantallen["history"] > 5
-    assert t.item.lijst == lijst and t.termijn_omschrijving == "5 years after the pupil left the school"
+    assert (
+        t.item.lijst == lijst
+        and t.termijn_omschrijving == "5 years after the pupil left the school"
+    )
     assert tombs["leerlingen.Ouder"].grond == "geen_koppeling"
     item = lijst.items.get()
     assert item.status == "vernietigd" and item.aantal_records > 10
@@ -420,7 +505,9 @@ def test_running_the_same_list_twice_destroys_nothing_twice(school, cases, direc
 def test_a_record_erased_meanwhile_is_not_destroyed_twice(school, cases, directeur):
     lijst = run_sweep(today=TODAY).lists[0]
     pk = cases["long_ago"].pk
-    erase_record(obj=cases["long_ago"], grond="verzoek", besloten_door=directeur, verzoek_kenmerk="V-2026-3")
+    erase_record(
+        obj=cases["long_ago"], grond="verzoek", besloten_door=directeur, verzoek_kenmerk="V-2026-3"
+    )
     assert approve_and_run(lijst, directeur)["vernietigd"] == 7
     item = lijst.items.get(object_id=pk, content_type__model="leerling")
     assert item.fout.startswith("Already erased")
@@ -430,7 +517,9 @@ def test_a_record_erased_meanwhile_is_not_destroyed_twice(school, cases, directe
 
 def test_a_dossier_item_alone_is_erased_with_its_history(school, cases, directeur):
     item = cases["left_2024"].dossieritems.get(categorie=Gegevenscategorie.MEDISCH)
-    result = erase_record(obj=item, grond="bewaartermijn", besloten_door=directeur, categorie="zorgdossier")
+    result = erase_record(
+        obj=item, grond="bewaartermijn", besloten_door=directeur, categorie="zorgdossier"
+    )
     assert not DossierItem.history.model.objects.filter(id=item.pk).exists()
     [tomb] = result.tombstones
     assert (tomb.soort, tomb.school) == ("leerlingen.DossierItem", school)
@@ -451,7 +540,12 @@ def test_other_apps_dependants_are_found_through_the_model_meta():
                 walk(rel.related_model, seen)
 
     walk(Leerling, {Leerling})
-    assert {"leerlingen.DossierItem", "leerlingen.Gezagsrelatie", "leerlingen.DossierItemGrant", "leerlingen.Blokkade"} <= found
+    assert {
+        "leerlingen.DossierItem",
+        "leerlingen.Gezagsrelatie",
+        "leerlingen.DossierItemGrant",
+        "leerlingen.Blokkade",
+    } <= found
     assert {"toestemming.Toestemming", "verzoeken.Beperking", "delen.Vordering"} <= found
     for label in found:
         model = apps.get_model(label)
@@ -468,7 +562,9 @@ def test_the_destruction_report_has_no_personal_data(school, directeur):
     from leerlingen.retention.report import render_report
 
     pupils = [
-        pupil_with_family(school=school, left=date(2018, 7, 1), achternaam=f"Vernietigd{n}", items=("medisch",))
+        pupil_with_family(
+            school=school, left=date(2018, 7, 1), achternaam=f"Vernietigd{n}", items=("medisch",)
+        )
         for n in range(3)
     ]
     bsns = [p.bsn for p in pupils]
@@ -497,7 +593,12 @@ def test_the_destruction_report_has_no_personal_data(school, directeur):
 
 def test_progress_is_counted_per_status(school, cases, directeur):
     lijst = run_sweep(today=TODAY).lists[0]
-    assert progress_of(lijst) == {"counts": {"te_vernietigen": 7}, "total": 7, "done": 0, "pending": 7}
+    assert progress_of(lijst) == {
+        "counts": {"te_vernietigen": 7},
+        "total": 7,
+        "done": 0,
+        "pending": 7,
+    }
     approve_and_run(lijst, directeur)
     assert progress_of(lijst)["done"] == 7
 
@@ -508,7 +609,10 @@ def test_the_beat_schedule_runs_the_sweep_at_night(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["leerlingen-retention-sweep"]
     assert entry["task"] == "leerlingen.retention.tasks.retention_sweep"
     assert isinstance(entry["schedule"], crontab) and entry["schedule"].hour == {2}
-    assert settings.CELERY_BEAT_SCHEDULE["leerlingen-start-due-destructions"]["task"] == "leerlingen.retention.tasks.start_due_destructions"
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["leerlingen-start-due-destructions"]["task"]
+        == "leerlingen.retention.tasks.start_due_destructions"
+    )
 
 
 def test_commands_show_a_summary(school, cases, directeur):
@@ -516,14 +620,20 @@ def test_commands_show_a_summary(school, cases, directeur):
     from django.core.management.base import CommandError
 
     out = io.StringIO()
-    call_command("retention_sweep", "--dry-run", "--school", "11aa", stdout=out, stderr=io.StringIO())
+    call_command(
+        "retention_sweep", "--dry-run", "--school", "11aa", stdout=out, stderr=io.StringIO()
+    )
     assert "11AA: 7 expired, 7 would be listed" in out.getvalue()
     assert not Vernietigingslijst.objects.exists()
     call_command("retention_sweep", stdout=io.StringIO(), stderr=io.StringIO())
     lijst = Vernietigingslijst.objects.get()
     with pytest.raises(CommandError, match="not been approved"):
-        call_command("carry_out_destruction", str(lijst.pk), stdout=io.StringIO(), stderr=io.StringIO())
-    approve_list(lijst=lijst, user=directeur, bevestiging=lijst.naam, now=APPROVED - timedelta(days=30))
+        call_command(
+            "carry_out_destruction", str(lijst.pk), stdout=io.StringIO(), stderr=io.StringIO()
+        )
+    approve_list(
+        lijst=lijst, user=directeur, bevestiging=lijst.naam, now=APPROVED - timedelta(days=30)
+    )
     out = io.StringIO()
     call_command("carry_out_destruction", str(lijst.pk), stdout=out, stderr=io.StringIO())
     assert "carried out" in out.getvalue() and "destroyed: 7" in out.getvalue()
@@ -531,6 +641,8 @@ def test_commands_show_a_summary(school, cases, directeur):
 
 def test_items_point_at_records_by_content_type(school, cases):
     lijst = run_sweep(today=TODAY).lists[0]
-    item = lijst.items.get(object_id=cases["long_ago"].pk, content_type=ContentType.objects.get_for_model(Leerling))
+    item = lijst.items.get(
+        object_id=cases["long_ago"].pk, content_type=ContentType.objects.get_for_model(Leerling)
+    )
     assert item.record() == cases["long_ago"]
     assert isinstance(item, VernietigingslijstItem) and item.leerling_id_ref == cases["long_ago"].pk

@@ -3,9 +3,10 @@ otherwise the form is refused with a message naming the rule, and nothing is rec
 
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
+
+import pytest
 
 from leerlingen.schooljaar import current_schooljaar, schooljaar_start
 from toestemming.models import Toestemming
@@ -16,8 +17,14 @@ pytestmark = pytest.mark.django_db
 def _post(client, consent, doel, signed):
     client.force_login(consent.users["directeur"])
     url = reverse("toestemming_staf:papier", args=[consent.pupils["g5"].pk])
-    return client.post(url, {"beslisser": consent.ouders["gezag"].pk, "ondertekend_op": signed.isoformat(),
-                             f"doel_{doel(consent.schools['a1']).pk}": "ja"})
+    return client.post(
+        url,
+        {
+            "beslisser": consent.ouders["gezag"].pk,
+            "ondertekend_op": signed.isoformat(),
+            f"doel_{doel(consent.schools['a1']).pk}": "ja",
+        },
+    )
 
 
 def test_a_date_in_the_future_is_refused(client, consent, doel):

@@ -3,14 +3,15 @@
 import re
 from datetime import timedelta
 
-import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from leerlingen.schooljaar import current_schooljaar
+import pytest
+
 from core import outbox
 from core.models import Opdracht
+from leerlingen.schooljaar import current_schooljaar
 from toestemming import limits, portal_auth
 from toestemming.models import Inloglink, Toegangscode, Toestemming
 
@@ -88,7 +89,9 @@ def test_code_is_stored_hashed(nieuwe_ouder):
     row = Toegangscode.objects.get()
     plain = portal_auth.normalise_code(code)
     assert plain not in row.code_hash and code not in row.code_hash and len(row.code_hash) == 64
-    assert "code_hash" not in {f.name for f in row.history.model._meta.fields}  # not copied into history
+    assert "code_hash" not in {
+        f.name for f in row.history.model._meta.fields
+    }  # not copied into history
 
 
 def test_expired_code_refused_like_a_wrong_one(client, nieuwe_ouder):
@@ -103,7 +106,9 @@ def test_expired_code_refused_like_a_wrong_one(client, nieuwe_ouder):
 
 
 def _error(response) -> str:
-    return re.search(r'<ul class="errorlist"[^>]*>(.*?)</ul>', response.content.decode(), re.S).group(1)
+    return re.search(
+        r'<ul class="errorlist"[^>]*>(.*?)</ul>', response.content.decode(), re.S
+    ).group(1)
 
 
 def test_new_code_replaces_the_unused_old_one(client, nieuwe_ouder):
@@ -126,8 +131,12 @@ def test_failures_behind_the_proxy_throttle_one_client_only(client, settings):
     settings.TRUSTED_PROXY_COUNT = 1
 
     def attempt(client_ip):
-        return client.post(LOGIN, {"methode": "code", "code": "AAAA-BBBB-CCCC"},
-                           REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=client_ip)
+        return client.post(
+            LOGIN,
+            {"methode": "code", "code": "AAAA-BBBB-CCCC"},
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR=client_ip,
+        )
 
     for _ in range(limits.LIMITS[limits.ADDRESS][0]):
         assert attempt("203.0.113.5").status_code == 400
@@ -159,8 +168,15 @@ def test_successful_logins_behind_the_proxy_never_throttle(client, consent, sett
     other = password("ouder_ander", "198.51.100.7")
     assert other.status_code == 302
     client.logout()
-    assert client.post(LOGIN, {"methode": "code", "code": "AAAA-BBBB-CCCC"},  # not throttled either
-                       REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 400
+    assert (
+        client.post(
+            LOGIN,
+            {"methode": "code", "code": "AAAA-BBBB-CCCC"},  # not throttled either
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR="203.0.113.5",
+        ).status_code
+        == 400
+    )
 
 
 def test_repeated_wrong_passwords_are_throttled(client, consent, settings):
@@ -179,8 +195,9 @@ def _ask_link(client, email, django_capture_on_commit_callbacks):
         return client.post(LOGIN, {"methode": "email", "email": email})
 
 
-def test_link_request_never_tells_whether_the_address_exists(client, nieuwe_ouder, eager_tasks,
-                                                              django_capture_on_commit_callbacks):
+def test_link_request_never_tells_whether_the_address_exists(
+    client, nieuwe_ouder, eager_tasks, django_capture_on_commit_callbacks
+):
     known = _ask_link(client, "NIEUW@example.test", django_capture_on_commit_callbacks)
     unknown = _ask_link(client, "nobody@example.test", django_capture_on_commit_callbacks)
     assert known.status_code == unknown.status_code == 302
@@ -190,20 +207,26 @@ def test_link_request_never_tells_whether_the_address_exists(client, nieuwe_oude
     assert [m.to for m in mail.outbox] == [["nieuw@example.test"]]
 
 
-def test_link_logs_in_once_within_15_minutes(client, nieuwe_ouder, eager_tasks, django_capture_on_commit_callbacks):
+def test_link_logs_in_once_within_15_minutes(
+    client, nieuwe_ouder, eager_tasks, django_capture_on_commit_callbacks
+):
     _ask_link(client, "nieuw@example.test", django_capture_on_commit_callbacks)
     url = re.search(r"https?://\S+/portaal/inloggen/link/\S+/", mail.outbox[0].body).group(0)
-    path = url[url.index("/portaal/"):]
+    path = url[url.index("/portaal/") :]
     token = path.rstrip("/").rsplit("/", 1)[1]
     link = Inloglink.objects.get()
-    assert token not in link.token_hash and link.geldig_tot - link.verzonden_op <= timedelta(minutes=15, seconds=1)
+    assert token not in link.token_hash and link.geldig_tot - link.verzonden_op <= timedelta(
+        minutes=15, seconds=1
+    )
     assert client.get(path).status_code == 200  # a mail scanner's GET does not spend it
     assert client.post(path)["Location"] == "/portaal/"
     client.logout()
     assert client.post(path).status_code == 400  # single use
 
 
-def test_expired_link_refused(client, nieuwe_ouder, eager_tasks, django_capture_on_commit_callbacks):
+def test_expired_link_refused(
+    client, nieuwe_ouder, eager_tasks, django_capture_on_commit_callbacks
+):
     _ask_link(client, "nieuw@example.test", django_capture_on_commit_callbacks)
     path = re.search(r"/portaal/inloggen/link/\S+/", mail.outbox[0].body).group(0)
     link = Inloglink.objects.get()
@@ -212,14 +235,18 @@ def test_expired_link_refused(client, nieuwe_ouder, eager_tasks, django_capture_
     assert client.post(path).status_code == 400
 
 
-def test_links_are_rate_limited_per_address(client, nieuwe_ouder, eager_tasks, django_capture_on_commit_callbacks):
+def test_links_are_rate_limited_per_address(
+    client, nieuwe_ouder, eager_tasks, django_capture_on_commit_callbacks
+):
     for _ in range(5):
         response = _ask_link(client, "nieuw@example.test", django_capture_on_commit_callbacks)
         assert response.status_code == 302  # the same answer, limited or not
     assert len(mail.outbox) == limits.LIMITS[limits.EMAIL][0]
 
 
-def test_links_are_rate_limited_per_family(consent, eager_tasks, django_capture_on_commit_callbacks, client):
+def test_links_are_rate_limited_per_family(
+    consent, eager_tasks, django_capture_on_commit_callbacks, client
+):
     leerling = consent.pupils["g6"]
     for i in range(7):  # one family, many addresses
         ouder = OuderFactory(bestuur=consent.besturen["a"], email=f"gezin{i}@example.test")
@@ -236,7 +263,9 @@ def _cache_keys() -> list[str]:
     return list(cache._cache)  # local memory
 
 
-def test_limiter_keys_are_hashed(client, nieuwe_ouder, eager_tasks, django_capture_on_commit_callbacks):
+def test_limiter_keys_are_hashed(
+    client, nieuwe_ouder, eager_tasks, django_capture_on_commit_callbacks
+):
     _ask_link(client, "nieuw@example.test", django_capture_on_commit_callbacks)
     _code_login(client, "AAAA-BBBB-CCCC")
     keys = [k for k in _cache_keys() if "portal-limit" in k]
@@ -244,14 +273,20 @@ def test_limiter_keys_are_hashed(client, nieuwe_ouder, eager_tasks, django_captu
 
 
 def test_staff_password_does_not_open_the_portal(client, consent):
-    response = client.post(LOGIN, {"methode": "wachtwoord", "username": "directeur", "password": "correct-horse-battery"})
+    response = client.post(
+        LOGIN,
+        {"methode": "wachtwoord", "username": "directeur", "password": "correct-horse-battery"},
+    )
     assert response.status_code == 400
     client.force_login(consent.users["directeur"])
     assert client.get("/portaal/").status_code == 403
 
 
 def test_parent_password_login(client, consent):
-    response = client.post(LOGIN, {"methode": "wachtwoord", "username": "ouder_gezag", "password": "correct-horse-battery"})
+    response = client.post(
+        LOGIN,
+        {"methode": "wachtwoord", "username": "ouder_gezag", "password": "correct-horse-battery"},
+    )
     assert response["Location"] == "/portaal/"
 
 
@@ -274,7 +309,9 @@ def test_another_familys_child_answers_404(client, consent, suffix):
 def test_deciding_for_another_familys_child_answers_404(client, consent, doel):
     client.force_login(consent.users["ouder_gezag"])
     g6 = consent.pupils["g6"]
-    response = client.post(reverse("portaal:besluit", args=[g6.pk, doel(consent.schools["a1"]).pk]), {"antwoord": "ja"})
+    response = client.post(
+        reverse("portaal:besluit", args=[g6.pk, doel(consent.schools["a1"]).pk]), {"antwoord": "ja"}
+    )
     assert response.status_code == 404
     assert not Toestemming.objects.exists()
 
@@ -284,12 +321,15 @@ def test_parent_gives_and_withdraws(client, consent, doel):
     g5, website = consent.pupils["g5"], doel(consent.schools["a1"])
     url = reverse("portaal:besluit", args=[g5.pk, website.pk])
     page = client.get(reverse("portaal:kind", args=[g5.pk])).content.decode()
-    assert 'value="ja"' in page and 'checked' not in page  # nothing pre-ticked
+    assert 'value="ja"' in page and "checked" not in page  # nothing pre-ticked
     client.post(url, {"antwoord": "ja"})
     response = client.post(url, {"antwoord": "nee"}, follow=True)
     assert "already published" in response.content.decode()
-    assert list(Toestemming.objects.order_by("id").values_list("gegeven", "is_intrekking", "huidig")) == [
-        (True, False, False), (False, True, True),
+    assert list(
+        Toestemming.objects.order_by("id").values_list("gegeven", "is_intrekking", "huidig")
+    ) == [
+        (True, False, False),
+        (False, True, True),
     ]
     history = client.get(reverse("portaal:geschiedenis", args=[g5.pk])).content.decode()
     assert history.count("<tr>") == 3  # header + two decisions
@@ -300,7 +340,11 @@ def test_parent_without_gezag_sees_but_is_refused(client, consent, doel):
     g5 = consent.pupils["g5"]
     page = client.get(reverse("portaal:kind", args=[g5.pk])).content.decode()
     assert "parental authority" in page and 'value="ja"' not in page
-    response = client.post(reverse("portaal:besluit", args=[g5.pk, doel(consent.schools["a1"]).pk]), {"antwoord": "ja"}, follow=True)
+    response = client.post(
+        reverse("portaal:besluit", args=[g5.pk, doel(consent.schools["a1"]).pk]),
+        {"antwoord": "ja"},
+        follow=True,
+    )
     assert "Only a parent with parental authority" in response.content.decode()
     assert not Toestemming.objects.exists()
 
@@ -317,7 +361,10 @@ def test_parent_of_a_pupil_of_16_sees_read_only_and_the_pupil_decides(client, co
     client.force_login(consent.users["leerling_a2_16"])
     overview = client.get("/portaal/").content.decode()
     assert "Your own consent" in overview
-    client.post(reverse("portaal:besluit", args=[pupil.pk, doel(consent.schools["a2"]).pk]), {"antwoord": "ja"})
+    client.post(
+        reverse("portaal:besluit", args=[pupil.pk, doel(consent.schools["a2"]).pk]),
+        {"antwoord": "ja"},
+    )
     row = Toestemming.objects.get()
     assert row.beslisser == "leerling" and row.ouder is None
 

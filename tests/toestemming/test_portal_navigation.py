@@ -49,7 +49,7 @@ def test_every_portal_page_has_the_one_portal_navigation(client, consent):
         overview: overview,
         reverse("portaal:kind", args=[pupil.pk]): overview,
         reverse("portaal:geschiedenis", args=[pupil.pk]): overview,
-        reverse("portaal:privacy", args=[pupil.pk]): overview,
+        reverse("privacyverklaring_portaal:kind", args=[pupil.pk]): overview,
         requests: requests,
         reverse("verzoeken_portaal:nieuw"): requests,
         reverse("verzoeken_portaal:detail", args=[verzoek.pk]): requests,

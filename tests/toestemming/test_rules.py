@@ -25,7 +25,13 @@ def test_default_purposes_are_the_seeds_and_idempotent(world):
     school = world.schools["a1"]
     made = ensure_default_doelen(school=school)
     assert [d.code for d in made] == [
-        "website", "website-besloten", "nieuwsbrief", "schoolapp", "social-media", "schoolgids", "professionalisering",
+        "website",
+        "website-besloten",
+        "nieuwsbrief",
+        "schoolapp",
+        "social-media",
+        "schoolgids",
+        "professionalisering",
     ]
     assert ensure_default_doelen(school=school) == []
 
@@ -40,15 +46,30 @@ def test_no_published_form_no_decision(world):
     school = world.schools["a1"]
     ensure_default_doelen(school=school)
     with pytest.raises(ConsentRefused) as refused:
-        give_consent(leerling=world.pupils["g5"], doel=school.doelen.first(), gegeven=True, ouder=world.ouders["gezag"])
+        give_consent(
+            leerling=world.pupils["g5"],
+            doel=school.doelen.first(),
+            gegeven=True,
+            ouder=world.ouders["gezag"],
+        )
     assert refused.value.rule == "no_form"
 
 
 def test_parent_with_gezag_gives_consent_with_evidence(consent, doel):
     leerling, ouder = consent.pupils["g5"], consent.ouders["gezag"]
-    row = give_consent(leerling=leerling, doel=doel(consent.schools["a1"]), gegeven=True, ouder=ouder,
-                       vastgelegd_door=ouder.account)
-    assert (row.beslisser, row.ouder, row.kanaal, row.formulier.versie) == (Beslisser.OUDER, ouder, Kanaal.PORTAAL, 1)
+    row = give_consent(
+        leerling=leerling,
+        doel=doel(consent.schools["a1"]),
+        gegeven=True,
+        ouder=ouder,
+        vastgelegd_door=ouder.account,
+    )
+    assert (row.beslisser, row.ouder, row.kanaal, row.formulier.versie) == (
+        Beslisser.OUDER,
+        ouder,
+        Kanaal.PORTAAL,
+        1,
+    )
     assert row.tijdstip and row.huidig
     assert consent_on(leerling=leerling, doel=row.doel).status == Status.JA
 
@@ -67,7 +88,11 @@ def test_school_year_expiry_a_new_year_asks_again(world, doel):
 
 
 def test_withdrawal_keeps_the_earlier_decision(consent, doel):
-    leerling, ouder, website = consent.pupils["g5"], consent.ouders["gezag"], doel(consent.schools["a1"])
+    leerling, ouder, website = (
+        consent.pupils["g5"],
+        consent.ouders["gezag"],
+        doel(consent.schools["a1"]),
+    )
     yes = give_consent(leerling=leerling, doel=website, gegeven=True, ouder=ouder)
     no = withdraw_consent(leerling=leerling, doel=website, ouder=ouder)
     yes.refresh_from_db()
@@ -80,7 +105,11 @@ def test_withdrawal_keeps_the_earlier_decision(consent, doel):
 
 
 def test_same_answer_twice_adds_nothing(consent, doel):
-    leerling, ouder, website = consent.pupils["g5"], consent.ouders["gezag"], doel(consent.schools["a1"])
+    leerling, ouder, website = (
+        consent.pupils["g5"],
+        consent.ouders["gezag"],
+        doel(consent.schools["a1"]),
+    )
     first = give_consent(leerling=leerling, doel=website, gegeven=True, ouder=ouder)
     assert give_consent(leerling=leerling, doel=website, gegeven=True, ouder=ouder) == first
     assert Toestemming.objects.count() == 1
@@ -88,14 +117,22 @@ def test_same_answer_twice_adds_nothing(consent, doel):
 
 def test_parent_without_gezag_may_not_decide(consent, doel):
     with pytest.raises(ConsentRefused) as refused:
-        give_consent(leerling=consent.pupils["g5"], doel=doel(consent.schools["a1"]), gegeven=True,
-                     ouder=consent.ouders["zonder_gezag"])
+        give_consent(
+            leerling=consent.pupils["g5"],
+            doel=doel(consent.schools["a1"]),
+            gegeven=True,
+            ouder=consent.ouders["zonder_gezag"],
+        )
     assert refused.value.rule == "no_gezag"
     assert "parental authority" in str(refused.value.messages[0])
 
 
 def test_a_parent_who_loses_gezag_no_longer_counts(consent, doel):
-    leerling, ouder, website = consent.pupils["g5"], consent.ouders["gezag"], doel(consent.schools["a1"])
+    leerling, ouder, website = (
+        consent.pupils["g5"],
+        consent.ouders["gezag"],
+        doel(consent.schools["a1"]),
+    )
     give_consent(leerling=leerling, doel=website, gegeven=True, ouder=ouder)
     relatie = Gezagsrelatie.objects.get(ouder=ouder, leerling=leerling)
     relatie.heeft_gezag = False
@@ -105,8 +142,12 @@ def test_a_parent_who_loses_gezag_no_longer_counts(consent, doel):
 
 def test_purpose_of_another_school_is_refused(consent, doel):
     with pytest.raises(ConsentRefused) as refused:
-        give_consent(leerling=consent.pupils["g5"], doel=doel(consent.schools["b1"]), gegeven=True,
-                     ouder=consent.ouders["gezag"])
+        give_consent(
+            leerling=consent.pupils["g5"],
+            doel=doel(consent.schools["b1"]),
+            gegeven=True,
+            ouder=consent.ouders["gezag"],
+        )
     assert refused.value.rule == "wrong_purpose"
 
 
@@ -120,7 +161,9 @@ def test_two_parents_disagree_the_no_stands_and_is_a_conflict(consent, doel):
     antwoord = consent_on(leerling=leerling, doel=website)
     assert antwoord.status == Status.NEE and antwoord.conflict
     assert conflicts(leerlingen=[leerling], doel_ids=[website.id]) == [(leerling.id, website.id)]
-    give_consent(leerling=leerling, doel=website, gegeven=True, ouder=tweede)  # they agree after all
+    give_consent(
+        leerling=leerling, doel=website, gegeven=True, ouder=tweede
+    )  # they agree after all
     antwoord = consent_on(leerling=leerling, doel=website)
     assert antwoord.status == Status.JA and not antwoord.conflict
 
@@ -132,14 +175,25 @@ def test_from_16_the_pupil_decides(consent, doel):
     with pytest.raises(ConsentRefused) as refused:
         give_consent(leerling=leerling, doel=website, gegeven=True, ouder=ouder)
     assert refused.value.rule == "from_16"
-    give_consent(leerling=leerling, doel=website, gegeven=False, door_leerling=True, vastgelegd_door=leerling.account)
+    give_consent(
+        leerling=leerling,
+        doel=website,
+        gegeven=False,
+        door_leerling=True,
+        vastgelegd_door=leerling.account,
+    )
     antwoord = consent_on(leerling=leerling, doel=website)
     assert antwoord.status == Status.NEE and antwoord.door_leerling
 
 
 def test_under_16_the_pupil_does_not_decide(consent, doel):
     with pytest.raises(ConsentRefused) as refused:
-        give_consent(leerling=consent.pupils["a2_15"], doel=doel(consent.schools["a2"]), gegeven=True, door_leerling=True)
+        give_consent(
+            leerling=consent.pupils["a2_15"],
+            doel=doel(consent.schools["a2"]),
+            gegeven=True,
+            door_leerling=True,
+        )
     assert refused.value.rule == "under_16"
 
 
@@ -152,8 +206,12 @@ def test_parents_answer_stands_after_16_until_the_pupil_answers(world, doel):
     GezagsrelatieFactory(ouder=ouder, leerling=leerling)
     website = doel(school)
     give_consent(leerling=leerling, doel=website, gegeven=True, ouder=ouder, on=date(2026, 9, 30))
-    assert consent_on(leerling=leerling, doel=website, on=date(2026, 10, 1)).status == Status.JA  # turned 16
-    give_consent(leerling=leerling, doel=website, gegeven=False, door_leerling=True, on=date(2026, 10, 1))
+    assert (
+        consent_on(leerling=leerling, doel=website, on=date(2026, 10, 1)).status == Status.JA
+    )  # turned 16
+    give_consent(
+        leerling=leerling, doel=website, gegeven=False, door_leerling=True, on=date(2026, 10, 1)
+    )
     assert consent_on(leerling=leerling, doel=website, on=date(2026, 10, 1)).status == Status.NEE
 
 
@@ -180,10 +238,14 @@ def test_sixteenth_birthday_including_29_february(born, day, sixteen):
 def test_paper_form_records_who_entered_it(consent, doel):
     leerling, ouder, school = consent.pupils["g5"], consent.ouders["gezag"], consent.schools["a1"]
     rows = record_paper_form(
-        leerling=leerling, antwoorden={doel(school): True, doel(school, "social-media"): False},
-        vastgelegd_door=consent.users["leerkracht"], ouder=ouder,
+        leerling=leerling,
+        antwoorden={doel(school): True, doel(school, "social-media"): False},
+        vastgelegd_door=consent.users["leerkracht"],
+        ouder=ouder,
     )
-    assert {(r.kanaal, r.vastgelegd_door.username, r.ouder_id) for r in rows} == {(Kanaal.PAPIER, "leerkracht", ouder.id)}
+    assert {(r.kanaal, r.vastgelegd_door.username, r.ouder_id) for r in rows} == {
+        (Kanaal.PAPIER, "leerkracht", ouder.id)
+    }
     assert consent_on(leerling=leerling, doel=doel(school, "social-media")).status == Status.NEE
 
 
@@ -191,8 +253,10 @@ def test_paper_form_records_who_entered_it(consent, doel):
 def test_paper_form_only_by_school_staff_or_teacher(consent, doel, user):
     with pytest.raises(ConsentRefused) as refused:
         record_paper_form(
-            leerling=consent.pupils["g5"], antwoorden={doel(consent.schools["a1"]): True},
-            vastgelegd_door=consent.users[user], ouder=consent.ouders["gezag"],
+            leerling=consent.pupils["g5"],
+            antwoorden={doel(consent.schools["a1"]): True},
+            vastgelegd_door=consent.users[user],
+            ouder=consent.ouders["gezag"],
         )
     assert refused.value.rule == "not_recordable"
 
@@ -200,7 +264,12 @@ def test_paper_form_only_by_school_staff_or_teacher(consent, doel, user):
 def test_effective_consents_answers_every_pair(consent, doel):
     pupils = [consent.pupils["g5"], consent.pupils["g6"]]
     ids = [doel(consent.schools["a1"]).id, doel(consent.schools["a1"], "schoolapp").id]
-    give_consent(leerling=pupils[1], doel=doel(consent.schools["a1"]), gegeven=True, ouder=consent.ouders["ander"])
+    give_consent(
+        leerling=pupils[1],
+        doel=doel(consent.schools["a1"]),
+        gegeven=True,
+        ouder=consent.ouders["ander"],
+    )
     answers = effective_consents(leerlingen=pupils, doel_ids=ids)
     assert len(answers) == 4
     assert [answers[(p.id, ids[0])].status for p in pupils] == [Status.OPEN, Status.JA]

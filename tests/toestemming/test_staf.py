@@ -4,9 +4,10 @@ import io
 import re
 from datetime import date
 
-import pytest
 from django.core import mail
 from django.urls import reverse
+
+import pytest
 
 from leerlingen.models import Toegangslog
 from toestemming.models import Doel, Herinnering, Toestemming
@@ -21,7 +22,10 @@ def test_teacher_sees_only_own_groups(client, consent):
     client.force_login(consent.users["leerkracht"])
     page = client.get(reverse("toestemming_staf:index")).content.decode()
     assert "Groep 5" in page and "Groep 6" not in page
-    assert client.get(reverse("toestemming_staf:groep", args=[consent.groepen["g5"].pk])).status_code == 200
+    assert (
+        client.get(reverse("toestemming_staf:groep", args=[consent.groepen["g5"].pk])).status_code
+        == 200
+    )
     for other in ("g6", "k5", "gb"):
         pk = consent.groepen[other].pk
         assert client.get(reverse("toestemming_staf:groep", args=[pk])).status_code == 404
@@ -41,10 +45,18 @@ def test_group_list_shows_answers_and_counts(client, consent, doel):
     school = consent.schools["a1"]
     g5 = consent.pupils["g5"]
     give_consent(leerling=g5, doel=doel(school), gegeven=True, ouder=consent.ouders["gezag"])
-    give_consent(leerling=g5, doel=doel(school, "social-media"), gegeven=False, ouder=consent.ouders["gezag"])
+    give_consent(
+        leerling=g5, doel=doel(school, "social-media"), gegeven=False, ouder=consent.ouders["gezag"]
+    )
     client.force_login(consent.users["leerkracht"])
-    page = client.get(reverse("toestemming_staf:groep", args=[consent.groepen["g5"].pk])).content.decode()
-    assert page.count("✓</span> yes") == 1 and page.count("✗</span> no") == 1 and page.count("?</span> open") == 5
+    page = client.get(
+        reverse("toestemming_staf:groep", args=[consent.groepen["g5"].pk])
+    ).content.decode()
+    assert (
+        page.count("✓</span> yes") == 1
+        and page.count("✗</span> no") == 1
+        and page.count("?</span> open") == 5
+    )
     assert "Aalbers" in page
 
 
@@ -56,7 +68,9 @@ def test_photo_list_pdf(client, consent, doel):
     tweede = OuderFactory(bestuur=consent.besturen["a"])
     GezagsrelatieFactory(ouder=tweede, leerling=g5)
     give_consent(leerling=g5, doel=doel(school), gegeven=True, ouder=consent.ouders["gezag"])
-    give_consent(leerling=g5, doel=doel(school, "nieuwsbrief"), gegeven=True, ouder=consent.ouders["gezag"])
+    give_consent(
+        leerling=g5, doel=doel(school, "nieuwsbrief"), gegeven=True, ouder=consent.ouders["gezag"]
+    )
     give_consent(leerling=g5, doel=doel(school, "nieuwsbrief"), gegeven=False, ouder=tweede)
     client.force_login(consent.users["leerkracht"])
     response = client.get(reverse("toestemming_staf:fotolijst", args=[consent.groepen["g5"].pk]))
@@ -70,24 +84,34 @@ def test_photo_list_pdf(client, consent, doel):
     assert first.naam in " ".join(text.split())  # headers wrap; the name as the school stored it
     row = next(line for line in text.splitlines() if g5.achternaam in line)
     assert row.split()[-7:] == ["YES", "?", "NO*", "?", "?", "?", "?"]
-    assert Toegangslog.objects.filter(soort="export", object_type="fotolijst", gebruiker=consent.users["leerkracht"]).exists()
+    assert Toegangslog.objects.filter(
+        soort="export", object_type="fotolijst", gebruiker=consent.users["leerkracht"]
+    ).exists()
 
 
-def test_reminders_once_per_day_to_parents_with_gezag(client, consent, eager_tasks, django_capture_on_commit_callbacks):
+def test_reminders_once_per_day_to_parents_with_gezag(
+    client, consent, eager_tasks, django_capture_on_commit_callbacks
+):
     client.force_login(consent.users["leerkracht"])
     url = reverse("toestemming_staf:herinnering", args=[consent.groepen["g5"].pk])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url)
-    assert [m.to for m in mail.outbox] == [[consent.ouders["gezag"].email]]  # not the parent without gezag
+    assert [m.to for m in mail.outbox] == [
+        [consent.ouders["gezag"].email]
+    ]  # not the parent without gezag
     assert Herinnering.objects.get().verzonden_op is not None
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url)
     assert len(mail.outbox) == 1 and Herinnering.objects.count() == 1
 
 
-def test_no_reminder_when_answered(client, consent, doel, eager_tasks, django_capture_on_commit_callbacks):
+def test_no_reminder_when_answered(
+    client, consent, doel, eager_tasks, django_capture_on_commit_callbacks
+):
     for d in Doel.objects.filter(school=consent.schools["a1"]):
-        give_consent(leerling=consent.pupils["g5"], doel=d, gegeven=False, ouder=consent.ouders["gezag"])
+        give_consent(
+            leerling=consent.pupils["g5"], doel=d, gegeven=False, ouder=consent.ouders["gezag"]
+        )
     client.force_login(consent.users["directeur"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("toestemming_staf:herinnering", args=[consent.groepen["g5"].pk]))
@@ -96,11 +120,16 @@ def test_no_reminder_when_answered(client, consent, doel, eager_tasks, django_ca
 
 def test_fg_looks_but_does_not_remind(client, consent):
     client.force_login(consent.users["fg"])
-    page = client.get(reverse("toestemming_staf:groep", args=[consent.groepen["g5"].pk])).content.decode()
+    page = client.get(
+        reverse("toestemming_staf:groep", args=[consent.groepen["g5"].pk])
+    ).content.decode()
     assert "Send a reminder" not in page
     client.post(reverse("toestemming_staf:herinnering", args=[consent.groepen["g5"].pk]))
     assert not Herinnering.objects.exists()
-    assert client.get(reverse("toestemming_staf:papier", args=[consent.pupils["g5"].pk])).status_code == 404
+    assert (
+        client.get(reverse("toestemming_staf:papier", args=[consent.pupils["g5"].pk])).status_code
+        == 404
+    )
 
 
 def test_teacher_records_a_paper_form(client, consent, doel):
@@ -109,21 +138,31 @@ def test_teacher_records_a_paper_form(client, consent, doel):
     url = reverse("toestemming_staf:papier", args=[g5.pk])
     page = client.get(url).content.decode()
     assert "Aalbers-Vader" not in page  # a parent without gezag cannot have signed
-    data = {"beslisser": consent.ouders["gezag"].pk, "ondertekend_op": date.today().isoformat(),
-            f"doel_{doel(school).pk}": "ja", f"doel_{doel(school, 'social-media').pk}": "nee"}
+    data = {
+        "beslisser": consent.ouders["gezag"].pk,
+        "ondertekend_op": date.today().isoformat(),
+        f"doel_{doel(school).pk}": "ja",
+        f"doel_{doel(school, 'social-media').pk}": "nee",
+    }
     response = client.post(url, data)
     assert response.status_code == 302
     rows = Toestemming.objects.order_by("doel__volgorde")
     assert [(r.gegeven, r.kanaal, r.vastgelegd_door.username) for r in rows] == [
-        (True, "papier", "leerkracht"), (False, "papier", "leerkracht"),
+        (True, "papier", "leerkracht"),
+        (False, "papier", "leerkracht"),
     ]
-    assert client.get(reverse("toestemming_staf:papier", args=[consent.pupils["g6"].pk])).status_code == 404
+    assert (
+        client.get(reverse("toestemming_staf:papier", args=[consent.pupils["g6"].pk])).status_code
+        == 404
+    )
 
 
 def test_paper_form_needs_an_answer(client, consent):
     client.force_login(consent.users["directeur"])
     url = reverse("toestemming_staf:papier", args=[consent.pupils["g5"].pk])
-    response = client.post(url, {"beslisser": consent.ouders["gezag"].pk, "ondertekend_op": date.today().isoformat()})
+    response = client.post(
+        url, {"beslisser": consent.ouders["gezag"].pk, "ondertekend_op": date.today().isoformat()}
+    )
     assert response.status_code == 200 and "at least one answer" in response.content.decode()
 
 
@@ -156,9 +195,13 @@ def test_codes_are_printed_in_letters_never_shown_on_a_page(client, consent):
     assert consent.ouders["gezag"].achternaam + "\n" not in text
     row = Toegangscode.objects.get()
     assert row.ouder == nieuw and codes[0] not in row.code_hash and row.history.count() == 1
-    assert Toegangslog.objects.filter(object_type="toegangscodes", object_id=str(groep.pk),
-                                      gebruiker=consent.users["leerkracht"]).exists()
+    assert Toegangslog.objects.filter(
+        object_type="toegangscodes", object_id=str(groep.pk), gebruiker=consent.users["leerkracht"]
+    ).exists()
     client.logout()
-    assert client.post("/portaal/inloggen/", {"methode": "code", "code": codes[0]})["Location"] == "/portaal/"
+    assert (
+        client.post("/portaal/inloggen/", {"methode": "code", "code": codes[0]})["Location"]
+        == "/portaal/"
+    )
     client.force_login(consent.users["fg"])  # board level: looks, does not issue
     assert client.post(url).status_code == 404

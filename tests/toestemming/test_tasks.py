@@ -3,10 +3,11 @@
 import inspect
 from datetime import date
 
-import pytest
 from django.conf import settings
 from django.core import mail
 from django.utils.module_loading import import_string
+
+import pytest
 
 from toestemming.models import Overdracht
 from toestemming.tasks import overdracht_zestien
@@ -17,13 +18,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_scheduled_task_imports_and_binds():
-    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
         task = import_string(entry["task"])
         inspect.signature(task.run).bind(*entry.get("args", ()), **entry.get("kwargs", {}))
 
 
-def test_handover_on_the_16th_birthday_and_29_february(world, eager_tasks, django_capture_on_commit_callbacks):
-    leap = LeerlingFactory(groep=world.groepen["k5"], geboortedatum=date(2084, 2, 29), email="jip@example.test")
+def test_handover_on_the_16th_birthday_and_29_february(
+    world, eager_tasks, django_capture_on_commit_callbacks
+):
+    leap = LeerlingFactory(
+        groep=world.groepen["k5"], geboortedatum=date(2084, 2, 29), email="jip@example.test"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         overdracht_zestien(today="2100-02-28")  # not 16 yet: 2100 has no 29 February
     assert not Overdracht.objects.filter(leerling=leap).exists()
@@ -34,7 +39,9 @@ def test_handover_on_the_16th_birthday_and_29_february(world, eager_tasks, djang
     assert [m.to for m in mail.outbox if m.to == ["jip@example.test"]] == [["jip@example.test"]]
 
 
-def test_handover_is_idempotent_and_without_email_on_paper(world, eager_tasks, django_capture_on_commit_callbacks):
+def test_handover_is_idempotent_and_without_email_on_paper(
+    world, eager_tasks, django_capture_on_commit_callbacks
+):
     pupil = world.pupils["a2_16"]  # 17, no e-mail address
     with django_capture_on_commit_callbacks(execute=True):
         first = overdracht_zestien()

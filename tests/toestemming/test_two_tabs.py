@@ -4,9 +4,10 @@
 import threading
 import time
 
-import pytest
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+
+import pytest
 
 from leerlingen.models import Ouder
 from toestemming.models import Toestemming
@@ -49,16 +50,23 @@ def test_an_up_to_date_tab_may_change_the_answer(client, consent, doel):
     url = reverse("portaal:besluit", args=[g5.pk, website.pk])
     client.post(url, {"antwoord": "ja", "vorig": ""})
     client.post(url, {"antwoord": "nee", "vorig": "ja"})
-    assert list(Toestemming.objects.order_by("id").values_list("gegeven", "huidig")) == [(True, False), (False, True)]
+    assert list(Toestemming.objects.order_by("id").values_list("gegeven", "huidig")) == [
+        (True, False),
+        (False, True),
+    ]
 
 
 def _wait_until_someone_waits_for_a_lock(timeout=10.0):
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")  # the view is a snapshot per transaction
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                           "AND datname = current_database()")
+            cursor.execute(
+                "SELECT pg_stat_clear_snapshot()"
+            )  # the view is a snapshot per transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
             if cursor.fetchone()[0]:
                 return True
             time.sleep(0.02)

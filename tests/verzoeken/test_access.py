@@ -29,7 +29,13 @@ def test_visible_to(world, requests_):
 
 def test_pages_answer_404_outside_reach(client, world, requests_):
     a1 = requests_["a1"]
-    for name, status in (("leerkracht", 404), ("bestuur", 404), ("fg", 200), ("directeur", 200), ("administratie", 200)):
+    for name, status in (
+        ("leerkracht", 404),
+        ("bestuur", 404),
+        ("fg", 200),
+        ("directeur", 200),
+        ("administratie", 200),
+    ):
         client.force_login(world.users[name])
         assert client.get(f"/staf/verzoeken/{a1.pk}/").status_code == status, name
     client.force_login(world.users["leerkracht"])
@@ -49,13 +55,19 @@ def test_fg_sees_the_board_register_and_exports_it(client, world, requests_):
     text = csv_response.content.decode("utf-8-sig")
     assert requests_["a1"].kenmerk in text and "22BB" in text
     # The FG oversees but does not handle.
-    assert client.post(f"/staf/verzoeken/{requests_['a1'].pk}/identiteit/", {"document_soort": "paspoort", "bevestiging": "on"}).status_code == 302
+    assert (
+        client.post(
+            f"/staf/verzoeken/{requests_['a1'].pk}/identiteit/",
+            {"document_soort": "paspoort", "bevestiging": "on"},
+        ).status_code
+        == 302
+    )
     requests_["a1"].refresh_from_db()
     assert requests_["a1"].id_gecontroleerd_op is None
 
 
 def test_register_csv_neutralises_formulas():
-    from verzoeken.exports import csv_bytes
+    from core.spreadsheet import csv_bytes
 
     out = csv_bytes(["a"], [["=1+1"], ["+31"], ["-x"], ["@SUM"], ["ok"]]).decode("utf-8-sig")
     assert out.splitlines()[1:] == ["'=1+1", "'+31", "'-x", "'@SUM", "ok"]

@@ -3,8 +3,9 @@ illegal steps are refused with a message that names the rule; every step is in t
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
+
+import pytest
 
 from verzoeken import services
 from verzoeken.models import Document, IdDocument, Soort, Status, Uitkomst
@@ -21,7 +22,9 @@ def _identify(v, user):
 def test_request_gets_its_deadline_and_a_legal_hold(inzage):
     assert inzage.status == Status.ONTVANGEN
     assert inzage.uiterste_datum == inzage.ontvangen_op + timedelta(weeks=4)
-    assert inzage.leerling.blokkades.filter(opgeheven_op__isnull=True, toelichting=inzage.kenmerk).exists()
+    assert inzage.leerling.blokkades.filter(
+        opgeheven_op__isnull=True, toelichting=inzage.kenmerk
+    ).exists()
 
 
 def test_who_may_file(world, make_request):
@@ -59,7 +62,9 @@ def test_no_release_before_the_director_approved(world, inzage):
     with pytest.raises(TransitionRefused) as exc:
         services.approve(verzoek=inzage, user=admin)  # the administration is no director
     assert exc.value.rule == "director_review"
-    assert "approve" not in allowed_steps(inzage, admin) and "approve" in allowed_steps(inzage, directeur)
+    assert "approve" not in allowed_steps(inzage, admin) and "approve" in allowed_steps(
+        inzage, directeur
+    )
 
     services.approve(verzoek=inzage, user=directeur)
     inzage.refresh_from_db()
@@ -68,25 +73,42 @@ def test_no_release_before_the_director_approved(world, inzage):
     services.answer(verzoek=inzage, user=admin)
     inzage.refresh_from_db()
     assert inzage.status == Status.AFGEHANDELD and inzage.beantwoord_op
-    released = set(inzage.documenten.filter(vrijgegeven_op__isnull=False).values_list("soort", flat=True))
+    released = set(
+        inzage.documenten.filter(vrijgegeven_op__isnull=False).values_list("soort", flat=True)
+    )
     assert released == {Document.Soort.AFSCHRIFT_PDF, Document.Soort.BESLUIT}
     assert inzage.kopieen.get().kosten == 0  # the first copy is free
     assert not inzage.leerling.blokkades.filter(opgeheven_op__isnull=True).exists()  # hold lifted
-    steps = list(inzage.history.order_by("history_date", "history_id").values_list("history_change_reason", flat=True))
-    assert steps[0] == "received" and "identity checked" in steps and "sent to the director" in steps
+    steps = list(
+        inzage.history.order_by("history_date", "history_id").values_list(
+            "history_change_reason", flat=True
+        )
+    )
+    assert (
+        steps[0] == "received" and "identity checked" in steps and "sent to the director" in steps
+    )
     assert any(s.startswith("approved by the director") for s in steps) and steps[-1] == "answered"
 
 
 def test_every_decision_carries_a_reason(world, inzage):
     _identify(inzage, world.users["administratie"])
     with pytest.raises(TransitionRefused) as exc:
-        services.submit(verzoek=inzage, uitkomst=Uitkomst.AFGEWEZEN, motivering="  ", user=world.users["administratie"])
+        services.submit(
+            verzoek=inzage,
+            uitkomst=Uitkomst.AFGEWEZEN,
+            motivering="  ",
+            user=world.users["administratie"],
+        )
     assert exc.value.rule == "reason"
 
 
 def test_a_refusal_may_go_to_the_director_without_identity_check(world, inzage):
-    services.submit(verzoek=inzage, uitkomst=Uitkomst.AFGEWEZEN, user=world.users["administratie"],
-                    motivering="De identiteit kon niet worden vastgesteld.")
+    services.submit(
+        verzoek=inzage,
+        uitkomst=Uitkomst.AFGEWEZEN,
+        user=world.users["administratie"],
+        motivering="De identiteit kon niet worden vastgesteld.",
+    )
     services.approve(verzoek=inzage, user=world.users["directeur"])
     services.answer(verzoek=inzage, user=world.users["directeur"])
     inzage.refresh_from_db()
@@ -98,7 +120,9 @@ def test_the_director_sends_back(world, inzage):
     admin = world.users["administratie"]
     _identify(inzage, admin)
     services.submit(verzoek=inzage, uitkomst=Uitkomst.TOEGEWEZEN, motivering="x", user=admin)
-    services.send_back(verzoek=inzage, user=world.users["directeur"], opmerking="Eerst navragen bij IB.")
+    services.send_back(
+        verzoek=inzage, user=world.users["directeur"], opmerking="Eerst navragen bij IB."
+    )
     inzage.refresh_from_db()
     assert inzage.status == Status.ID_GECONTROLEERD and inzage.teruggestuurd_reden
 
@@ -110,7 +134,9 @@ def test_illegal_steps_name_the_rule(world, inzage):
         _identify(inzage, admin)
     assert exc.value.rule == "state" and "order of steps" in exc.value.messages[0]
     with pytest.raises(TransitionRefused) as exc:
-        services.record_identity(verzoek=inzage, document_soort="paspoort", user=world.users["leerkracht"])
+        services.record_identity(
+            verzoek=inzage, document_soort="paspoort", user=world.users["leerkracht"]
+        )
     assert exc.value.rule in ("state", "handler")
 
 
@@ -129,15 +155,25 @@ def test_extension_before_the_first_deadline_only(world, make_request):
         services.extend(verzoek=v, maanden=2, reden="", gemeld_op=timezone.localdate(), user=admin)
     assert exc.value.rule == "extension_reason"
     with pytest.raises(TransitionRefused) as exc:
-        services.extend(verzoek=v, maanden=3, reden="Veel gegevens", gemeld_op=timezone.localdate(), user=admin)
+        services.extend(
+            verzoek=v, maanden=3, reden="Veel gegevens", gemeld_op=timezone.localdate(), user=admin
+        )
     assert exc.value.rule == "extension_months"
     first = v.uiterste_datum
-    v = services.extend(verzoek=v, maanden=2, reden="Veel gegevens in drie systemen", gemeld_op=timezone.localdate(), user=admin)
+    v = services.extend(
+        verzoek=v,
+        maanden=2,
+        reden="Veel gegevens in drie systemen",
+        gemeld_op=timezone.localdate(),
+        user=admin,
+    )
     assert v.uiterste_datum > first and v.eerste_termijn == first
 
     late = make_request("g5", ontvangen_op=timezone.localdate() - timedelta(days=40))
     with pytest.raises(TransitionRefused) as exc:
-        services.extend(verzoek=late, maanden=1, reden="te laat", gemeld_op=timezone.localdate(), user=admin)
+        services.extend(
+            verzoek=late, maanden=1, reden="te laat", gemeld_op=timezone.localdate(), user=admin
+        )
     assert exc.value.rule == "extension_deadline"
 
 

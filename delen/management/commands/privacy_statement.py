@@ -14,7 +14,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--school", required=True, help="The school's BRIN.")
         parser.add_argument("-o", "--output", required=True, help="The PDF file to write.")
-        parser.add_argument("--language", default=settings.LANGUAGE_CODE, choices=[code for code, _ in settings.LANGUAGES])
+        parser.add_argument(
+            "--language",
+            default=settings.LANGUAGE_CODE,
+            choices=[code for code, _ in settings.LANGUAGES],
+        )
 
     def handle(self, *args, school, output, language, **options):
         from delen.privacyverklaring import generate_statement
@@ -25,4 +29,6 @@ class Command(BaseCommand):
         verklaring = generate_statement(school=found, user=None, language=language)
         with verklaring.pdf.open("rb") as f:
             Path(output).write_bytes(f.read())
-        self.stdout.write(f"Version {verklaring.versie} ({verklaring.paginas} pages, {language}) written to {output}")
+        self.stdout.write(
+            f"Version {verklaring.versie} ({verklaring.paginas} pages, {language}) written to {output}"
+        )

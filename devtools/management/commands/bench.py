@@ -21,10 +21,16 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=30, help="Timed requests per page.")
         parser.add_argument("--warmup", type=int, default=2, help="Untimed requests first.")
         parser.add_argument("--json", dest="json_path", metavar="FILE", help="Also write JSON.")
-        parser.add_argument("--board", type=int, default=None,
-                            help="Id of the board to measure (default: the one with the most pupils).")
+        parser.add_argument(
+            "--board",
+            type=int,
+            default=None,
+            help="Id of the board to measure (default: the one with the most pupils).",
+        )
 
-    def handle(self, *args, repeat: int, warmup: int, json_path: str | None, board: int | None, **options):
+    def handle(
+        self, *args, repeat: int, warmup: int, json_path: str | None, board: int | None, **options
+    ):
         if repeat < 1 or warmup < 1:
             raise CommandError("--repeat and --warmup must be at least 1.")
         progress = None

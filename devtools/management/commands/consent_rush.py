@@ -21,25 +21,73 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         workers, threads = default_workers()
-        parser.add_argument("--parents", type=int, required=True, help="How many parents submit (one decision each).")
-        parser.add_argument("--workers", type=int, default=workers, help=f"gunicorn worker processes (default {workers}).")
-        parser.add_argument("--threads", type=int, default=threads,
-                            help=f"Threads per worker (default {threads}; 1 = sync workers).")
-        parser.add_argument("--concurrency", type=int, default=64, help="Client connections at once (default 64).")
-        parser.add_argument("--seconds", type=float, default=90.0,
-                            help="Stop sending after this many seconds (default 90); unsent ones are reported.")
-        parser.add_argument("--own-families", action="store_true",
-                            help=f"Use only (and make) the families of the '{LABEL}' board.")
-        parser.add_argument("--json", dest="json_path", metavar="FILE", help="Also write the figures as JSON to FILE.")
+        parser.add_argument(
+            "--parents",
+            type=int,
+            required=True,
+            help="How many parents submit (one decision each).",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=workers,
+            help=f"gunicorn worker processes (default {workers}).",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=threads,
+            help=f"Threads per worker (default {threads}; 1 = sync workers).",
+        )
+        parser.add_argument(
+            "--concurrency", type=int, default=64, help="Client connections at once (default 64)."
+        )
+        parser.add_argument(
+            "--seconds",
+            type=float,
+            default=90.0,
+            help="Stop sending after this many seconds (default 90); unsent ones are reported.",
+        )
+        parser.add_argument(
+            "--own-families",
+            action="store_true",
+            help=f"Use only (and make) the families of the '{LABEL}' board.",
+        )
+        parser.add_argument(
+            "--json",
+            dest="json_path",
+            metavar="FILE",
+            help="Also write the figures as JSON to FILE.",
+        )
 
-    def handle(self, *args, parents, workers, threads, concurrency, seconds, own_families, json_path: str | None, **options):
+    def handle(
+        self,
+        *args,
+        parents,
+        workers,
+        threads,
+        concurrency,
+        seconds,
+        own_families,
+        json_path: str | None,
+        **options,
+    ):
         if parents < 1 or workers < 1 or threads < 1 or concurrency < 1 or seconds <= 0:
-            raise CommandError("--parents, --workers, --threads, --concurrency and --seconds must be positive.")
+            raise CommandError(
+                "--parents, --workers, --threads, --concurrency and --seconds must be positive."
+            )
         # A plain kill must still stop gunicorn: turn SIGTERM/SIGHUP into SystemExit, so the run unwinds.
         previous = {sig: signal.signal(sig, _exit) for sig in (signal.SIGTERM, signal.SIGHUP)}
         try:
-            report = run_rush(parents=parents, workers=workers, threads=threads, concurrency=concurrency,
-                              seconds=seconds, own_families=own_families, log=self.stdout.write)
+            report = run_rush(
+                parents=parents,
+                workers=workers,
+                threads=threads,
+                concurrency=concurrency,
+                seconds=seconds,
+                own_families=own_families,
+                log=self.stdout.write,
+            )
         except RuntimeError as error:
             raise CommandError(str(error)) from error
         finally:
@@ -71,10 +119,12 @@ class Command(BaseCommand):
         )
         self.stdout.write(style(f"{speed} (target {TARGET}/s)"))
         if r.sent < r.parents:
-            self.stdout.write(self.style.WARNING(
-                f"{r.parents - r.sent} submissions were not sent within the time limit (--seconds); "
-                "they are not counted as lost"
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{r.parents - r.sent} submissions were not sent within the time limit (--seconds); "
+                    "they are not counted as lost"
+                )
+            )
 
 
 def _pairs(values: dict) -> str:

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.management import BaseCommand, CommandError
+
 from tqdm import tqdm
 
 from leerlingen.models import Vernietigingslijst, VernietigingslijstItem
@@ -24,7 +25,13 @@ class Command(BaseCommand):
         if lijst.status == Vernietigingslijst.Status.GEANNULEERD:
             raise CommandError(f"List {lijst.naam} was cancelled.")
         pending = lijst.items.filter(status=VernietigingslijstItem.Status.TE_VERNIETIGEN).count()
-        with tqdm(total=pending, desc=lijst.naam, unit=" rec", disable=options["verbosity"] < 1, file=self.stderr._out) as bar:
+        with tqdm(
+            total=pending,
+            desc=lijst.naam,
+            unit=" rec",
+            disable=options["verbosity"] < 1,
+            file=self.stderr._out,
+        ) as bar:
             try:
                 summary = carry_out_list(lijst_id=lijst.pk, progress=bar.update)
             except ValidationError as exc:

@@ -26,14 +26,38 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="The export file (CSV or XLSX).")
         parser.add_argument("--school", required=True, help="BRIN of the school.")
-        parser.add_argument("--dry-run", action="store_true", help="Only show what would change; write nothing.")
-        parser.add_argument("--format", choices=sorted(formats.FORMATS), help="The exporting system (default: recognise).")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Only show what would change; write nothing."
+        )
+        parser.add_argument(
+            "--format",
+            choices=sorted(formats.FORMATS),
+            help="The exporting system (default: recognise).",
+        )
         parser.add_argument("--mapping", help="Name of a saved column mapping of the school.")
-        parser.add_argument("--skip-bad-rows", action="store_true", help="Import the good rows of a file with errors.")
-        parser.add_argument("--user", help="Username recorded in the history as the importing user.")
+        parser.add_argument(
+            "--skip-bad-rows",
+            action="store_true",
+            help="Import the good rows of a file with errors.",
+        )
+        parser.add_argument(
+            "--user", help="Username recorded in the history as the importing user."
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
-    def handle(self, *args, file, school, dry_run, format, mapping, skip_bad_rows, user, no_progress, **options):
+    def handle(
+        self,
+        *args,
+        file,
+        school,
+        dry_run,
+        format,
+        mapping,
+        skip_bad_rows,
+        user,
+        no_progress,
+        **options,
+    ):
         try:
             school_obj = School.objects.get(brin=school)
         except School.DoesNotExist as exc:
@@ -61,8 +85,15 @@ class Command(BaseCommand):
 
         try:
             plan, run = import_file(
-                school=school_obj, user=user_obj, data=path.read_bytes(), filename=path.name,
-                bron=format or "", profiel=profiel, dry_run=dry_run, skip_bad_rows=skip_bad_rows, progress=progress,
+                school=school_obj,
+                user=user_obj,
+                data=path.read_bytes(),
+                filename=path.name,
+                bron=format or "",
+                profiel=profiel,
+                dry_run=dry_run,
+                skip_bad_rows=skip_bad_rows,
+                progress=progress,
             )
         except (reading.ImportFileError, ImportRefused) as exc:
             raise CommandError(str(exc)) from exc
@@ -88,11 +119,15 @@ class Command(BaseCommand):
         if dry_run:
             for change in plan.changed_pupils:
                 # Which fields change, not their values: terminal output ends up in logs.
-                self.stdout.write(f"  pupil {change.ref}: " + ", ".join(str(f.label) for f in change.changes))
+                self.stdout.write(
+                    f"  pupil {change.ref}: " + ", ".join(str(f.label) for f in change.changes)
+                )
             for pupil in plan.leavers:
                 self.stdout.write(f"  pupil {pupil.leerlingnummer}: left")
             self.stdout.write("Dry run: nothing was written.")
             return
         if run is None:
-            raise CommandError("The file has rows with errors: nothing was imported. Fix the file, or use --skip-bad-rows.")
+            raise CommandError(
+                "The file has rows with errors: nothing was imported. Fix the file, or use --skip-bad-rows."
+            )
         self.stdout.write(self.style.SUCCESS(f"Imported (import {run.pk})."))

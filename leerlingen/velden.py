@@ -34,7 +34,13 @@ class Veld:
 
 
 def _v(code, label, categorie, *, identificerend=False, herleidbaar=None):
-    return Veld(code, label, categorie, identificerend, identificerend if herleidbaar is None else herleidbaar)
+    return Veld(
+        code,
+        label,
+        categorie,
+        identificerend,
+        identificerend if herleidbaar is None else herleidbaar,
+    )
 
 
 VELDEN: dict[str, Veld] = {
@@ -57,11 +63,29 @@ VELDEN: dict[str, Veld] = {
         _v("telefoon", _("phone"), Cat.CONTACT, herleidbaar=True),
         _v("email", _("e-mail"), Cat.CONTACT, herleidbaar=True),
         _v("eck_id", _("ECK iD"), Cat.ECK_ID, herleidbaar=True),
-        _v("datum_inschrijving", _("enrolment date"), Cat.ORGANISATIE, identificerend=True, herleidbaar=False),
-        _v("datum_uitschrijving", _("leaving date"), Cat.ORGANISATIE, identificerend=True, herleidbaar=False),
+        _v(
+            "datum_inschrijving",
+            _("enrolment date"),
+            Cat.ORGANISATIE,
+            identificerend=True,
+            herleidbaar=False,
+        ),
+        _v(
+            "datum_uitschrijving",
+            _("leaving date"),
+            Cat.ORGANISATIE,
+            identificerend=True,
+            herleidbaar=False,
+        ),
         _v("school_naam", _("school"), Cat.ORGANISATIE, identificerend=True, herleidbaar=False),
         _v("brin", _("school id (BRIN)"), Cat.ORGANISATIE, identificerend=True, herleidbaar=False),
-        _v("brin6", _("BRIN6 of the school"), Cat.ORGANISATIE, identificerend=True, herleidbaar=False),
+        _v(
+            "brin6",
+            _("BRIN6 of the school"),
+            Cat.ORGANISATIE,
+            identificerend=True,
+            herleidbaar=False,
+        ),
         _v("onderwijssoort", _("type of education"), Cat.ORGANISATIE),
         _v("groep_naam", _("group name"), Cat.ORGANISATIE, identificerend=True, herleidbaar=False),
         _v("jaargroep", _("year group"), Cat.ORGANISATIE),
@@ -96,4 +120,3 @@ def sort_codes(codes) -> list[str]:
 
 def categorieen(codes) -> set[str]:
     return {VELDEN[c].categorie for c in codes if c in VELDEN}
-

@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DatalekkenConfig(AppConfig):
+    """The breach register (AVG art. 33, 34): incidents, the 72-hour deadline, the letters to the
+    people concerned and the processors' report links. Depends on the register and the kernel only."""
+
+    name = "datalekken"
+    verbose_name = _("Data breaches")
+
+    def ready(self):
+        from leerlingen import registry
+        from leerlingen.roles import register_role_permissions
+
+        from . import (
+            demo,
+            models,
+            tasks,  # noqa: F401  (the outbox handlers)
+        )
+        from .roles import DATALEKKEN_PERMISSIONS
+
+        register_role_permissions("datalekken", DATALEKKEN_PERMISSIONS)
+        registry.breach_register_term.provide(
+            lambda: (
+                models.BEWAARTERMIJN_CATEGORIE,
+                models.BEWAARTERMIJN_JAREN,
+                models.BEWAARTERMIJN_GEBEURTENIS,
+            )
+        )
+        registry.register_demo_step(50, demo.load_demo)
+        from leerlingen.werk import register_task_provider
+
+        from .taken import breach_tasks, title
+
+        register_task_provider(15, title, breach_tasks)

@@ -1,0 +1,99 @@
+"""Where the feature apps plug into the register (DESIGN.md §1: dependencies run one way).
+
+The register (leerlingen) imports no feature app, and no feature app imports another
+(tests/test_architecture.py). What one app must know of another goes through a plug point
+here, filled in the providing app's ``AppConfig.ready()``:
+
+- demo steps: each app loads its own part of the demo board (``register_demo_step``);
+- ``consent_missing`` and ``consent_purposes`` (consent, toestemming): disclosures on consent
+  and the privacy statement (delen) ask for them;
+- ``consents_of_pupil`` (toestemming), ``disclosures_of_pupil`` and ``processors_of_school``
+  (delen): the access export of a request (verzoeken) shows them;
+- ``request_terms`` (requests, verzoeken): the privacy statement (delen) publishes them;
+- ``fields_corrected`` (requests, verzoeken): a correction in the register or by an import is
+  followed up with every recipient that received the field (AVG art. 19).
+
+Other plug points live beside what they extend: role permissions in ``roles.py``, erasure hooks in
+``erasure.py``, retention producers in ``retention/producers.py``, the restriction of processing
+in ``restriction.py``.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+class Slot:
+    """One function a feature app provides to the others, from its ``AppConfig.ready()``."""
+
+    def __init__(self, name: str, doc: str):
+        self.name = name
+        self.__doc__ = doc
+        self._function: Callable | None = None
+
+    def provide(self, function: Callable) -> None:
+        self._function = function
+
+    def __call__(self, *args, **kwargs):
+        if self._function is None:
+            raise ImproperlyConfigured(f"no installed app provides {self.name!r}")
+        return self._function(*args, **kwargs)
+
+
+consent_missing = Slot(
+    "consent_missing",
+    "consent_missing(leerlingen, doel_code, on_date) -> set of the ids of the pupils without a "
+    "consent for the purpose ``doel_code`` valid on ``on_date``.",
+)
+consent_purposes = Slot(
+    "consent_purposes",
+    "consent_purposes(school, *, active_only=False) -> the school's consent purposes (objects with "
+    "code, naam and omschrijving), in their order.",
+)
+consents_of_pupil = Slot(
+    "consents_of_pupil",
+    "consents_of_pupil(leerling) -> the pupil's consent decisions, newest first.",
+)
+disclosures_of_pupil = Slot(
+    "disclosures_of_pupil",
+    "disclosures_of_pupil(*, leerling) -> every disclosure of the pupil's data, newest first.",
+)
+processors_of_school = Slot(
+    "processors_of_school",
+    "processors_of_school(school) -> the school's processors (systems), by product.",
+)
+fields_corrected = Slot(
+    "fields_corrected",
+    "fields_corrected(changes, *, user, bron) -> the follow-ups made: ``changes`` maps a pupil id to "
+    "the field codes (leerlingen.velden) corrected in the register ('register') or by an import "
+    "('import'); every recipient that received a corrected field is told (AVG art. 19).",
+)
+request_terms = Slot(
+    "request_terms",
+    "request_terms(school) -> the school's terms for data-subject requests (its settings).",
+)
+
+breach_register_term = Slot(
+    "breach_register_term",
+    "breach_register_term() -> (what, years, counted from) of the breach register's own retention "
+    "term (datalekken): the privacy statement (delen) publishes it and the register's existence.",
+)
+
+# --- demo steps ----------------------------------------------------------------------------
+
+_demo_steps: list[tuple[int, Callable]] = []
+
+
+def register_demo_step(order: int, step: Callable) -> None:
+    """Register ``step(bestuur, *, today)``: a feature app's part of the demo board.
+
+    Steps run after the register's own part (board, schools, pupils, staff log-ins), lowest
+    ``order`` first; a step returns the ``DemoLogin`` objects it adds (anything else it returns
+    is ignored). Registering the same step twice is a no-op.
+    """
+    if all(existing is not step for _order, existing in _demo_steps):
+        _demo_steps.append((order, step))
+
+
+def demo_steps() -> list[Callable]:
+    return [step for _order, step in sorted(_demo_steps, key=lambda entry: entry[0])]
