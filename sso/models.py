@@ -43,7 +43,7 @@ class Identiteitsprovider(models.Model):
     naam = models.CharField(
         _("name on the log-in button"),
         max_length=100,
-        help_text=_('Shown as "Sign in with <name>" on the staff log-in page.'),
+        help_text=_("Shown on the staff log-in page as “Sign in with …”, followed by this name."),
     )
     issuer = models.URLField(
         _("issuer"),

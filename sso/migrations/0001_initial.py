@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='HistoricalIdentiteitsprovider',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('naam', models.CharField(help_text='Shown as "Sign in with <name>" on the staff log-in page.', max_length=100, verbose_name='name on the log-in button')),
+                ('naam', models.CharField(help_text='Shown on the staff log-in page as “Sign in with …”, followed by this name.', max_length=100, verbose_name='name on the log-in button')),
                 ('issuer', models.URLField(help_text="The provider's issuer URL; its /.well-known/openid-configuration is read from there.", max_length=300, verbose_name='issuer')),
                 ('client_id', models.CharField(max_length=200, verbose_name='client id')),
                 ('e_maildomeinen', models.CharField(help_text='Comma-separated, e.g. bestuur.nl, school.nl. Accounts of other domains are refused.', max_length=500, verbose_name='allowed e-mail domains')),
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
             name='Identiteitsprovider',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('naam', models.CharField(help_text='Shown as "Sign in with <name>" on the staff log-in page.', max_length=100, verbose_name='name on the log-in button')),
+                ('naam', models.CharField(help_text='Shown on the staff log-in page as “Sign in with …”, followed by this name.', max_length=100, verbose_name='name on the log-in button')),
                 ('issuer', models.URLField(help_text="The provider's issuer URL; its /.well-known/openid-configuration is read from there.", max_length=300, verbose_name='issuer')),
                 ('client_id', models.CharField(max_length=200, verbose_name='client id')),
                 ('client_secret', core.crypto.EncryptedCharField(max_length=500, verbose_name='client secret')),
