@@ -90,3 +90,24 @@ def test_a_board_with_single_sign_on_only(page, live_server, world, provider, ad
     other = UserFactory(username="elders")
     grant_role(user=other, rol=Rol.DIRECTEUR, container=world.schools["b1"])
     admin_login(page, "elders")
+
+
+@pytest.mark.mfa
+@pytest.mark.parametrize(
+    "provider_account,second_step", [("directeur", False), ("directeur_zonder_mfa", True)]
+)
+def test_a_second_factor_at_the_provider_replaces_ours(
+    page, live_server, world, provider, settings, provider_account, second_step
+):
+    settings.MFA_REQUIRED = True
+    director = world.users["directeur"]
+    director.email = "directeur@bestuur-a.nl"
+    director.save()
+    _through_provider(page, live_server, provider_account)
+    page.wait_for_load_state()
+    if second_step:  # amr: pwd only: our own second step is asked
+        page.wait_for_url(f"{live_server.url}/mfa/**")
+        _check(page, "second-step-asked")
+    else:  # amr: pwd, mfa, otp: straight to work
+        page.wait_for_url(f"{live_server.url}/staf/")
+        assert Aanmelding.objects.get().tweede_factor is True
