@@ -1,4 +1,4 @@
-# Destruction lists (issue 17, helper e1): records kept in another system wait for their
+# Destruction lists (issue 17): records kept in another system wait for their
 # owner's confirmation; a list with records that could not be destroyed is not carried out.
 
 import django.db.models.deletion

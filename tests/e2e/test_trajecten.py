@@ -14,7 +14,7 @@ from leerlingen.models import Vernietigingslijst, VernietigingslijstItem
 from leerlingen.retention.destruction import approve_list, carry_out_list
 from leerlingen.retention.rules import ensure_default_terms
 from leerlingen.retention.sweep import run_sweep
-from tests.leerlingen.test_retention_e1 import _failing_list
+from tests.leerlingen.test_retention_terms import _failing_list
 from trajecten.models import Opname, Opslag, Traject
 
 from .conftest import axe_violations
