@@ -36,7 +36,7 @@ def work(world):
 
 @pytest.mark.parametrize("name", ["directeur", "leerkracht", "fg"])
 def test_staff_land_on_their_tasks_and_follow_one(page, live_server, admin_login, work, name):
-    # In English: the Dutch of the new texts is compiled by the lead (tests/test_dutch_pages.py).
+    # The English interface; the Dutch one is walked by test_every_page_of_the_demo_is_dutch.
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     admin_login(page, name)  # waits for /staf/
     assert page.locator("h1").inner_text() == "My tasks"

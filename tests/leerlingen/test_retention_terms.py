@@ -35,7 +35,7 @@ AFTER_WAIT = APPROVED + timedelta(days=8)
 
 @pytest.fixture(autouse=True)
 def _english(client):
-    """The English source texts (the Dutch ones come from the lead's compiled catalogue)."""
+    """These tests read the English texts; the Dutch ones are checked by tests/dutch_pages.py."""
     client.cookies["django_language"] = "en"
     with translation.override("en"):
         yield
