@@ -15,19 +15,17 @@ class DatalekkenConfig(AppConfig):
 
         from . import (
             demo,
-            models,
             tasks,  # noqa: F401  (the outbox handlers)
         )
         from .roles import DATALEKKEN_PERMISSIONS
 
         register_role_permissions("datalekken", DATALEKKEN_PERMISSIONS)
-        registry.breach_register_term.provide(
-            lambda: (
-                models.BEWAARTERMIJN_CATEGORIE,
-                models.BEWAARTERMIJN_JAREN,
-                models.BEWAARTERMIJN_GEBEURTENIS,
-            )
-        )
+        from leerlingen.retention.models import Bewaarcategorie
+        from leerlingen.retention.producers import register_producer
+
+        from .retention import recorded_incidents
+
+        register_producer(Bewaarcategorie.DATALEKKEN, recorded_incidents)
         registry.register_demo_step(50, demo.load_demo)
         from leerlingen.werk import register_task_provider
 

@@ -20,11 +20,8 @@ from leerlingen.models import Bestuur, Leerling, Ouder, School
 from .access import BerichtQuerySet, DatalekQuerySet, MeldlinkQuerySet
 
 MELDTERMIJN = timedelta(hours=72)  # AVG art. 33(1): from becoming aware
-# The register's own retention term, published in the privacy statement: an incident is kept this
-# long after it was recorded, to account for it to the AP (AVG art. 5(2), 33(5)).
-BEWAARTERMIJN_JAREN = 5
-BEWAARTERMIJN_CATEGORIE = _("the register of data breaches")
-BEWAARTERMIJN_GEBEURTENIS = _("the incident was recorded")
+# The register's own retention term is the category "datalekken" of leerlingen/retention
+# (5 years after the incident was recorded, published in the statement; datalekken/retention.py).
 
 
 class Bron(models.TextChoices):

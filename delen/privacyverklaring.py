@@ -341,11 +341,6 @@ def statement_context(school: School, *, today: date | None = None) -> dict:
             }
         )
 
-    wat, jaren, na = registry.breach_register_term()  # the breach register's own term (issue 19)
-    bewaar.append(
-        {"categorie": str(wat), "duur": duration_text(jaren, 0), "na": str(na), "direct": False}
-    )
-
     rollen = [
         {
             "rol": str(Rol(r).label),

@@ -73,11 +73,6 @@ request_terms = Slot(
     "request_terms(school) -> the school's terms for data-subject requests (its settings).",
 )
 
-breach_register_term = Slot(
-    "breach_register_term",
-    "breach_register_term() -> (what, years, counted from) of the breach register's own retention "
-    "term (datalekken): the privacy statement (delen) publishes it and the register's existence.",
-)
 
 # --- demo steps ----------------------------------------------------------------------------
 

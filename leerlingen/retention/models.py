@@ -53,6 +53,7 @@ class Bewaarcategorie(models.TextChoices):
     VERSTREKKINGEN = "verstrekkingen", _("disclosure records")
     PROFESSIONALISERING = "professionalisering", _("professional-development recordings")
     NIET_INGESCHREVEN = "niet_ingeschreven", _("dossier of a pupil who never enrolled")
+    DATALEKKEN = "datalekken", _("the register of data breaches")
 
 
 class Gebeurtenis(models.TextChoices):
@@ -65,6 +66,7 @@ class Gebeurtenis(models.TextChoices):
     VERSTREKKING = "verstrekking", _("the data were disclosed")
     EINDE_TRAJECT = "einde_traject", _("the professional-development trajectory ended")
     EINDE_AANMELDING = "einde_aanmelding", _("the registration ended without enrolment")
+    DATALEK_VASTGELEGD = "datalek_vastgelegd", _("the incident was recorded")
 
 
 class Bewaartermijn(models.Model):

@@ -89,6 +89,13 @@ DEFAULT_TERMS: dict[str, TermRule] = {
             "Privacy statements 000/001: recordings are wiped when the trajectory ends."
         ),
     ),
+    Bewaarcategorie.DATALEKKEN: TermRule(
+        Gebeurtenis.DATALEK_VASTGELEGD,
+        5,
+        grondslag=gettext_lazy(
+            "School rule: incidents kept to account for them to the AP (AVG art. 5(2), 33(5))."
+        ),
+    ),
     Bewaarcategorie.NIET_INGESCHREVEN: TermRule(
         Gebeurtenis.EINDE_AANMELDING,
         1,

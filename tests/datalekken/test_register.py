@@ -442,3 +442,32 @@ def test_my_tasks_shows_the_open_incident_with_hours_left(client, world):
     assert d.kenmerk in body and "11 hours left to notify the AP" in body
     client.force_login(world.users["ib"])
     assert d.kenmerk not in client.get("/staf/").content.decode()
+
+
+def test_an_incident_is_destroyed_five_years_after_it_was_recorded(world):
+    """The register's own term is applied, not only published (issue 17, 19)."""
+    from datetime import date, datetime
+
+    from leerlingen.models import VernietigdRecord
+    from leerlingen.retention.destruction import approve_list, carry_out_list
+    from leerlingen.retention.rules import ensure_default_terms
+    from leerlingen.retention.sweep import run_sweep
+
+    school = world.schools["a1"]
+    ensure_default_terms(school=school)
+    old, recent = incident(world), incident(world)
+    Datalek.objects.filter(pk=old.pk).update(
+        aangemaakt=timezone.make_aware(datetime(2021, 3, 1, 10))
+    )
+    Datalek.objects.filter(pk=recent.pk).update(
+        aangemaakt=timezone.make_aware(datetime(2022, 3, 1, 10))
+    )
+    [lijst] = run_sweep(today=date(2026, 11, 23), school=school).lists
+    items = list(lijst.items.all())
+    assert [(i.categorie, i.object_id) for i in items] == [("datalekken", old.pk)]
+    approve_list(lijst=lijst, user=world.users["directeur"], bevestiging=lijst.naam)
+    carry_out_list(lijst_id=lijst.pk, now=timezone.now() + timedelta(days=30))
+    assert not Datalek.objects.filter(pk=old.pk).exists()
+    assert not Datalek.history.filter(id=old.pk).exists()
+    assert Datalek.objects.filter(pk=recent.pk).exists()
+    assert VernietigdRecord.objects.filter(categorie="datalekken").count() == 1
