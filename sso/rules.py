@@ -62,26 +62,36 @@ SSO_ONLY_CACHE = "sso:single-sign-on-only-boards"
 def single_sign_on_only_boards() -> frozenset[int]:
     """The boards that switched local passwords off: from the cache, read again on every change of
     a provider (signals in sso/apps.py). Django loads the logged-in user on every request, so this
-    must cost no query where no board uses it (the common case)."""
+    must cost no query where no board uses it (the common case). With the cache (Redis) down, the
+    database answers: a broker outage must not stop the pages (DESIGN.md §5)."""
     from django.core.cache import cache
 
     from .models import Identiteitsprovider
 
-    boards = cache.get(SSO_ONLY_CACHE)
+    try:
+        boards = cache.get(SSO_ONLY_CACHE)
+    except Exception:  # noqa: BLE001 - any cache failure: read the database instead
+        boards = None
     if boards is None:
         boards = frozenset(
             Identiteitsprovider.objects.filter(actief=True, alleen_sso=True).values_list(
                 "bestuur_id", flat=True
             )
         )
-        cache.set(SSO_ONLY_CACHE, boards, None)
+        try:
+            cache.set(SSO_ONLY_CACHE, boards, 300)  # at most 5 minutes stale after an outage
+        except Exception:  # noqa: BLE001
+            pass
     return boards
 
 
 def forget_single_sign_on_only_boards(**kwargs) -> None:
     from django.core.cache import cache
 
-    cache.delete(SSO_ONLY_CACHE)
+    try:
+        cache.delete(SSO_ONLY_CACHE)
+    except Exception:  # noqa: BLE001 - Redis down: nothing cached can be read either
+        pass
 
 
 def single_sign_on_only(user) -> bool:

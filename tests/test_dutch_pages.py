@@ -7,7 +7,7 @@ from .dutch_pages import English, Page
 def test_english_words_are_recognised_and_dutch_is_not():
     english = English()
     assert english.msgids and english.words
-    assert english.problem("Being decided") == "English words only"
+    assert english.problem("Decided being") == "English words only"  # words of msgids, no msgid
     assert english.problem("Het verzoek wordt beoordeeld") is None
     assert english.problem("English") is None  # the language switcher names each language so
     assert english.problem("Opslaan") is None

@@ -251,7 +251,7 @@ def request_detail(world, n):
         Termijnsignaal.objects.create(
             verzoek=verzoek, soort="week", uiterste_datum=date(2030, 1, 1) + timedelta(days=i)
         )
-    return Target(f"/staf/verzoeken/{verzoek.pk}/", count=("appointment planned", n))
+    return Target(f"/staf/verzoeken/{verzoek.pk}/", count=("afspraak gepland", n))
 
 
 def rectification_detail(world, n):

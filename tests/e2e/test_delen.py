@@ -37,7 +37,10 @@ def test_director_exports_a_group_to_jgz(page, live_server, world):
         page.get_by_role("button", name="Toon leerlingen")
     ).first.click()
     assert page.locator("input[name=leerlingen]").count() == 1
-    assert page.locator("input[name=velden][value=bsn]").count() == 0
+    # The BSN is listed, unticked and marked with the rule that forbids it (issue 17).
+    bsn = page.locator("input[name=velden][value=bsn]")
+    assert not bsn.is_checked()
+    assert page.locator(".veld-verboden input[value=bsn]").count() == 1
     page.uncheck("input[name=velden][value=onderwijssoort]")
     page.fill("input[name=doel]", "Oproep gezondheidsonderzoek")
     assert axe_violations(page) == []

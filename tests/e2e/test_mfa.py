@@ -69,13 +69,13 @@ def test_enrolment_with_a_link(page, phone_page, live_server, world):
         _check(p, "enrol-phone" if p is phone_page else "enrol")
     device = TOTPDevice.objects.get(user=ib, confirmed=False)
     page.fill("input[name=token]", "000000")
-    page.click("form button[type=submit] >> nth=0")
+    page.click("main form button[type=submit] >> nth=0")
     assert page.locator("[aria-invalid=true]").count() == 1
     _check(page, "enrol-wrong-code")
     device.refresh_from_db()
     device.throttle_reset()
     page.fill("input[name=token]", _code(device))
-    page.click("form button[type=submit] >> nth=0")
+    page.click("main form button[type=submit] >> nth=0")
     assert page.locator("ul.recovery-codes li").count() == 10
     _check(page, "recovery-codes")
 
@@ -88,7 +88,7 @@ def test_colleague_page_with_link_and_reset_buttons(page, live_server, world):
     page.goto(f"{live_server.url}/mfa/collega-s/")
     assert "/mfa/?next=" in page.url  # the second step first
     page.fill("input[name=token]", _code(device))
-    page.click("form button[type=submit] >> nth=0")
+    page.click("main form button[type=submit] >> nth=0")
     page.wait_for_url(f"{live_server.url}/mfa/collega-s/")
     assert (
         page.locator(
