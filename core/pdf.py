@@ -5,8 +5,14 @@ static files from disk (never over HTTP), writes an accessible PDF/UA-1 document
 HTML too so tests can read what the PDF says. The page count is WeasyPrint's own (the laid-out
 document), not read back from the file. Every template extends ``pdf/base.html``, the one ``@page``
 base. WeasyPrint is imported here, never at module level.
+
+``cached_pdf`` renders a PDF once per state of its data: the caller gives a key that changes when
+the data it shows change (docs/scale.md, "PDFs"); the same key gives the stored bytes without
+WeasyPrint.
 """
 
+import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -46,3 +52,35 @@ def render_pdf(
     source = HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=_local_only_fetcher)
     document = source.render(pdf_variant=VARIANT)
     return Pdf(document.write_pdf(pdf_variant=VARIANT), len(document.pages)), html
+
+
+CACHE_SECONDS = 24 * 60 * 60
+
+
+def cached_pdf(
+    template_name: str, state: str, context: Callable[[], dict], *, language: str | None = None
+) -> Pdf:
+    """The PDF of ``template_name`` for this ``state`` of its data, rendered on the first request.
+
+    ``state`` must change whenever anything the PDF shows changes (callers build it from the
+    latest history dates and the ids of the rows that feed it); ``context`` is called only when
+    the PDF is rendered. The cache is Django's (Redis in production, shared by every web process).
+    """
+    from django.core.cache import cache
+
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    digest = hashlib.sha256(f"{template_name}|{language}|{state}".encode()).hexdigest()
+    key = f"pdf:{digest}"
+    try:
+        hit = cache.get(key)
+    except Exception:  # noqa: BLE001 - the cache is an optimisation: without Redis, render
+        hit = None
+    if hit is not None:
+        content, pages = hit
+        return Pdf(content, pages)
+    pdf, _html = render_pdf(template_name, context(), language=language)
+    try:
+        cache.set(key, (bytes(pdf), pdf.pages), CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        pass
+    return pdf

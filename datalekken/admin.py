@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from core.admin_base import ReadOnlyAdminMixin, ScopedAdmin
 
+from . import services
 from .models import Bericht, Datalek, Meldlink
 
 
@@ -19,8 +20,20 @@ class DatalekAdmin(ScopedAdmin):
     list_filter = ("ap_besluit", "risico", "bron", ("school", admin.RelatedOnlyFieldListFilter))
     search_fields = ("kenmerk", "titel")
     list_select_related = ("school", "bestuur")
-    readonly_fields = ("kenmerk", "bron", "vastgelegd_door", "aangemaakt", "ap_besloten_door")
+    readonly_fields = (
+        "kenmerk",
+        "bron",
+        "vastgelegd_door",
+        "aangemaakt",
+        "ap_besloten_door",
+        "verwerker_naam",
+        "overeenkomst_omschrijving",
+    )
     autocomplete_fields = ("leerlingen", "ouders")
+
+    def save_model(self, request, obj, form, change):
+        # the register's one write: reference, names of the linked processor, deadline warnings
+        services.record(obj, by=request.user)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         manager = db_field.related_model._default_manager
@@ -41,6 +54,7 @@ class BerichtAdmin(ReadOnlyAdminMixin, ScopedAdmin):
 class MeldlinkAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """A link is issued from the register's page, which mails it."""
 
-    list_display = ("verwerker", "school", "aangemaakt", "geldig_tot", "gebruikt_op")
+    list_display = ("verwerker_naam", "school", "aangemaakt", "geldig_tot", "gebruikt_op")
     exclude = ("token_hash",)
     readonly_fields = ("uitgegeven_door", "aangemaakt", "gebruikt_op", "datalek")
+    list_select_related = ("school",)

@@ -27,8 +27,16 @@ class DatalekkenConfig(AppConfig):
 
         register_producer(Bewaarcategorie.DATALEKKEN, recorded_incidents)
         registry.register_demo_step(50, demo.load_demo)
+        registry.admin_task(
+            "breaches", "datalekken.Datalek", "datalekken.Bericht", "datalekken.Meldlink"
+        )
         from leerlingen.werk import register_task_provider
 
         from .taken import breach_tasks, title
 
         register_task_provider(15, title, breach_tasks)
+        from leerlingen.portal import register_portal_link
+
+        from .views import portal_link
+
+        register_portal_link(10, portal_link)

@@ -24,6 +24,7 @@ CSV_HEADER = [
     "aantal_personen",
     "aantal_records",
     "verwerker",
+    "verwerkersovereenkomst",
     "risico",
     "ap_besluit",
     "ap_gemeld_op",
@@ -55,7 +56,8 @@ def csv_row(d: Datalek) -> list:
         ",".join(d.categorieen),
         d.aantal_personen or "",
         d.aantal_records or "",
-        d.verwerker,
+        d.verwerker_naam,
+        d.overeenkomst_omschrijving,
         d.risico,
         d.ap_besluit,
         _dt(d.ap_gemeld_op),
@@ -69,6 +71,14 @@ def csv_row(d: Datalek) -> list:
 
 def _yes(value: bool) -> str:
     return _("yes") if value else _("no")
+
+
+def processor_label(d: Datalek) -> str:
+    """Whether a processor caused it, its name and the date of the agreement, as recorded."""
+    parts = [_yes(d.door_verwerker), d.verwerker_naam]
+    if d.overeenkomst_omschrijving:
+        parts.append(_("agreement of %(date)s") % {"date": d.overeenkomst_omschrijving})
+    return " ".join(p for p in parts if p)
 
 
 def categories_label(d: Datalek) -> str:
@@ -111,7 +121,7 @@ def ap_form(d: Datalek) -> list[tuple[str, list[tuple[str, str]]]]:
                 (_("Kind of breach"), ", ".join(kinds) or "—"),
                 (
                     _("Caused by a processor"),
-                    f"{_yes(d.door_verwerker)} {d.verwerker} {d.overeenkomst}".strip(),
+                    processor_label(d),
                 ),
             ],
         ),

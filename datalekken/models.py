@@ -102,9 +102,28 @@ class Datalek(models.Model):
         Ouder, blank=True, related_name="+", verbose_name=_("parents concerned")
     )
     door_verwerker = models.BooleanField(_("caused by a processor"), default=False)
-    verwerker = models.CharField(_("processor"), max_length=200, blank=True)
-    overeenkomst = models.CharField(
-        _("processor agreement"),
+    # The processor and its agreement in the disclosure register (delen), declared by label: the
+    # register keeps its own code, this app imports none of it (README "Layout"). The names below
+    # are written from the link when it is made and stay when a processor is later removed.
+    verwerker = models.ForeignKey(
+        "delen.Verwerker",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("processor"),
+    )
+    overeenkomst = models.ForeignKey(
+        "delen.Verwerkersovereenkomst",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("processor agreement"),
+    )
+    verwerker_naam = models.CharField(_("processor (as recorded)"), max_length=200, blank=True)
+    overeenkomst_omschrijving = models.CharField(
+        _("processor agreement (as recorded)"),
         max_length=200,
         blank=True,
         help_text=_("The agreement's date or reference."),
@@ -241,7 +260,15 @@ class Meldlink(models.Model):
     school = models.ForeignKey(
         School, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("school")
     )
-    verwerker = models.CharField(_("processor"), max_length=200)
+    verwerker = models.ForeignKey(
+        "delen.Verwerker",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("processor"),
+    )
+    verwerker_naam = models.CharField(_("processor (as recorded)"), max_length=200)
     email = models.EmailField(_("e-mail of the processor's contact"))
     uitgegeven_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -272,4 +299,4 @@ class Meldlink(models.Model):
         ordering = ["-aangemaakt"]
 
     def __str__(self):
-        return f"{self.verwerker} {self.aangemaakt:%Y-%m-%d}"
+        return f"{self.verwerker_naam} {self.aangemaakt:%Y-%m-%d}"

@@ -55,6 +55,7 @@ def schedule_warnings(datalek: Datalek) -> None:
 @transaction.atomic
 def record(datalek: Datalek, *, by=None, leerlingen=(), ouders=()) -> Datalek:
     """Save a new incident (or a changed one) and keep its warnings on its deadline."""
+    _write_processor_names(datalek)
     if datalek.school_id and not datalek.bestuur_id:
         datalek.bestuur_id = School.objects.values_list("bestuur_id", flat=True).get(
             pk=datalek.school_id
@@ -74,6 +75,32 @@ def record(datalek: Datalek, *, by=None, leerlingen=(), ouders=()) -> Datalek:
     if rules.is_open(datalek):
         schedule_warnings(datalek)
     return datalek
+
+
+def _write_processor_names(datalek: Datalek) -> None:
+    """A linked processor marks the incident as caused by one, and its name and the agreement's date
+    are written beside the link: the register keeps them when a processor is later removed."""
+    if datalek.overeenkomst_id and not datalek.verwerker_id:
+        datalek.verwerker_id = datalek.overeenkomst.verwerker_id
+    if datalek.verwerker_id:
+        datalek.door_verwerker = True
+        datalek.verwerker_naam = str(datalek.verwerker)
+    if datalek.overeenkomst_id:
+        datalek.overeenkomst_omschrijving = f"{datalek.overeenkomst.datum:%Y-%m-%d}"
+
+
+def agreement_in_force(verwerker, on=None):
+    """The processor's agreement in force ``on`` (today), the newest when several; None when none."""
+    if verwerker is None:
+        return None
+    on = on or timezone.localdate()
+    agreements = Datalek._meta.get_field("overeenkomst").related_model.objects
+    return (
+        agreements.filter(verwerker=verwerker, datum__lte=on)
+        .exclude(einddatum__lt=on)
+        .order_by("-datum", "-pk")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -156,10 +183,16 @@ def token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def issue_link(*, bestuur, school=None, verwerker: str, email: str, by) -> Meldlink:
-    """A one-time link for a processor, mailed through the outbox (the job makes the token)."""
+def issue_link(*, verwerker, email: str, by) -> Meldlink:
+    """A one-time link for a processor of the register (delen), for the school it works for,
+    mailed through the outbox (the job makes the token)."""
     link = Meldlink.objects.create(
-        bestuur=bestuur, school=school, verwerker=verwerker, email=email, uitgegeven_door=by
+        bestuur_id=verwerker.school.bestuur_id,
+        school_id=verwerker.school_id,
+        verwerker=verwerker,
+        verwerker_naam=str(verwerker),
+        email=email,
+        uitgegeven_door=by,
     )
     outbox.notify(REPORT_LINK, meldlink_id=link.pk)
     return link
@@ -194,6 +227,8 @@ def report_by_processor(token: str, **facts) -> Datalek | None:
         bron=Bron.VERWERKER,
         door_verwerker=True,
         verwerker=link.verwerker,
+        verwerker_naam=link.verwerker_naam,
+        overeenkomst=agreement_in_force(link.verwerker),
         **facts,
     )
     record(datalek)

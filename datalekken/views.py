@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -32,6 +33,8 @@ from .forms import (
     PeopleDecisionForm,
     ProcessorReportForm,
     RegisterFilter,
+    agreement_model,
+    processor_model,
 )
 from .letters import letter_pdf
 from .models import Bericht, Datalek
@@ -175,6 +178,19 @@ def _detail(request, datalek, ap_form, people_form, status=200):
             "ap_form": ap_form,
             "people_form": people_form,
             "leerlingen": datalek.leerlingen.order_by("achternaam"),
+            # through the processors' own access rule: a link only to what this user may open
+            "verwerker": processor_model()
+            .objects.visible_to(request.user)
+            .filter(pk=datalek.verwerker_id)
+            .first()
+            if datalek.verwerker_id
+            else None,
+            "overeenkomst": agreement_model()
+            .objects.visible_to(request.user)
+            .filter(pk=datalek.overeenkomst_id)
+            .first()
+            if datalek.overeenkomst_id
+            else None,
             "berichten": datalek.berichten.select_related("leerling", "ouder"),
             "addressees": services.addressees(datalek)
             if datalek.betrokkenen_besluit == "open"
@@ -280,20 +296,7 @@ def letter(request, pk, bericht_pk=None):
 def issue_link(request):
     form = MeldlinkForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        school = form.cleaned_data["school"]
-        if school is not None:
-            bestuur = school.bestuur
-        else:
-            boards = sorted(bestuur_ids(request.user, (Rol.FG,)))
-            if not boards:
-                form.add_error("school", _("Choose the school the processor works for."))
-                return render(request, "datalekken/meldlink.html", {"form": form}, status=400)
-            from leerlingen.models import Bestuur
-
-            bestuur = Bestuur.objects.get(pk=boards[0])
         services.issue_link(
-            bestuur=bestuur,
-            school=school,
             verwerker=form.cleaned_data["verwerker"],
             email=form.cleaned_data["email"],
             by=request.user,
@@ -342,6 +345,17 @@ def processor_report(request, token):
 
 
 # --- the portal: the letters addressed to this parent or pupil -----------------------------------
+
+
+def portal_link(user):
+    """The portal navigation's link to the letters, for whom there are any (``register_portal_link``)."""
+    if not Bericht.objects.for_portal(user).exists():
+        return None
+    return (
+        reverse("datalekken_portaal:index"),
+        _("Letters about data breaches"),
+        "datalekken_portaal",
+    )
 
 
 @portal_login_required

@@ -70,6 +70,11 @@ class VorderingQuerySet(ScopedQuerySet):
             school__bestuur_id__in=bestuur_ids(user, (Rol.FG,))
         )
 
+    def unanswered(self):
+        """Received, not refused, and answered by no disclosure yet ("Mijn taken", the admin)."""
+        # One row each: a LEFT JOIN.
+        return self.filter(geweigerd=False, verstrekkingen__isnull=True)
+
 
 class VerwerkerQuerySet(ScopedQuerySet):
     def rule(self, user) -> Q | None:

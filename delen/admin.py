@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import ReadOnlyAdminMixin, ScopedAdmin, ScopedInline
+from core.owntext import OwnTextAdminMixin
 
 from .forms import OntvangerAdminForm, VerwerkerAdminForm, VorderingAdminForm
 from .models import (
@@ -18,7 +19,7 @@ from .models import (
 
 
 @admin.register(Ontvanger)
-class OntvangerAdmin(ScopedAdmin):
+class OntvangerAdmin(OwnTextAdminMixin, ScopedAdmin):
     form = OntvangerAdminForm
     list_display = ("naam", "soort", "grondslag", "school", "actief")
     list_filter = ("soort", "grondslag", "actief", ("school", admin.RelatedOnlyFieldListFilter))
@@ -27,11 +28,13 @@ class OntvangerAdmin(ScopedAdmin):
     fields = (
         "school",
         "naam",
+        "naam_en",
         "soort",
         "grondslag",
         "velden",
         "formaat",
         "toelichting",
+        "toelichting_en",
         "toestemming_doel",
         "verwerker",
         "licentie",
@@ -56,11 +59,45 @@ class OntvangerAdmin(ScopedAdmin):
         )
 
 
+class EndingFilter(admin.SimpleListFilter):
+    """The agreements "Mijn taken" counts as ending (``services.expiring_agreements``)."""
+
+    title = _("ending")
+    parameter_name = "aflopend"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("Ending soon without a successor"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            from django.utils import timezone
+
+            from .services import ending_without_successor
+
+            return ending_without_successor(timezone.localdate(), among=queryset)
+        return queryset
+
+
+class UnansweredFilter(admin.SimpleListFilter):
+    """The police demands "Mijn taken" counts: not refused and answered by no disclosure."""
+
+    title = _("answered")
+    parameter_name = "onbeantwoord"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("Not answered yet"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ja":
+            return queryset.unanswered()
+        return queryset
+
+
 @admin.register(Vordering)
 class VorderingAdmin(ScopedAdmin):
     form = VorderingAdminForm
     list_display = ("__str__", "school", "ontvangen_op", "termijn", "ontvangstwijze", "geweigerd")
-    list_filter = (("school", admin.RelatedOnlyFieldListFilter), "geweigerd")
+    list_filter = (("school", admin.RelatedOnlyFieldListFilter), "geweigerd", UnansweredFilter)
     list_select_related = ("school",)
     autocomplete_fields = ("leerling",)
     fields = (
@@ -136,7 +173,7 @@ class OvereenkomstInline(ScopedInline):
 
 
 @admin.register(Verwerker)
-class VerwerkerAdmin(ScopedAdmin):
+class VerwerkerAdmin(OwnTextAdminMixin, ScopedAdmin):
     form = VerwerkerAdminForm
     list_display = ("product", "naam", "soort", "school", "dpia_uitgevoerd")
     list_filter = ("soort", "dpia_uitgevoerd", ("school", admin.RelatedOnlyFieldListFilter))
@@ -155,7 +192,7 @@ class VerwerkersovereenkomstAdmin(ScopedAdmin):
         "privacybijsluiter",
         "document_link",
     )
-    list_filter = ("model_privacyconvenant", "privacybijsluiter")
+    list_filter = (EndingFilter, "model_privacyconvenant", "privacybijsluiter")
     list_select_related = ("verwerker",)
     date_hierarchy = "einddatum"
 

@@ -27,7 +27,18 @@ class DelenConfig(AppConfig):
         register_role_permissions(self.label, DELEN_PERMISSIONS)
         registry.register_demo_step(20, demo.load_demo)
         registry.disclosures_of_pupil.provide(services.verstrekkingen_van_leerling)
+        registry.disclosures_of_pupils.provide(services.verstrekkingen_van_leerlingen)
         registry.processors_of_school.provide(services.processors_of_school)
+        registry.admin_task(
+            "sharing",
+            "delen.Verstrekking",
+            "delen.Vordering",
+            "delen.Ontvanger",
+            "delen.Verwerker",
+            "delen.Verwerkersovereenkomst",
+            "delen.Verloopwaarschuwing",
+            "delen.RegisterVersie",
+        )
         self._plug_into_tasks()
 
     def _plug_into_tasks(self):

@@ -59,7 +59,7 @@ SYSTEMS_PO = [
     ),
     (
         "Basispoort",
-        "Basispoort (Stichting Basispoort)",
+        "Stichting Basispoort",
         SysteemSoort.LEERMIDDELEN,
         "Toegang tot digitaal lesmateriaal",
         [Cat.CONTACT, Cat.LEERLINGNUMMER, Cat.ORGANISATIE],
@@ -118,6 +118,22 @@ SYSTEMS_PO = [
         330,
     ),
 ]
+# The school's own English for the purposes above (shown when the portal is in English).
+DOEL_EN = {
+    "Leerlingadministratie en leerlingvolgsysteem": "Pupil administration and pupil tracking",
+    "Toetsen en leerlingvolgsysteem": "Tests and pupil tracking",
+    "Observatie van kleuters": "Observation of infants",
+    "Toegang tot digitaal lesmateriaal": "Access to digital learning material",
+    "Digitaal lesmateriaal, via Basispoort": "Digital learning material, through Basispoort",
+    "Communicatie met ouders, foto's van activiteiten": "Communication with parents, photos of activities",
+    "Tevredenheidsonderzoek onder leerlingen en ouders": "Satisfaction survey among pupils and parents",
+    "Drukken van schoolgids en jaarboek": "Printing the school guide and year book",
+    "Hosting van de schoolwebsite": "Hosting the school website",
+    "Leerlingadministratie": "Pupil administration",
+    "Leerlingvolgsysteem en zorgdossier": "Pupil tracking and care file",
+    "Lesroosters": "Timetables",
+}
+
 SYSTEMS_VO = [
     (
         "Esis",
@@ -148,7 +164,7 @@ SYSTEMS_VO = [
     ),
     (
         "Basispoort",
-        "Basispoort (Stichting Basispoort)",
+        "Stichting Basispoort",
         SysteemSoort.LEERMIDDELEN,
         "Toegang tot digitaal lesmateriaal",
         [Cat.CONTACT, Cat.LEERLINGNUMMER, Cat.ORGANISATIE],
@@ -196,6 +212,7 @@ def _systems(school, systems, today: date) -> None:
             product=product,
             soort=soort,
             doel=doel,
+            doel_en=DOEL_EN.get(doel, ""),
             gegevens=[str(g) for g in gegevens],
             dpia_uitgevoerd=product in ("ParnasSys", "Esis", "Parro"),
             dpia_datum=today - timedelta(days=400)

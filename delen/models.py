@@ -84,6 +84,12 @@ class Ontvanger(models.Model):
         ),
     )
     naam = models.CharField(_("name"), max_length=200)
+    naam_en = models.CharField(
+        _("name in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown when the portal is in English; empty: the Dutch name is shown."),
+    )
     grondslag = models.CharField(_("legal basis"), max_length=30, choices=Grondslag.choices)
     velden = models.JSONField(
         _("allowed fields"),
@@ -98,6 +104,11 @@ class Ontvanger(models.Model):
     )
     toelichting = models.TextField(
         _("explanation"), blank=True, help_text=_("What may go, why, and the source of the rule.")
+    )
+    toelichting_en = models.TextField(
+        _("explanation in English"),
+        blank=True,
+        help_text=_("Shown when the portal is in English; empty: the Dutch text is shown."),
     )
     toestemming_doel = models.CharField(
         _("consent purpose"),
@@ -392,6 +403,12 @@ class Verwerker(models.Model):
     doel = models.CharField(
         _("purpose"), max_length=300, help_text=_("What the school uses it for.")
     )
+    doel_en = models.CharField(
+        _("purpose in English"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown when the portal is in English; empty: the Dutch text is shown."),
+    )
     gegevens = models.JSONField(
         _("data held"),
         default=list,
@@ -418,6 +435,10 @@ class Verwerker(models.Model):
         ]
 
     def __str__(self):
+        """The product with its company once: "Basispoort (Stichting Basispoort)"; a company that
+        is its own product ("Eduscope") is named once."""
+        if not self.naam or self.naam.casefold() == self.product.casefold():
+            return self.product
         return f"{self.product} ({self.naam})"
 
     def clean(self):

@@ -95,5 +95,10 @@ class Privacyverklaring(models.Model):
         }
 
     @property
+    def pdf_ready(self) -> bool:
+        """False while the outbox job still renders this version's PDF (issue 21)."""
+        return bool(self.pdf)
+
+    @property
     def bestandsnaam(self) -> str:
         return f"privacyverklaring-{self.school.brin}-v{self.versie}-{self.taal}.pdf"

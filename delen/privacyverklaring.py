@@ -186,17 +186,25 @@ def _cat_labels(codes) -> list[str]:
 
 
 def _ontvanger(o: Ontvanger, doelen: dict, school: School) -> dict:
-    uitleg = str(SOORT_UITLEG.get(o.soort, "")) or o.toelichting
+    """A recipient in the statement. The school's own texts (its name, its explanation where the
+    kind has none of ours, the consent purpose's name) are kept in Dutch and in the school's
+    English, and shown in the reader's language by the ``own_text`` filter."""
+    uitleg = str(SOORT_UITLEG.get(o.soort, ""))
     if o.soort == Soort.LEERPLICHT:
         uitleg += " " + str(VERZUIM_VO if school.onderwijssoort == "vo" else VERZUIM_PO)
+    doel = doelen.get(o.toestemming_doel, {"naam": o.toestemming_doel, "naam_en": ""})
     return {
         "naam": o.naam,
+        "naam_en": o.naam_en,
         "soort": o.soort,
         "grondslag": o.grondslag,
         "grondslag_label": str(Grondslag(o.grondslag).label),
         "velden": _labels(o.velden),
         "uitleg": uitleg,
-        "toestemming_doel": doelen.get(o.toestemming_doel, o.toestemming_doel),
+        "toelichting": "" if uitleg else o.toelichting,
+        "toelichting_en": "" if uitleg else o.toelichting_en,
+        "toestemming_doel": doel["naam"],
+        "toestemming_doel_en": doel["naam_en"],
         "verwerker": o.verwerker.product if o.verwerker_id else "",
     }
 
@@ -225,7 +233,9 @@ def statement_context(school: School, *, today: date | None = None) -> dict:
     bestuur = school.bestuur
 
     doelen = list(registry.consent_purposes(school, active_only=True))
-    doel_namen = {d.code: d.naam for d in registry.consent_purposes(school)}
+    doel_namen = {
+        d.code: {"naam": d.naam, "naam_en": d.naam_en} for d in registry.consent_purposes(school)
+    }
     order = {
         soort: i for i, soort in enumerate(Soort.values)
     }  # the order of DOMAIN.md's table: DUO first
@@ -298,6 +308,7 @@ def statement_context(school: School, *, today: date | None = None) -> dict:
                 "soort": v.soort,
                 "soort_label": str(SysteemSoort(v.soort).label),
                 "doel": v.doel,
+                "doel_en": v.doel_en,
                 "gegevens": _cat_labels(v.gegevens),
                 "buiten_eer": v.buiten_eer,
                 "opslag": v.soort in OPSLAG_SOORTEN,
@@ -318,7 +329,11 @@ def statement_context(school: School, *, today: date | None = None) -> dict:
                     "code": g,
                     "label": str(Grondslag(g).label),
                     "uitleg": str(GRONDSLAG_UITLEG[g]),
-                    "ontvangers": [o.naam for o in ontvangers if o.grondslag == g],
+                    "ontvangers": [
+                        {"naam": o.naam, "naam_en": o.naam_en}
+                        for o in ontvangers
+                        if o.grondslag == g
+                    ],
                 }
             )
 
@@ -384,7 +399,14 @@ def statement_context(school: School, *, today: date | None = None) -> dict:
         "ontvangers_toestemming": toestemming,
         "ontvangers_verwerker": verwerker_ontvangers,
         "doelen": [
-            {"code": d.code, "naam": d.naam, "omschrijving": d.omschrijving} for d in doelen
+            {
+                "code": d.code,
+                "naam": d.naam,
+                "naam_en": d.naam_en,
+                "omschrijving": d.omschrijving,
+                "omschrijving_en": d.omschrijving_en,
+            }
+            for d in doelen
         ],
         "bewaartermijnen": bewaar,
         "datalekregister": True,
@@ -456,7 +478,13 @@ def render_statement(
     return pdf, body
 
 
-@transaction.atomic
+def _statement_body(inhoud: dict, *, versie: int, gegenereerd_op: datetime, language: str) -> str:
+    """The statement's HTML body (what the pages show), without WeasyPrint."""
+    context = _render_context(inhoud, versie=versie, gegenereerd_op=gegenereerd_op)
+    with translation.override(language):
+        return render_to_string(BODY_TEMPLATE, context)
+
+
 def generate_statement(
     *,
     school: School,
@@ -465,22 +493,51 @@ def generate_statement(
     now: datetime | None = None,
     if_missing: bool = False,
 ) -> Privacyverklaring:
-    """Render the school's statement from its register as it is now and store it as a new version.
+    """The school's statement from its register as it is now (``new_statement_version``)."""
+    verklaring, _created = new_statement_version(
+        school=school, user=user, language=language, now=now, if_missing=if_missing
+    )
+    return verklaring
+
+
+@transaction.atomic
+def new_statement_version(
+    *,
+    school: School,
+    user=None,
+    language: str | None = None,
+    now: datetime | None = None,
+    if_missing: bool = False,
+    pdf_later: bool = False,
+) -> tuple[Privacyverklaring, bool]:
+    """Render the school's statement from its register as it is now and store it as a new version;
+    returns it and True. When nothing in the register changed since the last version in this
+    language (the same contents), no identical copy is stored: returns that version and False.
 
     ``if_missing``: only when the school has no current statement yet, checked again once the
     school's row is locked, so visitors asking at the same moment get one version, not one each.
+
+    ``pdf_later``: store the version (its contents and text) now and leave its PDF to the outbox
+    job ``delen.tasks.STATEMENT_PDF`` (``make_statement_pdf``), for a POST a person waits on
+    (issue 21); until the job ran the version has no file (``pdf_ready`` is False).
     """
     language = language or settings.LANGUAGE_CODE
     now = now or timezone.now()
     School.objects.select_for_update().filter(pk=school.pk).first()  # one version number at a time
     if if_missing and (current := statement_on(school=school, language=language)) is not None:
-        return current
+        return current, False
+    with translation.override(language):
+        inhoud = statement_context(school, today=timezone.localtime(now).date())
+    last = (
+        Privacyverklaring.objects.filter(school=school, taal=language, gegenereerd_op__lte=now)
+        .order_by("-gegenereerd_op", "-versie")
+        .first()
+    )
+    if last is not None and last.inhoud == inhoud:
+        return last, False
     versie = (
         Privacyverklaring.objects.filter(school=school).aggregate(m=Max("versie"))["m"] or 0
     ) + 1
-    with translation.override(language):
-        inhoud = statement_context(school, today=timezone.localtime(now).date())
-    pdf, body = render_statement(inhoud, versie=versie, gegenereerd_op=now, language=language)
     verklaring = Privacyverklaring(
         school=school,
         versie=versie,
@@ -488,14 +545,49 @@ def generate_statement(
         gegenereerd_op=now,
         gegenereerd_door=user,
         inhoud=inhoud,
-        html=body,
-        paginas=pdf.pages,
+        html=_statement_body(inhoud, versie=versie, gegenereerd_op=now, language=language),
     )
-    verklaring.pdf.save(
-        f"privacyverklaring-{school.brin}-v{versie}-{language}.pdf", ContentFile(pdf), save=False
-    )
+    if pdf_later:
+        verklaring.save()
+        from .tasks import enqueue_statement_pdf
+
+        enqueue_statement_pdf(verklaring.pk)
+        return verklaring, True
+    _attach_pdf(verklaring)
     verklaring.save()
-    return verklaring
+    return verklaring, True
+
+
+def _attach_pdf(verklaring: Privacyverklaring) -> None:
+    pdf, _body = render_statement(
+        verklaring.inhoud,
+        versie=verklaring.versie,
+        gegenereerd_op=verklaring.gegenereerd_op,
+        language=verklaring.taal,
+    )
+    verklaring.paginas = pdf.pages
+    verklaring.pdf.save(
+        f"privacyverklaring-{verklaring.school.brin}-v{verklaring.versie}-{verklaring.taal}.pdf",
+        ContentFile(pdf),
+        save=False,
+    )
+
+
+@transaction.atomic
+def make_statement_pdf(verklaring_id: int) -> bool:
+    """The PDF of a stored version, made by the outbox job; True when it was made now. Idempotent:
+    a version that has its file already (or is gone) is left alone."""
+    verklaring = (
+        Privacyverklaring.objects.select_for_update()
+        .select_related("school")
+        .filter(pk=verklaring_id)
+        .first()
+    )
+    if verklaring is None or verklaring.pdf:
+        return False
+    _attach_pdf(verklaring)
+    verklaring.save(update_fields=["pdf", "paginas"])
+    return True
 
 
 def statement_on(

@@ -13,7 +13,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from dateutil.relativedelta import relativedelta
@@ -22,21 +22,28 @@ from leerlingen.retention.producers import RetentionCandidate
 from leerlingen.retention.rules import expiry_date
 
 
-def anonymise_for_erasure(leerling) -> None:
+def anonymise_for_erasure(leerling_ids: list[int]) -> None:
+    """Anonymise the disclosures and police demands of the pupils ``leerling_ids`` (a batch)."""
     from .models import Verstrekking, Vordering
 
-    mine = Verstrekking.objects.filter(leerlingen=leerling).values("id")
+    # "About this pupil alone": every pupil of the disclosure is erased in this batch.
+    mine = Verstrekking.objects.filter(leerlingen__in=leerling_ids).values("id")
     alone = list(
         Verstrekking.objects.filter(id__in=mine)
-        .annotate(n=Count("leerlingen"))
-        .filter(n=1)
+        .annotate(
+            n=Count("leerlingen"),
+            erased=Count("leerlingen", filter=Q(leerlingen__in=leerling_ids)),
+        )
+        .filter(n=F("erased"))
         .values_list("id", flat=True)
     )
     if alone:
         Verstrekking.objects.filter(id__in=alone).update(doel="", reden_niet_informeren="")
         # History rows are not tracked themselves: emptying them with update() is what erasure needs.
         Verstrekking.history.filter(id__in=alone).update(doel="", reden_niet_informeren="")
-    demands = list(Vordering.objects.filter(leerling=leerling).values_list("id", flat=True))
+    demands = list(
+        Vordering.objects.filter(leerling_id__in=leerling_ids).values_list("id", flat=True)
+    )
     if demands:
         Vordering.objects.filter(id__in=demands).update(leerling=None)
         Vordering.history.filter(id__in=demands).update(leerling=None)

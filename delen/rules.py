@@ -107,14 +107,16 @@ def survey_min_group_size() -> int:
 # --- The restricted pupil (requests issue) ------------------------------------------------
 
 
-def is_restricted(leerling: Leerling) -> bool:
+def is_restricted(leerling: Leerling, categorieen=None) -> bool:
     """Whether processing of this pupil's data is restricted (AVG art. 18): never disclosed then.
 
     The register answers (``leerlingen.restriction``); a pupil loaded through
     ``leerlingen.restriction.with_restriction_flag`` (the export form's pupils) answers from its
-    annotation, so checking a whole group costs no query per pupil.
+    annotation, so checking a whole group costs no query per pupil. A restriction of some
+    categories only (a restriction request decided per category) counts when ``categorieen``,
+    the categories of the fields to disclose, include one of them.
     """
-    return restriction.is_restricted(leerling)
+    return restriction.is_restricted(leerling, categorieen)
 
 
 # --- Consent (consent issue) --------------------------------------------------------------
@@ -589,7 +591,11 @@ def check_disclosure(*, user, aanvraag: Aanvraag, on_date: date) -> list[Weigeri
             )
         )
 
-    restricted = [p.pk for p in leerlingen if is_restricted(p)]
+    # Any restriction, from the annotation (no query per pupil); then, in one query, those that
+    # cover a category of the fields to disclose (a restriction decided per category).
+    flagged = [p.pk for p in leerlingen if is_restricted(p)]
+    categorieen = {VELDEN[c].categorie for c in velden if c in VELDEN}
+    restricted = sorted(restriction.restricted_ids(flagged, categorieen)) if flagged else []
     if restricted:
         out.append(
             Weigering(

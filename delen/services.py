@@ -49,19 +49,23 @@ def ensure_default_register(school: School) -> list[Ontvanger]:
     """Give ``school`` the recipients of DOMAIN.md's table; existing ones (by kind) are left alone."""
     existing = set(school.ontvangers.values_list("soort", flat=True))
     created = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for standaard in STANDAARD:
-            if standaard.soort in existing:
-                continue
+    for standaard in STANDAARD:
+        if standaard.soort in existing:
+            continue
+        with translation.override("en"):  # the product's own English: the msgids
+            naam_en, toelichting_en = str(standaard.naam), str(standaard.toelichting)
+        with translation.override(settings.LANGUAGE_CODE):
             created.append(
                 Ontvanger.objects.create(
                     school=school,
                     soort=standaard.soort,
                     naam=str(standaard.naam),
+                    naam_en=naam_en,
                     grondslag=standaard.grondslag,
                     velden=list(standaard.velden),
                     formaat=standaard.formaat,
                     toelichting=str(standaard.toelichting),
+                    toelichting_en=toelichting_en,
                     toestemming_doel=standaard.toestemming_doel,
                 )
             )
@@ -111,12 +115,15 @@ def disclose(
     goedgekeurd_door=None,
     on_date: date | None = None,
     tijdstip: datetime | None = None,
+    kenmerk: str | None = None,
 ) -> Export:
     """Check every rule now, produce the file, record the disclosure and log the export.
 
     Raises ``DisclosureRefused`` (nothing is produced or recorded, but the refused attempt is
     written to the access log) when a rule forbids it.
     ``on_date``/``tijdstip`` default to now (the demo replays past disclosures).
+    ``kenmerk``: the reference the confirmation page chose (``new_kenmerk``); a second confirmation
+    with it raises ``IntegrityError`` and records nothing (the reference is unique).
     """
     try:
         return _disclose(
@@ -125,6 +132,7 @@ def disclose(
             goedgekeurd_door=goedgekeurd_door,
             on_date=on_date,
             tijdstip=tijdstip,
+            kenmerk=kenmerk,
         )
     except DisclosureRefused as refused:
         log_refusal(user=user, aanvraag=aanvraag, weigeringen=refused.weigeringen)
@@ -132,7 +140,9 @@ def disclose(
 
 
 @transaction.atomic
-def _disclose(*, user, aanvraag: Aanvraag, goedgekeurd_door, on_date, tijdstip) -> Export:
+def _disclose(
+    *, user, aanvraag: Aanvraag, goedgekeurd_door, on_date, tijdstip, kenmerk=None
+) -> Export:
     on_date = on_date or timezone.localdate()
     goedgekeurd_door = goedgekeurd_door or user
     weigeringen = check_disclosure(user=user, aanvraag=aanvraag, on_date=on_date)
@@ -144,7 +154,7 @@ def _disclose(*, user, aanvraag: Aanvraag, goedgekeurd_door, on_date, tijdstip) 
     ontvanger = aanvraag.ontvanger
     velden = sort_codes(aanvraag.velden)
     aanvraag.velden = velden
-    kenmerk = new_kenmerk(on_date)
+    kenmerk = kenmerk or new_kenmerk(on_date)
     tabel = build_table(
         user=user, aanvraag=aanvraag, sep="\n" if aanvraag.formaat == Formaat.PDF else " | "
     )
@@ -221,6 +231,20 @@ def verstrekkingen_van_leerling(*, leerling, user=None):
     return qs.for_leerling(leerling).select_related("ontvanger").order_by("-tijdstip", "-id")
 
 
+def verstrekkingen_van_leerlingen(*, leerling_ids) -> dict[int, list]:
+    """Pupil id -> the disclosures of that pupil's data, newest first, for many pupils in one
+    query (the follow-ups of an import, AVG art. 19). All of them: the services act for the school."""
+    out: dict[int, list] = {pk: [] for pk in leerling_ids}
+    links = (
+        Verstrekking.leerlingen.through.objects.filter(leerling_id__in=list(out))
+        .select_related("verstrekking__ontvanger")
+        .order_by("-verstrekking__tijdstip", "-verstrekking_id")
+    )
+    for link in links:
+        out[link.leerling_id].append(link.verstrekking)
+    return out
+
+
 def processors_of_school(school):
     """The school's processors (its systems), by product: the access export of a request names
     the systems that hold each category (``leerlingen.registry.processors_of_school``)."""
@@ -260,15 +284,19 @@ def adopt_register(
 def expiring_agreements(on_date: date, among=None) -> list[Verwerkersovereenkomst]:
     """Agreements ending within the warning period that no later agreement with the processor replaces
     (``among``: only these, such as the ones a user sees; by default all)."""
+    return list(ending_without_successor(on_date, among).select_related("verwerker__school"))
+
+
+def ending_without_successor(on_date: date, among=None):
+    """``expiring_agreements`` as a queryset: also the admin's filter "ending" (``admin.py``)."""
     horizon = on_date + timedelta(days=WARN_DAYS_BEFORE_END)
     successor = Verwerkersovereenkomst.objects.filter(
         verwerker_id=OuterRef("verwerker_id"), datum__lte=OuterRef("einddatum") + timedelta(days=1)
     ).filter(Q(einddatum__isnull=True) | Q(einddatum__gt=OuterRef("einddatum")))
-    return list(
+    return (
         (Verwerkersovereenkomst.objects.all() if among is None else among)
         .filter(einddatum__gte=on_date, einddatum__lte=horizon)
         .filter(~Exists(successor))
-        .select_related("verwerker__school")
     )
 
 

@@ -22,19 +22,19 @@ def disclosure_tasks(user, *, today: date) -> list[Taak]:
     ending = expiring_agreements(today, among=Verwerkersovereenkomst.objects.visible_to(user))
     demands = (
         Vordering.objects.visible_to(user)
-        .filter(geweigerd=False, verstrekkingen__isnull=True)
+        .unanswered()
         .aggregate(n=Count("id", distinct=True), first=Min("termijn"))
     )
     return [
         Taak(
             label=_("Processor agreements ending"),
-            url=reverse("admin:delen_verwerkersovereenkomst_changelist"),
+            url=reverse("admin:delen_verwerkersovereenkomst_changelist") + "?aflopend=ja",
             count=len(ending),
             deadline=min((a.einddatum for a in ending), default=None),
         ),
         Taak(
             label=_("Police demands not answered yet"),
-            url=reverse("admin:delen_vordering_changelist"),
+            url=reverse("admin:delen_vordering_changelist") + "?onbeantwoord=ja",
             count=demands["n"],
             deadline=demands["first"],
             urgent=bool(demands["first"] and demands["first"] <= today),

@@ -28,3 +28,18 @@ def send_expiry_warning_job(*, warning_id: int) -> None:
     from .services import send_expiry_warning
 
     send_expiry_warning(warning_id)
+
+
+STATEMENT_PDF = "delen.privacyverklaring_pdf"
+
+
+def enqueue_statement_pdf(verklaring_id: int) -> None:
+    """After the version is stored: its PDF is rendered by the worker (issue 21), once."""
+    outbox.notify(STATEMENT_PDF, verklaring_id=verklaring_id)
+
+
+@outbox.handler(STATEMENT_PDF)
+def make_statement_pdf_job(*, verklaring_id: int) -> None:
+    from .privacyverklaring import make_statement_pdf
+
+    make_statement_pdf(verklaring_id)

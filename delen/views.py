@@ -3,6 +3,8 @@ processing. Thin: access from ``delen/access.py`` querysets, writes in ``delen/s
 """
 
 from django.contrib import messages
+from django.core import signing
+from django.db import IntegrityError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -176,8 +178,39 @@ def controle(request, pk):
         "form": form,
         "tabel": tabel,
         "aanvraag": form.aanvraag(),
+        # The disclosure's reference, chosen now: confirming this page twice (a reload, a second
+        # click) makes one disclosure (``bevestig``).
+        "bevestiging": signing.dumps(
+            {
+                "k": services.new_kenmerk(timezone.localdate()),
+                "u": request.user.pk,
+                "o": ontvanger.pk,
+            },
+            salt=CONFIRMATION_SALT,
+        ),
     }
     return _no_store(render(request, "delen/controle.html", context))
+
+
+CONFIRMATION_SALT = "delen.bevestig"
+CONFIRMATION_MAX_AGE = 24 * 3600
+
+
+class NoConfirmation(Exception):
+    """A confirmation posted without the preview's signed field (a hand-made POST)."""
+
+
+def _confirmed_kenmerk(request, ontvanger) -> str:
+    """The reference the preview chose for this disclosure. ``NoConfirmation`` without one: a
+    disclosure is only confirmed from its preview; ``signing.BadSignature`` when it was altered,
+    expired or is another person's."""
+    token = request.POST.get("bevestiging")
+    if not token:
+        raise NoConfirmation
+    data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+    if data.get("u") != request.user.pk or data.get("o") != ontvanger.pk:
+        raise signing.BadSignature("not this person's confirmation")
+    return data["k"]
 
 
 @staff_required
@@ -192,9 +225,30 @@ def bevestig(request, pk):
     if not form.is_valid():
         return _render_form(request, ontvanger, ctx, form, status=400)
     try:
-        export = services.disclose(user=request.user, aanvraag=form.aanvraag())
+        kenmerk = _confirmed_kenmerk(request, ontvanger)
+    except NoConfirmation:
+        messages.error(
+            request,
+            _(
+                "Nothing was recorded: a disclosure is confirmed from its preview. "
+                "Check and preview it again, then confirm."
+            ),
+        )
+        return _render_form(request, ontvanger, ctx, form, status=400)
+    except signing.BadSignature:
+        messages.error(request, _("This confirmation is no longer valid: check the preview again."))
+        return _render_form(request, ontvanger, ctx, form, status=400)
+    try:
+        export = services.disclose(user=request.user, aanvraag=form.aanvraag(), kenmerk=kenmerk)
     except DisclosureRefused as refused:
         return _render_form(request, ontvanger, ctx, form, refused.weigeringen, status=400)
+    except IntegrityError:
+        # Confirmed before (a reload or a second click): the reference exists; nothing is made again.
+        done = Verstrekking.objects.visible_to(request.user).filter(kenmerk=kenmerk).first()
+        if done is None:
+            raise
+        context = {**ctx, "ontvanger": ontvanger, "verstrekking": done}
+        return _no_store(render(request, "delen/al_bevestigd.html", context, status=409))
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.bestandsnaam}"'
     response["X-Verstrekking"] = export.verstrekking.kenmerk

@@ -6,12 +6,15 @@ page of a child's school (``portal``). Access: ``visible_to``; in the portal, th
 
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages import get_messages
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import staff_required
@@ -20,7 +23,7 @@ from leerlingen.models import School
 from leerlingen.portal import portal_child_or_404, portal_login_required
 
 from .models_verklaring import MANAGING_BESTUUR_ROLES, MANAGING_SCHOOL_ROLES, Privacyverklaring
-from .privacyverklaring import generate_statement, statement_on
+from .privacyverklaring import generate_statement, new_statement_version, statement_on
 
 
 def managed_schools(user):
@@ -38,7 +41,15 @@ def _language() -> str:
     return translation.get_language() or "nl"
 
 
-def _pdf_response(verklaring: Privacyverklaring) -> FileResponse:
+def _pdf_response(verklaring: Privacyverklaring) -> HttpResponse:
+    if not verklaring.pdf_ready:  # the outbox job has not rendered it yet (issue 21)
+        response = HttpResponse(
+            _("The document is being prepared. Try again in a moment."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "10"
+        return response
     response = FileResponse(
         verklaring.pdf.open("rb"),
         content_type="application/pdf",
@@ -83,8 +94,32 @@ def school(request, pk: int):
 def generate(request, pk: int):
     school = get_object_or_404(managed_schools(request.user), pk=pk)
     language = request.POST.get("taal") if request.POST.get("taal") in ("nl", "en") else _language()
-    verklaring = generate_statement(school=school, user=request.user, language=language)
-    return _pdf_response(verklaring)
+    verklaring, created = new_statement_version(
+        school=school, user=request.user, language=language, pdf_later=True
+    )
+    if not created:
+        messages.info(
+            request,
+            _(
+                "The statement is unchanged: nothing in the register changed since version "
+                "%(version)s of %(date)s, so no new version was stored. Its PDF is in the list below."
+            )
+            % {
+                "version": verklaring.versie,
+                "date": date_format(timezone.localtime(verklaring.gegenereerd_op), "j F Y"),
+            },
+        )
+        return redirect("privacyverklaring:school", pk=school.pk)
+    # The PDF is rendered by the outbox job, not inside this POST (issue 21).
+    messages.success(
+        request,
+        _(
+            "Version %(version)s is stored. Its PDF is being prepared and appears in the list "
+            "below in a moment."
+        )
+        % {"version": verklaring.versie},
+    )
+    return redirect("privacyverklaring:school", pk=school.pk)
 
 
 @login_required  # staff and parents alike: the statement's own visible_to decides

@@ -383,12 +383,23 @@ class ToegangslogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "tijdstip",
         "gebruiker",
         "soort",
-        "object_type",
+        "record_type",
         "object_id",
-        "categorieen",
-        "reden",
+        "data_categories",
+        "reason",
     )
-    list_filter = ("soort", "object_type", ("tijdstip", admin.DateFieldListFilter))
+    fields = (
+        "tijdstip",
+        "gebruiker",
+        "soort",
+        "leerling",
+        "record_type",
+        "object_id",
+        "data_categories",
+        "reason",
+    )
+    readonly_fields = ("record_type", "data_categories", "reason")
+    list_filter = ("soort", ("tijdstip", admin.DateFieldListFilter))
     search_fields = ("=gebruiker__username",)
     date_hierarchy = "tijdstip"
     list_select_related = ("gebruiker",)
@@ -396,6 +407,19 @@ class ToegangslogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return Toegangslog.objects.visible_to(request.user).select_related("gebruiker")
+
+    # The stored codes in the reader's language (``audit``: the one translation of the log).
+    @admin.display(description=_("record type"), ordering="object_type")
+    def record_type(self, obj):
+        return audit.object_type_label(obj.object_type)
+
+    @admin.display(description=_("data categories"))
+    def data_categories(self, obj):
+        return audit.categories_label(obj.categorieen)
+
+    @admin.display(description=_("reason"))
+    def reason(self, obj):
+        return audit.reason_label(obj.reden)
 
 
 admin.site.unregister(User)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from faker import Faker
 
@@ -29,6 +29,7 @@ from .roles import grant_role, sync_role_groups
 from .schooljaar import current_schooljaar
 
 DEMO_PASSWORD = "demo-privacyschool"  # noqa: S105 - printed for the demo; never used in production
+DEMO_DOMAIN = "demo.privacyschool.test"
 
 
 @dataclass
@@ -51,6 +52,85 @@ def bsn_from(number: int) -> str:
 
 def database_is_empty() -> bool:
     return not (Bestuur.objects.exists() or Leerling.objects.exists() or User.objects.exists())
+
+
+def demo_is_loaded() -> bool:
+    """The database holds the demo board (its log-ins), not somebody's real data."""
+    return User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}", is_superuser=True).exists()
+
+
+def current_logins(today: date | None = None) -> list[DemoLogin]:
+    """Every demo log-in with its role, described from the database: the same table after the
+    demo was loaded and on every later run (``manage.py demo`` keeps a loaded demo)."""
+    from .models import BestuurGrant, GroepGrant, SchoolGrant
+
+    today = today or timezone.localdate()
+    users = list(User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").order_by("id"))
+    roles: dict[int, list[tuple[str, str]]] = {}
+    for model, where in (
+        (SchoolGrant, lambda g: g.content_object.naam),
+        (BestuurGrant, lambda g: g.content_object.naam),
+        (GroepGrant, lambda g: f"{g.content_object.naam} at {g.content_object.school.naam}"),
+    ):
+        grants = (
+            model.objects.filter(user__in=users, permission__codename__startswith="rol_")
+            .select_related("permission", "content_object")
+            .order_by("id")
+        )
+        if model is GroepGrant:
+            grants = grants.select_related("content_object__school")
+        for grant in grants:
+            rol = Rol(grant.permission.codename.removeprefix("rol_"))
+            roles.setdefault(grant.user_id, []).append((rol.value, where(grant)))
+    parents = {
+        o.account_id: o
+        for o in Ouder.objects.filter(account__in=users).prefetch_related(
+            "relaties__leerling__groep", "relaties__leerling__school"
+        )
+    }
+    pupils = {
+        p.account_id: p for p in Leerling.objects.filter(account__in=users).select_related("school")
+    }
+    logins = []
+    for user in users:
+        if user.is_superuser:
+            logins.append(
+                DemoLogin("beheer", user.username, "application administrator (superuser)")
+            )
+        elif user.id in roles:
+            rol, where = roles[user.id][0]
+            with translation.override("en"):  # the terminal's table is English, like the rest
+                label = str(Rol(rol).label).split(" (")[0].lower()
+            logins.append(DemoLogin(rol, user.username, f"{label} of {where}"))
+        elif user.id in parents:
+            logins.append(DemoLogin("ouder", user.username, _parent(parents[user.id], today)))
+        elif user.id in pupils:
+            pupil = pupils[user.id]
+            age = pupil.leeftijd(today)
+            about = f"pupil aged {age} at {pupil.school.naam}"
+            if age >= 18:
+                about += ": decides what the parents see"
+            logins.append(DemoLogin("leerling", user.username, about))
+    return logins
+
+
+def _parent(ouder: Ouder, today: date) -> str:
+    children = [r.leerling for r in ouder.relaties.all() if r.heeft_gezag]
+    if not children:
+        return "parent without parental authority"
+    adult = [c for c in children if c.leeftijd(today) >= 18]
+    if adult:
+        return f"parent of a pupil aged {adult[0].leeftijd(today)} at {adult[0].school.naam}, who decides what this parent sees"
+    groups = " and ".join(c.groep.naam for c in children if c.groep)
+    return f"parent with parental authority of {len(children)} pupil{'s' if len(children) > 1 else ''} in {groups} at {children[0].school.naam}"
+
+
+def print_logins(out, logins: list[DemoLogin]) -> None:
+    """The table of log-ins a newcomer needs, printed by ``demo`` and ``demo_logins``."""
+    out.write(f"Demo log-ins (every password: {DEMO_PASSWORD}):\n")
+    out.write(f"  {'log-in':<15} {'role':<14} who\n")
+    for login in logins:
+        out.write(f"  {login.username:<15} {login.rol:<14} {login.description}\n")
 
 
 class DemoBuilder:
@@ -309,6 +389,7 @@ class DemoBuilder:
             for j in range(1, 7)
         ]
         parent_pupils: list[Leerling] = []
+        demo_family: tuple = ()
         for groep in groepen:
             families_left = 24
             while families_left > 0:
@@ -321,6 +402,7 @@ class DemoBuilder:
                     self._pupil(primair, younger, age - 2, family=family)
                 if groep.jaargroep == 5 and not parent_pupils and family[1] and family[2]:
                     parent_pupils.append(first)
+                    demo_family = family
         for klas in klassen:
             for _ in range(15):
                 family = self._family(bestuur)
@@ -336,6 +418,10 @@ class DemoBuilder:
                     left=date(year, 7, 15),
                 )
 
+        # The demo parent has two children in two groups (consent for both in one go, issue 18).
+        if demo_family[0].relaties.count() < 2:
+            self._pupil(primair, groepen[2], 3 + groepen[2].jaargroep, family=demo_family)
+
         from .retention import demo as retention_demo
 
         retention_demo.load_demo(bestuur)
@@ -344,7 +430,53 @@ class DemoBuilder:
         for step in registry.demo_steps():
             added = step(bestuur, today=self.today) or []
             self.logins += [login for login in added if isinstance(login, DemoLogin)]
+        self._import_waiting(primair)
+        # Last, with every app's records in place: the nightly retention sweep puts the pupils
+        # who left long ago (and the trajectories that ended) on a list for the director.
+        retention_demo.sweep(self.today)
         return self.logins
+
+    def _import_waiting(self, school: School) -> None:
+        """The administration uploaded the register's export with two new pupils and has not
+        confirmed it yet: "Mijn taken" shows the import waiting (leerlingen/werk.py)."""
+        from .imports.services import preview_import, start_import
+
+        header = (
+            "Leerlingnummer;Achternaam;Voorvoegsel;Roepnaam;Voornamen;Geslacht;Geboortedatum;"
+            "BSN;Groep;Datum inschrijving;Verzorger 1 roepnaam;Verzorger 1 achternaam;"
+            "Verzorger 1 relatie tot leerling;Verzorger 1 wettelijk gezag;Verzorger 1 e-mail"
+        )
+        rows = [header]
+        for number in (9001, 9002):
+            tussenvoegsel, achternaam = self._surname()
+            born = self.today - timedelta(days=4 * 365 + self.rng.randint(0, 200))
+            rows.append(
+                ";".join(
+                    [
+                        str(number),
+                        achternaam,
+                        tussenvoegsel,
+                        (roepnaam := self.fake.first_name()),
+                        roepnaam,
+                        self.rng.choice("MV"),
+                        born.strftime("%d-%m-%Y"),
+                        self._bsn(),
+                        "Groep 1",
+                        self.today.strftime("%d-%m-%Y"),
+                        self.fake.first_name_female(),
+                        achternaam,
+                        "Moeder",
+                        "Ja",
+                        self.fake.unique.email(),
+                    ]
+                )
+            )
+        data = ("\r\n".join(rows) + "\r\n").encode("utf-8")
+        user = User.objects.get(username="administratie")
+        run, table = start_import(
+            school=school, user=user, data=data, filename="export-parnassys.csv", bron="parnassys"
+        )
+        preview_import(run=run, table=table)
 
     def _users(self, bestuur, primair, voortgezet, groepen, klassen, parent_pupils) -> None:
         def staff(username, first, last, rol, container, description):

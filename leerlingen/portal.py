@@ -6,12 +6,17 @@ custody live here. Every app's portal pages (consent, requests, the privacy stat
 answers 404. Log-in itself (codes, links, passwords) is the consent app's, at ``portaal:login``.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import wraps
 
 from django.contrib.messages import get_messages
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 
 from . import custody
@@ -47,6 +52,22 @@ def portal_children(user):
     )
 
 
+def closed_children(user) -> list[Leerling]:
+    """Own children through custody whose data this parent no longer sees: adult pupils who did
+    not let this parent keep the view (``custody.parents_who_see``). Only the first name is for
+    the page: the pupil chose, and the parent is told that much, not the data nor the reasons."""
+    adults = list(
+        Leerling.objects.filter(
+            id__in=Gezagsrelatie.objects.filter(ouder__account=user).values("leerling_id"),
+            geboortedatum__lte=custody.adult_cutoff(),
+        )
+        .only("id", "roepnaam", "geboortedatum")
+        .order_by("geboortedatum", "id")
+    )
+    seen = custody.parents_who_see(adults)
+    return [p for p in adults if not any(o.account_id == user.id for o in seen[p.pk])]
+
+
 def portal_child(user, pk: int) -> Leerling | None:
     """One of ``portal_children`` by id, without what only the pages show: for a decision (one query)."""
     return Leerling.objects.visible_to(user).filter(_own(user), pk=pk).first()
@@ -71,3 +92,119 @@ def portal_login_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+# --- the one portal navigation (issue 18) ------------------------------------------------------
+
+# A feature app's page in the navigation, for whom its provider gives a link (``AppConfig.ready()``):
+# provider(user) -> (url, label, url namespace) or None. The register imports no feature app.
+_portal_links: list[tuple[int, Callable]] = []
+
+
+def register_portal_link(order: int, provider: Callable) -> None:
+    _portal_links.append((order, provider))
+    _portal_links.sort(key=lambda item: item[0])
+
+
+@dataclass(frozen=True)
+class NavLink:
+    url: str
+    label: str
+    current: str = ""  # the value of aria-current: "page", "true" (a page below it) or ""
+
+
+@dataclass
+class PortalPerson:
+    """Who is in the portal: a parent, or a pupil of 16+ addressed as themselves ("je")."""
+
+    pupil: Leerling | None = None  # the own pupil record, when the user is that pupil (no parent)
+    nav: list[NavLink] = field(default_factory=list)
+
+    @property
+    def is_pupil(self) -> bool:
+        return self.pupil is not None
+
+
+def portal_person(user) -> PortalPerson:
+    """The portal user as the pages address them (two small queries)."""
+    if not user.is_authenticated:
+        return PortalPerson()
+    own = Leerling.objects.filter(account=user).first()
+    if own is not None and Ouder.objects.filter(account=user).exists():
+        own = None  # a pupil who is also a parent: the portal speaks to the parent
+    return PortalPerson(pupil=own)
+
+
+def _sections(user, person: PortalPerson) -> list[tuple[str, str, Callable[[str, str], bool]]]:
+    home = (
+        pgettext("portal navigation of a pupil", "My data") if person.is_pupil else _("My children")
+    )
+    sections = [
+        (
+            reverse("portaal:overzicht"),
+            home,
+            lambda ns, name: ns == "portaal" and name == "overzicht",
+        ),
+        (
+            reverse("portaal:toestemming"),
+            _("Consent"),
+            lambda ns, name: ns == "portaal" and name in ("toestemming", "kind", "besluit"),
+        ),
+        (
+            reverse("verzoeken_portaal:index"),
+            _("Requests"),
+            lambda ns, name: ns == "verzoeken_portaal",
+        ),
+        (
+            reverse("portaal:privacyverklaring"),
+            _("Privacy statement"),
+            lambda ns, name: ns == "privacyverklaring_portaal" or name == "privacyverklaring",
+        ),
+        (
+            reverse("portaal:geschiedenis_kies"),
+            _("History"),
+            lambda ns, name: ns == "portaal" and name in ("geschiedenis", "geschiedenis_kies"),
+        ),
+    ]
+    for _order, provider in _portal_links:
+        link = provider(user)
+        if link is not None:
+            url, label, namespace = link
+            sections.append((url, label, lambda ns, name, own=namespace: ns == own))
+    any_pupil = (
+        Leerling.objects.filter(account=user).first() if not person.is_pupil else person.pupil
+    )
+    if any_pupil is not None and custody.is_adult(any_pupil):
+        sections.append(
+            (
+                reverse("meerderjarig:keuze"),
+                _("18+: what my parents see"),
+                lambda ns, name: ns == "meerderjarig",
+            )
+        )
+    return sections
+
+
+def portal_context(request) -> dict:
+    """Context processor: ``portaal`` on the portal's pages, lazily (no query unless a page uses it):
+    ``portaal.is_pupil`` for the wording, ``portaal.nav`` for the one navigation."""
+    if not request.path.startswith("/portaal/"):
+        return {}
+
+    def person() -> PortalPerson:
+        user = request.user
+        found = portal_person(user)
+        if user.is_authenticated and portal_holder_exists(user):
+            match = request.resolver_match
+            ns, name = (match.namespace, match.url_name) if match else ("", "")
+            found.nav = [
+                NavLink(
+                    url,
+                    str(label),
+                    ("page" if request.path == url else "true") if is_current(ns, name) else "",
+                )
+                for url, label, is_current in _sections(user, found)
+            ]
+        return found
+
+    return {"portaal": SimpleLazyObject(person)}

@@ -7,11 +7,14 @@ here, filled in the providing app's ``AppConfig.ready()``:
 - demo steps: each app loads its own part of the demo board (``register_demo_step``);
 - ``consent_missing`` and ``consent_purposes`` (consent, toestemming): disclosures on consent
   and the privacy statement (delen) ask for them;
+- ``consents_withdrawn_on_objection`` (consent, toestemming): a granted objection (verzoeken)
+  withdraws the pupil's consents for the categories it stops;
 - ``consents_of_pupil`` (toestemming), ``disclosures_of_pupil`` and ``processors_of_school``
   (delen): the access export of a request (verzoeken) shows them;
 - ``request_terms`` (requests, verzoeken): the privacy statement (delen) publishes them;
 - ``fields_corrected`` (requests, verzoeken): a correction in the register or by an import is
-  followed up with every recipient that received the field (AVG art. 19).
+  followed up with every recipient that received the field (AVG art. 19);
+- the admin index by task (``ADMIN_TASKS``, ``admin_task``): each app places its own models.
 
 Other plug points live beside what they extend: role permissions in ``roles.py``, erasure hooks in
 ``erasure.py``, retention producers in ``retention/producers.py``, the restriction of processing
@@ -21,6 +24,7 @@ in ``restriction.py``.
 from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 
 class Slot:
@@ -58,6 +62,19 @@ disclosures_of_pupil = Slot(
     "disclosures_of_pupil",
     "disclosures_of_pupil(*, leerling) -> every disclosure of the pupil's data, newest first.",
 )
+disclosures_of_pupils = Slot(
+    "disclosures_of_pupils",
+    "disclosures_of_pupils(*, leerling_ids) -> pupil id -> every disclosure of that pupil's data, "
+    "newest first, for many pupils in a fixed number of queries (an import's follow-ups).",
+)
+consents_withdrawn_on_objection = Slot(
+    "consents_withdrawn_on_objection",
+    "consents_withdrawn_on_objection(*, leerling, categorieen, ouder, door_leerling, kanaal, "
+    "kenmerk, user) -> the consent decisions made: an objection granted (fully or partly) for the "
+    "categories ``categorieen`` (leerlingen.Gegevenscategorie) withdraws the pupil's consents for "
+    "the purposes on those categories, as the requester (``ouder`` or the pupil) through the "
+    "consent app's own withdrawal, its history naming the request ``kenmerk``.",
+)
 processors_of_school = Slot(
     "processors_of_school",
     "processors_of_school(school) -> the school's processors (systems), by product.",
@@ -92,3 +109,32 @@ def register_demo_step(order: int, step: Callable) -> None:
 
 def demo_steps() -> list[Callable]:
     return [step for _order, step in sorted(_demo_steps, key=lambda entry: entry[0])]
+
+
+# --- the admin index by task (issue 18) ------------------------------------------------------
+
+# The one table of the admin index's groups, in their order: the work a person comes to do, not
+# the app that happens to hold the model. A model no app places shows under the last one.
+ADMIN_TASKS = (
+    ("pupils", _("Pupils and parents")),
+    ("consent", _("Consent")),
+    ("requests", _("Requests")),
+    ("sharing", _("Sharing and processors")),
+    ("retention", _("Retention and destruction")),
+    ("breaches", _("Data breaches")),
+    ("development", _("Professional development")),
+    ("admin", _("Administration")),
+)
+
+
+def admin_task(task: str, *model_labels: str) -> None:
+    """Show the models (``"app_label.ModelName"``) under the task ``task`` of ``ADMIN_TASKS`` on
+    the admin index, in this order; called from the owning app's ``AppConfig.ready()``. Who sees
+    a model stays Django's permission check."""
+    from django.contrib import admin
+
+    from core.admin_site import TaskAdminSite
+
+    if isinstance(admin.site, TaskAdminSite):  # the site of core.admin_apps, in INSTALLED_APPS
+        admin.site.set_tasks(ADMIN_TASKS)
+        admin.site.place(task, *model_labels)

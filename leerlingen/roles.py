@@ -47,9 +47,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "gezagsrelatie": EDIT,
         "dossieritem": VIEW,
     },
+    # A teacher works in their group (its pupils, the photo list): no school or board pages.
     Rol.LEERKRACHT: {
-        "bestuur": VIEW,
-        "school": VIEW,
         "groep": VIEW,
         "leerling": VIEW,
         "ouder": VIEW,

@@ -1,6 +1,7 @@
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views.decorators.http import require_GET
 
 from core.decorators import staff_required
@@ -9,6 +10,7 @@ from core.spreadsheet import csv_response
 
 from . import access_review, audit, werk
 from .forms import AccessReviewFilter
+from .models import Toegangslog
 
 
 def home(request):
@@ -55,6 +57,10 @@ def access_review_page(request):
     if request.GET.get("formaat") == "csv" and form.is_valid():
         return _csv(request, qs)
     page = paginate(request, qs)
+    for entry in page.object_list:  # the stored codes in the reader's language
+        entry.object_type_label = audit.object_type_label(entry.object_type)
+        entry.categorieen_label = audit.categories_label(entry.categorieen)
+        entry.reden_label = audit.reason_label(entry.reden)
     return render(
         request,
         "leerlingen/toegangscontrole.html",
@@ -75,13 +81,24 @@ def _csv(request, qs):
         (
             timezone.localtime(e.tijdstip).isoformat(timespec="seconds"),
             e.gebruiker.username if e.gebruiker else "",
-            e.soort,
-            e.object_type,
+            e.get_soort_display(),
+            audit.object_type_label(e.object_type),
             e.object_id,
-            e.categorieen,
-            e.reden,
+            audit.categories_label(e.categorieen),
+            audit.reason_label(e.reden),
         )
         for e in qs.iterator(chunk_size=2000)
     )
-    header = ["tijdstip", "gebruiker", "soort", "gegeven", "nummer", "categorieen", "reden"]
+    header = [
+        capfirst(str(getattr(Toegangslog._meta.get_field(name), "verbose_name", name)))
+        for name in (
+            "tijdstip",
+            "gebruiker",
+            "soort",
+            "object_type",
+            "object_id",
+            "categorieen",
+            "reden",
+        )
+    ]
     return csv_response(f"toegangslog-{timezone.localdate():%Y%m%d}.csv", header, rows)

@@ -65,7 +65,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_apps.StaffAdminConfig",  # django.contrib.admin, its index by task
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -95,7 +95,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.sessions.IdleSessionMiddleware",  # Django's, writing an unchanged session once a minute
     "core.middleware.DutchFirstLocaleMiddleware",
     "core.middleware.reject_nul_in_query",
     "django.middleware.common.CommonMiddleware",
@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.security",
                 "leerlingen.context_processors.staff_pages",
+                "leerlingen.portal.portal_context",
             ],
         },
     },
@@ -190,6 +191,8 @@ OTP_TOTP_ISSUER = "privacyschool"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Retention: days between the director's approval of a destruction list and its execution.
 DESTRUCTION_WAITING_DAYS = env.int("DESTRUCTION_WAITING_DAYS", default=7)
+# Retention: items of a destruction list destroyed together, all or none, in one transaction.
+DESTRUCTION_BATCH_SIZE = env.int("DESTRUCTION_BATCH_SIZE", default=500)
 # Survey bureau: group figures are never reported below this many pupils (seed 004).
 SURVEY_MIN_GROUP_SIZE = env.int("SURVEY_MIN_GROUP_SIZE", default=10)
 
@@ -250,7 +253,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SAMESITE = "Lax"  # Django's default sets no SameSite on the language cookie
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True  # the 30 minutes count from the last request: an idle timeout
+# The 30 minutes count from the last request: an idle timeout. The session row is written when it
+# changed or at most once a minute (core/sessions.py), not on every request (docs/scale.md).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not EMBEDDED)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not EMBEDDED else None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if EMBEDDED else 31536000)
@@ -278,27 +284,32 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Mail -----------------------------------------------------------------------------
-MAILERS = {
-    "default": {
-        "BACKEND": env.str(
-            "EMAIL_BACKEND",
-            default="django.core.mail.backends.console.EmailBackend"
-            if EMBEDDED
-            else "django.core.mail.backends.smtp.EmailBackend",
-        ),
-        "OPTIONS": {"file_path": env.str("EMAIL_FILE_PATH")}
-        if env.str("EMAIL_FILE_PATH", default="")
-        else {}
-        if EMBEDDED
-        else {
-            "host": env.str("EMAIL_HOST", default="localhost"),
-            "port": env.int("EMAIL_PORT", default=25),
-            "username": env.str("EMAIL_HOST_USER", default=""),
-            "password": env.str("EMAIL_HOST_PASSWORD", default=""),
-            "use_tls": env.bool("EMAIL_USE_TLS", default=False),
-        },
+# Embedded (the demo, development): every e-mail is a readable file in var/mail/ and one line on
+# the terminal with its subject and links (core/mailfolder.py); nothing leaves the machine.
+_email_backend = env.str(
+    "EMAIL_BACKEND",
+    default="core.mailfolder.FolderBackend"
+    if EMBEDDED
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+if _email_backend == "core.mailfolder.FolderBackend":
+    _email_options: dict = {
+        "file_path": env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail")),
+        "echo": env.bool("EMAIL_ECHO", default=True),
     }
-}
+elif env.str("EMAIL_FILE_PATH", default=""):
+    _email_options = {"file_path": env.str("EMAIL_FILE_PATH")}
+elif EMBEDDED or _email_backend != "django.core.mail.backends.smtp.EmailBackend":
+    _email_options = {}
+else:
+    _email_options = {
+        "host": env.str("EMAIL_HOST", default="localhost"),
+        "port": env.int("EMAIL_PORT", default=25),
+        "username": env.str("EMAIL_HOST_USER", default=""),
+        "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+        "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+    }
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="privacy@school.example")
 
 # --- Celery ---------------------------------------------------------------------------
@@ -315,7 +326,7 @@ CACHES = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"  # a host: kombu warns without one
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -375,6 +386,9 @@ LOGGING = {
         # Django logs the request line of failing requests; our URLs carry ids, never names.
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Progress of every PDF (WeasyPrint) and font subsetting (fontTools): noise, never needed.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

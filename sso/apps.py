@@ -15,6 +15,10 @@ class SsoConfig(AppConfig):
 
         register_role_permissions("sso", SSO_PERMISSIONS)
 
+        from leerlingen.registry import admin_task
+
+        admin_task("admin", "sso.Identiteitsprovider", "sso.Koppeling", "sso.Aanmelding")
+
         from django.db.models.signals import post_delete, post_save
 
         from leerlingen.accounts import refuse_password_when

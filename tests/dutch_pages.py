@@ -9,7 +9,9 @@ checked two ways:
 * it is not an English msgid of the catalogue whose Dutch differs (a wrapped string that was
   not translated where it is shown);
 * it is not English words only: words that occur in the catalogue's English msgids and in none
-  of its Dutch translations (a string that never reached the catalogue).
+  of its Dutch translations (a string that never reached the catalogue);
+* it holds no raw code: a value of a model field's choices shown instead of its label
+  (``veilig_thuis``, ``ter_beoordeling``, ``po``).
 """
 
 import re
@@ -63,7 +65,7 @@ def catalogue() -> list[tuple[str, str]]:
     entry is empty (Django does not use it: the page shows the English)."""
     pairs = []
     for block in PO.read_text(encoding="utf-8").split("\n\n"):
-        if "msgid_plural" in block or "msgctxt" in block:
+        if "msgid_plural" in block:
             continue
         m = re.search(r'^msgid ((?:".*"\n?)+)msgstr ((?:".*"\n?)+)', block, re.M)
         if not m:
@@ -77,6 +79,25 @@ def catalogue() -> list[tuple[str, str]]:
 
 
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+CODE = re.compile(r"(?<![\w./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?![\w/-])")
+# Short choice values that are also ordinary text (language codes, units, file formats, "ok").
+NOT_CODES = {"en", "nl", "m", "o", "v", "dag", "ok", "csv", "pdf", "bsn", "ja", "nee", "open"}
+
+
+def choice_codes() -> set[str]:
+    """The values of every model field's choices that a page must show by their label: the
+    snake_case ones (``veilig_thuis``) and the short abbreviations (``po``, ``jgz``)."""
+    from django.apps import apps
+
+    codes = set()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            for value, _label in getattr(field, "flatchoices", None) or ():
+                if isinstance(value, str) and (
+                    ("_" in value and value.islower()) or (2 <= len(value) <= 3 and value.isalpha())
+                ):
+                    codes.add(value)
+    return codes - NOT_CODES
 
 
 def _words(text: str) -> list[str]:
@@ -103,6 +124,7 @@ class English:
         }
         dutch_words = {w for _i, s in pairs for w in _words(s)}
         self.words = {w for i, _s in pairs for w in _words(i)} - dutch_words
+        self.codes = choice_codes()
 
     def problem(self, text: str) -> str | None:
         text = " ".join(text.split())
@@ -110,21 +132,38 @@ class English:
             return None
         if text in self.msgids:
             return "an English msgid"
+        if any(code in self.codes for code in CODE.findall(text)):
+            return "a raw code"
         words = _words(text)
         if len(words) >= 2 and all(w in self.words for w in words):
             return "English words only"
         return None
 
 
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
 class Page(HTMLParser):
+    """The texts and links of a page; text in an element marked as another language than Dutch
+    (``lang="en"``: a school's English beside its Dutch in the admin) is no Dutch to check."""
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
         self.links: list[str] = []
         self._skip = 0
+        self._open: list[tuple[str, bool]] = []  # open elements, and whether marked as foreign
+
+    def _foreign(self) -> bool:
+        return any(foreign for _tag, foreign in self._open)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        lang = (attrs.get("lang") or "nl").split("-")[0]
+        if tag not in VOID and tag != "html":
+            self._open.append((tag, lang != "nl"))
+        if lang != "nl" and tag in VOID:
+            return
         if tag in ("script", "style", "code", "pre"):
             self._skip += 1
         if tag == "a" and attrs.get("href"):
@@ -138,9 +177,13 @@ class Page(HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("script", "style", "code", "pre") and self._skip:
             self._skip -= 1
+        for i in range(len(self._open) - 1, -1, -1):
+            if self._open[i][0] == tag:
+                del self._open[i:]
+                break
 
     def handle_data(self, data):
-        if not self._skip and data.strip():
+        if not self._skip and not self._foreign() and data.strip():
             self.texts.append(data)
 
 

@@ -209,7 +209,9 @@ def test_reminder_and_login_link_wait_out_a_broker_outage_and_arrive_once(
 
     staff = Client(raise_request_exception=False)
     staff.force_login(world.users["leerkracht"])
-    reminder = staff.post(reverse("toestemming_staf:herinnering", args=[world.groepen["g5"].pk]))
+    reminder = staff.post(
+        reverse("toestemming_staf:herinnering", args=[world.groepen["g5"].pk]), {"bevestigd": "ja"}
+    )
     assert reminder.status_code == 302, reminder.status_code
     parent = Client(raise_request_exception=False)
     link = parent.post(reverse("portaal:login"), {"methode": "email", "email": ouder.email})

@@ -2,8 +2,11 @@
 person now, each line from the app that owns it (leerlingen/werk.py), only what the role sees,
 at a fixed number of queries; and the one staff navigation."""
 
+import re
 from datetime import timedelta
+from html import unescape
 
+from django.core.paginator import Page
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -291,3 +294,58 @@ def test_fixed_number_of_queries(client, consent, settings, name):  # noqa: F811
             transaction.set_rollback(True)
     assert len(counts[12]) == len(counts[2]), "\n".join(counts[12])
     assert len(counts[2]) <= 25, "\n".join(counts[2])
+
+
+# --- each line links to exactly the rows it counts -------------------------------------------
+
+_LINE = re.compile(r'class="count">(\d+)</span>.*?<a href="([^"]+)">([^<]*)</a>', re.S)
+
+
+def _lines(html) -> list[tuple[int, str, str]]:
+    """(count, url, label) of every line on the page that links to a list."""
+    lines = []
+    for item in html.split("<li")[1:]:
+        found = _LINE.search(item.split("</li>")[0])
+        if found:
+            count, url, label = found.groups()
+            lines.append((int(count), unescape(url), unescape(label)))
+    return lines
+
+
+def _listed(response) -> int | None:
+    """How many rows the list behind a link shows (an admin changelist or a paginated page);
+    None for a page that is not a list (one incident, one destruction list, a group)."""
+    if response.resolver_match.url_name.endswith("_changelist"):
+        return response.context["cl"].result_count
+    page = response.context.get("page")
+    if response.resolver_match.url_name == "index" and isinstance(page, Page):
+        return page.paginator.count
+    return None
+
+
+@pytest.mark.parametrize("name", ["directeur", "ib", "administratie", "fg", "bestuur"])
+def test_each_line_links_to_exactly_the_rows_it_counts(client, world, name):
+    today = timezone.localdate()
+    _work(world, today)
+    for school in (world.schools["a1"], world.schools["b1"]):
+        # Rows the lines do not count, in the same lists: a request with weeks to go, an
+        # agreement that runs on, one replaced by a successor, a refused police demand.
+        file(world.pupils["g6" if school.brin == "11AA" else "b1"], ontvangen_op=today)
+        VerwerkersovereenkomstFactory(verwerker=VerwerkerFactory(school=school))
+        replaced = VerwerkersovereenkomstFactory(
+            verwerker=VerwerkerFactory(school=school), bijna_verlopen=True
+        )
+        VerwerkersovereenkomstFactory(verwerker=replaced.verwerker, datum=replaced.einddatum)
+        VorderingFactory(leerling=world.pupils["g6"], geweigerd=True)
+    lines = _lines(_tasks(client, world, name))
+    assert lines, f"{name} has no lines"
+    followed = 0
+    for count, url, label in lines:
+        response = client.get(url)
+        assert response.status_code == 200, f"{label}: {url} answers {response.status_code}"
+        listed = _listed(response)
+        if listed is None:
+            continue
+        followed += 1
+        assert listed == count, f"{name}: {label!r} counts {count}, {url} lists {listed}"
+    assert followed, f"{name}: no line links to a list"

@@ -2,9 +2,11 @@
 so read-only; a new version is published by an action), and the decisions with their history."""
 
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import ReadOnlyAdminMixin, ScopedAdmin
+from core.owntext import OwnTextAdminMixin
 from leerlingen.schooljaar import current_schooljaar
 
 from .models import Doel, Formulier, FormulierTekst, Herinnering, Overdracht, Toestemming
@@ -12,7 +14,7 @@ from .services import publish_form
 
 
 @admin.register(Doel)
-class DoelAdmin(ScopedAdmin):
+class DoelAdmin(OwnTextAdminMixin, ScopedAdmin):
     list_display = ("naam", "code", "school", "actief", "volgorde")
     list_filter = ("actief", ("school", admin.RelatedOnlyFieldListFilter))
     search_fields = ("naam", "code")
@@ -21,8 +23,13 @@ class DoelAdmin(ScopedAdmin):
 
 class FormulierTekstInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = FormulierTekst
-    fields = ("doel", "tekst")
+    fields = ("doel", "tekst", "english_text")
     readonly_fields = fields
+
+    @admin.display(description=_("text in English"))
+    def english_text(self, obj):
+        return format_html('<span lang="en">{}</span>', obj.tekst_en) if obj.tekst_en else "—"
+
     extra = 0
 
 
@@ -51,6 +58,7 @@ class FormulierAdmin(ReadOnlyAdminMixin, ScopedAdmin):
                 schooljaar=current_schooljaar(),
                 by=request.user,
                 inleiding=formulier.inleiding,
+                inleiding_en=formulier.inleiding_en,
             )
         self.message_user(request, _("The form has been published."), messages.SUCCESS)
 

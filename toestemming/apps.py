@@ -16,10 +16,11 @@ class ToestemmingConfig(AppConfig):
         self._plug_into_register()
 
     def _plug_into_register(self):
+        from core.history import register_reason_labeller
         from leerlingen import registry
         from leerlingen.roles import register_role_permissions
 
-        from . import demo, rules, selectors
+        from . import demo, rules, selectors, services
         from .roles import CONSENT_PERMISSIONS
 
         register_role_permissions(self.label, CONSENT_PERMISSIONS)
@@ -27,6 +28,16 @@ class ToestemmingConfig(AppConfig):
         registry.consent_missing.provide(rules.consent_missing)
         registry.consent_purposes.provide(selectors.consent_purposes)
         registry.consents_of_pupil.provide(selectors.consents_of_pupil)
+        registry.consents_withdrawn_on_objection.provide(services.withdraw_on_objection)
+        register_reason_labeller(services.objection_reason)
+        registry.admin_task(
+            "consent",
+            "toestemming.Formulier",
+            "toestemming.Toestemming",
+            "toestemming.Herinnering",
+            "toestemming.Doel",
+            "toestemming.Overdracht",
+        )
         self._plug_into_tasks()
 
     def _plug_into_tasks(self):

@@ -1,5 +1,6 @@
 """Consent demo data: this year's form for every school of the demo board and a realistic mix of
-answers (yes, no, unanswered, a withdrawal, one two-parent conflict in the demo teacher's group).
+answers (yes, no, unanswered, a withdrawal, one two-parent conflict in the demo teacher's group);
+the demo parent's two children are not answered yet.
 A parent without an account gets a personal code (an invitation: it makes their account once),
 printed with the other demo log-ins."""
 
@@ -56,6 +57,7 @@ def load_demo(bestuur: Bestuur, *, today=None, seed: int = 2026) -> list:
             school=school,
             schooljaar=schooljaar,
             inleiding="We maken op school graag foto's en video's van activiteiten. Geef per onderwerp aan of dat mag.",
+            inleiding_en="At school we like to take photos and videos of activities. Please say for each subject whether that is allowed.",
         )
         formulier.gepubliceerd_op = now - timedelta(days=30)
         formulier.save(update_fields=["gepubliceerd_op"])
@@ -68,24 +70,8 @@ def load_demo(bestuur: Bestuur, *, today=None, seed: int = 2026) -> list:
         for leerling in pupils:
             gezag = [r.ouder for r in leerling.relaties.all() if r.heeft_gezag]
             if leerling.id in demo_child_ids:
-                # The demo parent's child: partly answered, so a newcomer has something to do.
-                for doel in doelen[:3]:
-                    give_consent(
-                        leerling=leerling,
-                        doel=doel,
-                        gegeven=True,
-                        ouder=demo_ouder,
-                        vastgelegd_door=demo_ouder.account,
-                        tijdstip=now - timedelta(days=20),
-                    )
-                give_consent(
-                    leerling=leerling,
-                    doel=doelen[4],
-                    gegeven=False,
-                    ouder=demo_ouder,
-                    vastgelegd_door=demo_ouder.account,
-                    tijdstip=now - timedelta(days=20),
-                )
+                # The demo parent's two children (two groups): this year's form still open for
+                # both, so a newcomer answers them in one go (issue 18).
                 continue
             if not gezag:
                 continue

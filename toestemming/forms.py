@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.owntext import own_text
 from core.widgets import DateInput
 from leerlingen.forms import DeciderField
 from leerlingen.schooljaar import schooljaar_start
@@ -65,7 +66,7 @@ class PaperForm(forms.Form):
         self.schooljaar = schooljaar
         for tekst in teksten:
             self.fields[f"doel_{tekst.doel_id}"] = forms.ChoiceField(
-                label=tekst.doel.naam,
+                label=own_text(tekst.doel, "naam"),
                 choices=self.ANSWERS,
                 required=False,
                 widget=forms.RadioSelect,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from simple_history.models import HistoricalRecords
 
-from leerlingen.models import Leerling, Ouder, School
+from leerlingen.models import Groep, Leerling, Ouder, School
 from leerlingen.validators import validate_schooljaar
 
 from .access import (
@@ -36,10 +36,21 @@ class Doel(models.Model):
         _("code"), max_length=40, help_text=_("A short fixed key, e.g. 'website'. Never changes.")
     )
     naam = models.CharField(_("name"), max_length=200)
+    naam_en = models.CharField(
+        _("name in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown when the portal is in English; empty: the Dutch name is shown."),
+    )
     omschrijving = models.TextField(
         _("description"),
         blank=True,
         help_text=_("The default text of the question on the yearly form."),
+    )
+    omschrijving_en = models.TextField(
+        _("description in English"),
+        blank=True,
+        help_text=_("Shown when the portal is in English; empty: the Dutch text is shown."),
     )
     actief = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive purposes are not asked on new forms.")
@@ -74,6 +85,11 @@ class Formulier(models.Model):
     versie = models.PositiveSmallIntegerField(_("version"), default=1)
     inleiding = models.TextField(
         _("introduction"), blank=True, help_text=_("Shown to parents above the questions.")
+    )
+    inleiding_en = models.TextField(
+        _("introduction in English"),
+        blank=True,
+        help_text=_("Shown when the portal is in English; empty: the Dutch text is shown."),
     )
     gepubliceerd_op = models.DateTimeField(_("published at"), null=True, blank=True)
     gepubliceerd_door = models.ForeignKey(
@@ -117,6 +133,11 @@ class FormulierTekst(models.Model):
         Doel, models.PROTECT, related_name="teksten", verbose_name=_("purpose")
     )
     tekst = models.TextField(_("text shown to parents"))
+    tekst_en = models.TextField(
+        _("text in English"),
+        blank=True,
+        help_text=_("Shown when the portal is in English; empty: the Dutch text is shown."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -322,6 +343,18 @@ class Toegangscode(models.Model):
         verbose_name=_("pupil (16 or older)"),
     )
     schooljaar = models.CharField(_("school year"), max_length=9, validators=[validate_schooljaar])
+    groep = models.ForeignKey(
+        Groep,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("group of the letter"),
+        help_text=_(
+            "The group whose letters carried the code: a new letter replaces only the unused code "
+            "of the same group, never the one sent home with a child in another group."
+        ),
+    )
     code_hash = models.CharField(_("hash of the code"), max_length=64, unique=True, editable=False)
     aangemaakt_op = models.DateTimeField(_("created at"), default=timezone.now)
     aangemaakt_door = models.ForeignKey(

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from core.crypto import keyed_hash
 from leerlingen.custody import sixteen_cutoff
-from leerlingen.models import Leerling, Ouder
+from leerlingen.models import Groep, Leerling, Ouder
 from leerlingen.portal import portal_holder_exists
 from leerlingen.schooljaar import schooljaar_start
 
@@ -105,16 +105,26 @@ def end_of_schooljaar(schooljaar: str) -> datetime:
 
 @transaction.atomic
 def issue_code(
-    *, schooljaar: str, door, ouder: Ouder | None = None, leerling: Leerling | None = None
+    *,
+    schooljaar: str,
+    door,
+    ouder: Ouder | None = None,
+    leerling: Leerling | None = None,
+    groep: Groep | None = None,
 ) -> str:
     """Make a personal code for a parent (or a pupil of 16+) for a school year; return it once.
 
-    Earlier unused codes of the same holder and year stop working.
+    Earlier unused codes of the same holder and year stop working; with ``groep`` (the letters of
+    a group) only those of that group's letters: a parent with children in two groups keeps the
+    code sent home with the other child (issue 18).
     """
     holder_filter = {"ouder": ouder} if ouder else {"leerling": leerling}
-    for old in Toegangscode.objects.select_for_update(of=("self",)).filter(
+    earlier = Toegangscode.objects.select_for_update(of=("self",)).filter(
         schooljaar=schooljaar, gebruikt_op__isnull=True, **holder_filter
-    ):
+    )
+    if groep is not None:
+        earlier = earlier.filter(groep=groep)
+    for old in earlier:
         old.geldig_tot = timezone.now()
         old.save(update_fields=["geldig_tot"])
     code = make_code()
@@ -123,6 +133,7 @@ def issue_code(
         code_hash=_hash("code", normalise_code(code)),
         aangemaakt_door=door,
         geldig_tot=end_of_schooljaar(schooljaar),
+        groep=groep,
         **holder_filter,
     )
     return code

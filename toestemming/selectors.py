@@ -56,6 +56,7 @@ class KindStatus:
     formulier: Formulier | None
     vragen: list[Vraag] = field(default_factory=list)
     zestien: bool = False
+    volwassen: bool = False  # 18 or older: the pupil decides, a parent sees only as the pupil lets
     is_zelf: bool = False  # the pupil is the logged-in user
     kan_beslissen: bool = False
     reden: str = ""  # rule code when the user cannot decide
@@ -106,6 +107,7 @@ def portal_status(*, user, leerlingen, on: date | None = None) -> list[KindStatu
             leerling=leerling,
             formulier=form,
             zestien=custody.is_sixteen_plus(leerling, on),
+            volwassen=custody.is_adult(leerling, on),
             is_zelf=leerling.account_id == user.id,
         )
         refused = custody.portal_refusal(user, leerling, on)

@@ -9,11 +9,14 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.history import save_with_history
 from leerlingen import custody
-from leerlingen.models import Leerling, Ouder, School
+from leerlingen.models import Gegevenscategorie, Leerling, Ouder, School
 from leerlingen.schooljaar import current_schooljaar
 
 from .access import recordable_pupils
@@ -86,18 +89,23 @@ def ensure_default_doelen(*, school: School) -> list[Doel]:
     """Give a school the purposes the seeds name; existing purposes (by code) are left alone."""
     existing = set(school.doelen.values_list("code", flat=True))
     created = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for order, (code, naam, omschrijving) in enumerate(DEFAULT_DOELEN, start=1):
-            if code not in existing:
-                created.append(
-                    Doel.objects.create(
-                        school=school,
-                        code=code,
-                        naam=str(naam),
-                        omschrijving=str(omschrijving),
-                        volgorde=order * 10,
-                    )
+    for order, (code, naam, omschrijving) in enumerate(DEFAULT_DOELEN, start=1):
+        if code in existing:
+            continue
+        with translation.override("en"):  # the product's own English: the msgids
+            naam_en, omschrijving_en = str(naam), str(omschrijving)
+        with translation.override(settings.LANGUAGE_CODE):
+            created.append(
+                Doel.objects.create(
+                    school=school,
+                    code=code,
+                    naam=str(naam),
+                    naam_en=naam_en,
+                    omschrijving=str(omschrijving),
+                    omschrijving_en=omschrijving_en,
+                    volgorde=order * 10,
                 )
+            )
     return created
 
 
@@ -119,7 +127,9 @@ def publish_form(
     schooljaar: str | None = None,
     by=None,
     inleiding: str = "",
+    inleiding_en: str = "",
     teksten: dict[str, str] | None = None,
+    teksten_en: dict[str, str] | None = None,
 ) -> Formulier:
     """Publish a new form version for a school year, with a text per active purpose.
 
@@ -129,6 +139,7 @@ def publish_form(
     """
     schooljaar = schooljaar or current_schooljaar()
     teksten = teksten or {}
+    teksten_en = teksten_en or {}
     last = (
         Formulier.objects.filter(school=school, schooljaar=schooljaar).order_by("-versie").first()
     )
@@ -137,6 +148,7 @@ def publish_form(
         schooljaar=schooljaar,
         versie=(last.versie + 1) if last else 1,
         inleiding=inleiding or (last.inleiding if last else ""),
+        inleiding_en=inleiding_en or ("" if inleiding else (last.inleiding_en if last else "")),
         gepubliceerd_op=timezone.now(),
         gepubliceerd_door=by,
     )
@@ -145,8 +157,19 @@ def publish_form(
             formulier=formulier,
             doel=doel,
             tekst=teksten.get(doel.code) or doel.omschrijving or doel.naam,
+            tekst_en=_tekst_en(doel, teksten, teksten_en),
         )
     return formulier
+
+
+def _tekst_en(doel: Doel, teksten: dict[str, str], teksten_en: dict[str, str]) -> str:
+    """The English of a form text: given with it, or the purpose's own English when the form
+    asks the purpose's own text; empty for a Dutch text given without its English."""
+    if doel.code in teksten_en:
+        return teksten_en[doel.code]
+    if teksten.get(doel.code):
+        return ""
+    return doel.omschrijving_en if doel.omschrijving else doel.naam_en
 
 
 ANY_PREVIOUS = object()  # give_consent without an expected previous answer (staff, imports, tasks)
@@ -171,6 +194,7 @@ def give_consent(
     tijdstip: datetime | None = None,
     on: date | None = None,
     verwacht=ANY_PREVIOUS,
+    reden: str | None = None,
 ) -> Toestemming:
     """Record a decision (yes or no) of a parent with gezag, or of the pupil from 16.
 
@@ -178,16 +202,24 @@ def give_consent(
     ``verwacht`` is the decider's answer the form showed (True, False or None for open): when it
     is no longer the current one (the same parent answered in another tab), nothing changes and
     the refusal says so. Two first answers at the same moment end the same way, not in an error.
+    ``reden``: the reason the history rows give (in English, see ``core.history``), if any.
     """
     on = on or timezone.localdate()
     check_may_decide(leerling=leerling, ouder=ouder, door_leerling=door_leerling, on=on)
     if doel.school_id != leerling.school_id or not doel.actief:
         raise ConsentRefused("wrong_purpose")
     schooljaar = current_schooljaar(on)
-    formulier = current_form(school=leerling.school_id, schooljaar=schooljaar)
+    # The form and whether it asks this purpose: one query (the consent rush, docs/scale.md).
+    formulier = (
+        Formulier.objects.gepubliceerd()
+        .filter(school=leerling.school_id, schooljaar=schooljaar)
+        .annotate(asks=Exists(FormulierTekst.objects.filter(formulier=OuterRef("pk"), doel=doel)))
+        .order_by("-versie")
+        .first()
+    )
     if formulier is None:
         raise ConsentRefused("no_form")
-    if not formulier.teksten.filter(doel=doel).exists():
+    if not formulier.asks:
         raise ConsentRefused("wrong_purpose")
     decider = _decider_kwargs(ouder=ouder, door_leerling=door_leerling)
     previous = (
@@ -206,10 +238,10 @@ def give_consent(
         raise ConsentRefused("changed_meanwhile")
     if previous is not None:
         previous.huidig = False
-        previous.save(update_fields=["huidig"])
+        _save(previous, user=vastgelegd_door, reden=reden, update_fields=["huidig"])
     try:
         with transaction.atomic():
-            return Toestemming.objects.create(
+            row = Toestemming(
                 leerling=leerling,
                 doel=doel,
                 schooljaar=schooljaar,
@@ -222,6 +254,8 @@ def give_consent(
                 is_intrekking=bool(previous and previous.gegeven and not gegeven),
                 **decider,
             )
+            _save(row, user=vastgelegd_door, reden=reden, force_insert=True)
+            return row
     except IntegrityError:
         # Another answer of the same decider was committed after the lock was taken (two tabs).
         current = Toestemming.objects.filter(
@@ -240,6 +274,7 @@ def withdraw_consent(
     door_leerling: bool = False,
     kanaal: str = Kanaal.PORTAAL,
     vastgelegd_door=None,
+    reden: str | None = None,
 ) -> Toestemming:
     """Withdraw consent: a new 'no'. Material already published is not reached (seed 003)."""
     return give_consent(
@@ -250,7 +285,79 @@ def withdraw_consent(
         door_leerling=door_leerling,
         kanaal=kanaal,
         vastgelegd_door=vastgelegd_door,
+        reden=reden,
     )
+
+
+def _save(obj: Toestemming, *, user, reden: str | None, **kwargs) -> None:
+    """Save a decision; with a ``reden``, its history row names it and ``user``."""
+    if reden is None:
+        obj.save(**kwargs)
+    else:
+        save_with_history(obj, user=user, reason=reden, **kwargs)
+
+
+# Every purpose of this app is a use of photos or video of the pupil: an objection that stops the
+# processing of images (``leerlingen.Gegevenscategorie``) reaches them all.
+OBJECTION_CATEGORIES = frozenset({Gegevenscategorie.BEELD})
+OBJECTION_REASON = "withdrawn on objection {kenmerk}"  # read back by ``objection_reason``
+
+
+@transaction.atomic
+def withdraw_on_objection(
+    *,
+    leerling: Leerling,
+    categorieen,
+    ouder: Ouder | None = None,
+    door_leerling: bool = False,
+    kanaal: str = "",
+    kenmerk: str,
+    user=None,
+) -> list[Toestemming]:
+    """An objection granted for ``categorieen`` (request ``kenmerk``, registry slot
+    ``consents_withdrawn_on_objection``): every purpose of this year's form the pupil has consent
+    for now is withdrawn through ``withdraw_consent``, as the requester (one no of a parent with
+    gezag makes the answer no); when the requester no longer decides, as each current decider.
+    A request by letter or in person counts as paper."""
+    if not OBJECTION_CATEGORIES.intersection(categorieen):
+        return []
+    from .rules import Status, effective_consents
+
+    formulier = current_form(school=leerling.school_id)
+    if formulier is None:
+        return []
+    doelen = [t.doel for t in formulier.teksten.select_related("doel").filter(doel__actief=True)]
+    answers = effective_consents(leerlingen=[leerling], doel_ids=[d.pk for d in doelen])
+    given = [d for d in doelen if answers[(leerling.pk, d.pk)].status == Status.JA]
+    if not given:
+        return []
+    if custody.refusal(leerling, ouder=ouder, door_leerling=door_leerling) is None:
+        deciders = [(ouder, door_leerling)]
+    else:
+        deciders = [(d.ouder, d.is_pupil) for d in custody.deciders_of([leerling])[leerling.pk]]
+    channel = kanaal if kanaal in Kanaal.values else Kanaal.PAPIER
+    reden = OBJECTION_REASON.format(kenmerk=kenmerk)
+    return [
+        withdraw_consent(
+            leerling=leerling,
+            doel=doel,
+            ouder=None if by_pupil else decider,
+            door_leerling=by_pupil,
+            kanaal=channel,
+            vastgelegd_door=user,
+            reden=reden,
+        )
+        for doel in given
+        for decider, by_pupil in deciders
+    ]
+
+
+def objection_reason(reason: str) -> str | None:
+    """The history reason of a withdrawal on objection in the reader's language (apps.py)."""
+    prefix = OBJECTION_REASON.format(kenmerk="")
+    if not reason.startswith(prefix):
+        return None
+    return gettext("withdrawn on objection %(ref)s") % {"ref": reason[len(prefix) :]}
 
 
 @transaction.atomic
@@ -317,8 +424,27 @@ def request_reminders(*, leerlingen, door, on: date | None = None) -> list[Herin
 
     One reminder per parent per form per day, whatever the number of clicks; sent through the outbox.
     """
-    from .rules import effective_consents
     from .tasks import enqueue_herinnering
+
+    made = []
+    for formulier, ouder in reminders_due(leerlingen=leerlingen, door=door, on=on):
+        herinnering, created = Herinnering.objects.get_or_create(
+            formulier=formulier,
+            ouder=ouder,
+            datum=on or timezone.localdate(),
+            defaults={"aangevraagd_door": door},
+        )
+        if created:
+            made.append(herinnering)
+            enqueue_herinnering(herinnering.pk)
+    return made
+
+
+def reminders_due(*, leerlingen, door, on: date | None = None) -> list[tuple[Formulier, Ouder]]:
+    """Who ``request_reminders`` would remind now, each parent once per form: the parents with
+    gezag and an e-mail address of the pupils with open questions, not yet reminded today. The
+    confirmation asks with this number (issue 18); nothing is written."""
+    from .rules import effective_consents
 
     on = on or timezone.localdate()
     leerlingen = list(
@@ -343,19 +469,46 @@ def request_reminders(*, leerlingen, door, on: date | None = None) -> list[Herin
             answers[(p.id, d)].status == "open" for d in doel_ids_by_form[form.id]
         ):
             open_pupils.append(p)
-    made = []
+    due: dict[tuple[int, int], tuple[Formulier, Ouder]] = {}
     deciders = custody.deciders_of(open_pupils, on)
     for p in open_pupils:
+        form = forms[p.school_id]
+        assert form is not None  # an open question needs a form
         for decider in deciders[p.pk]:  # the parents who decide; a pupil of 16+ is not reminded
             if decider.ouder is None or not decider.ouder.email:
                 continue
-            herinnering, created = Herinnering.objects.get_or_create(
-                formulier=forms[p.school_id],
-                ouder=decider.ouder,
-                datum=on,
-                defaults={"aangevraagd_door": door},
-            )
-            if created:
-                made.append(herinnering)
-                enqueue_herinnering(herinnering.pk)
-    return made
+            due.setdefault((form.pk, decider.ouder.pk), (form, decider.ouder))
+    if not due:
+        return []
+    reminded = set(
+        Herinnering.objects.filter(
+            datum=on, ouder_id__in={ouder_id for _f, ouder_id in due}
+        ).values_list("formulier_id", "ouder_id")
+    )
+    return [pair for key, pair in due.items() if key not in reminded]
+
+
+@transaction.atomic
+def answer_form(
+    *,
+    leerling: Leerling,
+    antwoorden: list[tuple[Doel, bool, object]],
+    ouder: Ouder | None = None,
+    door_leerling: bool = False,
+    vastgelegd_door=None,
+) -> list[Toestemming]:
+    """A decider answers this year's form for one pupil in one submit (the portal, issue 18):
+    ``antwoorden`` holds (purpose, yes or no, the answer the form showed). Each answer follows
+    ``give_consent``'s rules; one refusal (such as an answer changed in another tab) saves nothing."""
+    return [
+        give_consent(
+            leerling=leerling,
+            doel=doel,
+            gegeven=gegeven,
+            ouder=ouder,
+            door_leerling=door_leerling,
+            vastgelegd_door=vastgelegd_door,
+            verwacht=verwacht,
+        )
+        for doel, gegeven, verwacht in antwoorden
+    ]

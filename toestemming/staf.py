@@ -5,6 +5,7 @@ unanswered forms, reminders, and entering a signed paper form. Groups and pupils
 from datetime import datetime, time
 
 from django.contrib import messages
+from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -14,17 +15,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.decorators import staff_required
 from core.pagination import paginate
-from core.pdf import render_pdf
+from core.pdf import cached_pdf, render_pdf
 from leerlingen import audit, custody
-from leerlingen.models import Gegevenscategorie, Groep, Leerling, Ouder
+from leerlingen.models import Gegevenscategorie, Gezagsrelatie, Groep, Leerling, Ouder, School
 from leerlingen.schooljaar import current_schooljaar
 
 from .access import recordable_pupils
 from .forms import PaperForm
-from .models import Doel
+from .models import Doel, Formulier, Toestemming
 from .rules import ConsentRefused
 from .selectors import current_forms, form_texts, groups_status
-from .services import record_paper_form, request_reminders
+from .services import record_paper_form, reminders_due, request_reminders
 from .views import render_page
 
 
@@ -66,12 +67,55 @@ def group(request, pk: int):
     )
 
 
+def _photo_list_state(user, groep) -> str:
+    """What the photo list of ``groep`` shows, as of now, in one query: the pupils the user sees
+    in it and the latest change (history row) of each kind of row that feeds the list; and the day,
+    as a pupil's sixteenth birthday changes who decides. Any change in it makes a new PDF."""
+    members_sql, members_params = (
+        Leerling.objects.visible_to(user).filter(groep=groep).values("id").query.sql_with_params()
+    )
+    tables = {
+        name: model.history.model._meta.db_table
+        for name, model in (
+            ("leerling", Leerling),
+            ("toestemming", Toestemming),
+            ("gezag", Gezagsrelatie),
+            ("doel", Doel),
+            ("formulier", Formulier),
+            ("groep", Groep),
+            ("school", School),
+        )
+    }
+    sql = f"""
+        WITH m AS ({members_sql})
+        SELECT (SELECT string_agg(id::text, ',' ORDER BY id) FROM m),
+          (SELECT max(history_date) FROM {tables["leerling"]} WHERE id IN (SELECT id FROM m)),
+          (SELECT max(history_date) FROM {tables["toestemming"]} WHERE leerling_id IN (SELECT id FROM m)),
+          (SELECT max(history_date) FROM {tables["gezag"]} WHERE leerling_id IN (SELECT id FROM m)),
+          (SELECT max(history_date) FROM {tables["doel"]} WHERE school_id = %s),
+          (SELECT max(history_date) FROM {tables["formulier"]} WHERE school_id = %s),
+          (SELECT max(history_date) FROM {tables["groep"]} WHERE id = %s),
+          (SELECT max(history_date) FROM {tables["school"]} WHERE id = %s)
+    """  # noqa: S608 - table names from the models; values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [*members_params, groep.school_id, groep.school_id, groep.pk, groep.school_id]
+        )
+        row = cursor.fetchone()
+    return f"fotolijst|{groep.pk}|{timezone.localdate()}|" + "|".join(str(v) for v in row)
+
+
 @staff_required
 def group_pdf(request, pk: int):
-    groep, status = _group_status(request, pk)
-    pdf, _html = render_pdf(
-        "pdf/fotolijst.html", {"groep": groep, "status": status, "gemaakt_op": timezone.localtime()}
-    )
+    """The photo list as PDF: rendered once per state of its data (``cached_pdf``), as a teacher
+    prints it again before every outing."""
+    groep = get_object_or_404(_groepen(request.user), pk=pk)
+
+    def context():
+        (status,) = groups_status(user=request.user, groepen=[groep])
+        return {"groep": groep, "status": status, "gemaakt_op": timezone.localtime()}
+
+    pdf = cached_pdf("pdf/fotolijst.html", _photo_list_state(request.user, groep), context)
     audit.export_made(
         user=request.user,
         object_type="fotolijst",
@@ -88,9 +132,17 @@ def group_pdf(request, pk: int):
 @require_POST
 def group_reminders(request, pk: int):
     groep = get_object_or_404(_groepen(request.user), pk=pk)
-    made = request_reminders(
-        leerlingen=Leerling.objects.visible_to(request.user).filter(groep=groep), door=request.user
-    )
+    leerlingen = Leerling.objects.visible_to(request.user).filter(groep=groep)
+    if request.POST.get("bevestigd") != "ja":
+        # Ask first, with the number of parents it reaches (issue 18); nothing is sent yet.
+        due = reminders_due(leerlingen=leerlingen, door=request.user)
+        if due:
+            return render_page(
+                request,
+                "toestemming/staf/herinnering_bevestigen.html",
+                {"groep": groep, "ouders": len({ouder.pk for _f, ouder in due})},
+            )
+    made = request_reminders(leerlingen=leerlingen, door=request.user)
     if made:
         messages.success(
             request, _("%(count)d reminders are being sent by e-mail.") % {"count": len(made)}
@@ -114,7 +166,7 @@ def group_letters(request, pk: int):
 
     A code is an invitation that only makes an account (``portal_auth.redeem_code``). It is printed
     straight into the PDF and never shown on a page; only its hash is kept, so a new letter
-    replaces the unused old one.
+    replaces the unused old one of the same group (not the letter of a child in another group).
     """
     from .portal_auth import end_of_schooljaar, issue_code
 
@@ -137,10 +189,10 @@ def group_letters(request, pk: int):
             elif decider.ouder and decider.ouder.account_id is None:
                 parents.setdefault(decider.ouder.pk, (decider.ouder, leerling))
     for ouder, leerling in parents.values():
-        code = issue_code(schooljaar=schooljaar, door=request.user, ouder=ouder)
+        code = issue_code(schooljaar=schooljaar, door=request.user, ouder=ouder, groep=groep)
         brieven.append({"naam": str(ouder), "kind": leerling.roepnaam, "code": code})
     for leerling in own:
-        code = issue_code(schooljaar=schooljaar, door=request.user, leerling=leerling)
+        code = issue_code(schooljaar=schooljaar, door=request.user, leerling=leerling, groep=groep)
         brieven.append({"naam": leerling.volledige_naam, "kind": None, "code": code})
     if not brieven:
         messages.info(

@@ -63,6 +63,8 @@ def send_account_gemaakt(toegangscode_id: int) -> None:
         context={
             "portal_url": _portal_url("portaal:overzicht"),
             "when": timezone.localtime(code.gebruikt_op),
+            "is_pupil": code.ouder is None,  # a pupil of 16+ is addressed as themselves
+            "naam": "" if code.ouder else code.leerling.roepnaam,
         },
     )
     logger.info("portal account notice for code %s sent", toegangscode_id)
@@ -87,7 +89,12 @@ def send_inloglink(link_id: int) -> None:
         _send(
             template="inloglink",
             to=holder.email,
-            context={"url": _portal_url("portaal:link", token=token), "minutes": LINK_MINUTES},
+            context={
+                "url": _portal_url("portaal:link", token=token),
+                "minutes": LINK_MINUTES,
+                "is_pupil": link.ouder is None,
+                "naam": "" if link.ouder else link.leerling.roepnaam,
+            },
         )
         link.verzonden_op = timezone.now()
         link.save(update_fields=["verzonden_op"])
@@ -141,7 +148,11 @@ def send_uitnodiging(overdracht_id: int) -> None:
         _send(
             template="uitnodiging",
             to=row.leerling.email,
-            context={"school": row.leerling.school, "url": _portal_url()},
+            context={
+                "school": row.leerling.school,
+                "url": _portal_url(),
+                "naam": row.leerling.roepnaam,  # the pupil, never "dear parent" (issue 18)
+            },
         )
         row.status = Overdracht.Status.VERZONDEN
         row.verzonden_op = timezone.now()

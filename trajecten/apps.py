@@ -23,3 +23,4 @@ class TrajectenConfig(AppConfig):
         register_producer(Bewaarcategorie.PROFESSIONALISERING, retention.ended_trajectories)
         register_role_permissions(self.label, TRAJECT_PERMISSIONS)
         registry.register_demo_step(40, demo.load_demo)
+        registry.admin_task("development", "trajecten.Traject", "trajecten.Opname")

@@ -35,6 +35,14 @@ class VerzoekenConfig(AppConfig):
         restriction.register_source(rules.active_restrictions)
         registry.request_terms.provide(selectors.request_terms)
         registry.fields_corrected.provide(services.follow_up_correction)
+        registry.admin_task(
+            "requests",
+            "verzoeken.Verzoek",
+            "verzoeken.Beperking",
+            "verzoeken.Rectificatiemelding",
+            "verzoeken.Termijnsignaal",
+            "verzoeken.VerzoekInstellingen",
+        )
         self._plug_into_tasks()
 
     def _plug_into_tasks(self):

@@ -1,5 +1,6 @@
-"""Demo requests: a few open requests in different states (one near its deadline, one overdue),
-one awaiting the director, one answered, so a request can be taken from intake to answer."""
+"""Demo requests: a few open requests in different states (new, identity checked, one near its
+deadline, one overdue), one awaiting the director, one decided and not yet answered, one answered,
+so a request can be taken from intake to answer."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -11,6 +12,7 @@ from leerlingen.models import Gezagsrelatie, Leerling, Ouder, School
 from .models import IdDocument, Kanaal, Soort, Uitkomst
 from .roles import sync_verzoeken_permissions
 from .services import common, steps
+from .services.documents import DECISION, PREVIEW, make_documents
 
 
 def _at(day: date, hour: int = 10) -> datetime:
@@ -44,7 +46,7 @@ def load_demo(bestuur, *, today: date | None = None) -> list:
         if demo_parent
         else None
     )
-    others = [p for p in enrolled.exclude(pk=getattr(demo_child, "pk", None))[:40:8]]
+    others = [p for p in enrolled.exclude(pk=getattr(demo_child, "pk", None))[:48:8]]
     made = []
 
     def file(leerling, soort, days_ago, kanaal, omschrijving="", ouder=None):
@@ -114,6 +116,7 @@ def load_demo(bestuur, *, today: date | None = None) -> list:
         user=admin,
         motivering="U krijgt inzage in alle gegevens die de school over uw kind heeft.",
     )
+    make_documents(verzoek_id=v.pk, stap=PREVIEW, user_id=admin.pk)
 
     # An erasure request: the pupil is enrolled, so the retention term stands in the way.
     v = file(others[3], Soort.WISSEN, 8, Kanaal.EMAIL, "Verwijder alle gegevens van mijn kind.")
@@ -134,6 +137,26 @@ def load_demo(bestuur, *, today: date | None = None) -> list:
         user=admin,
         motivering="U ontvangt alle gegevens als PDF, JSON en CSV.",
     )
+    make_documents(verzoek_id=v.pk, stap=PREVIEW, user_id=admin.pk)  # the worker's job, now
     steps.approve(verzoek=v, user=directeur)
+    make_documents(verzoek_id=v.pk, stap=DECISION, user_id=directeur.pk)
     steps.answer(verzoek=v, user=directeur)
+
+    # Decided: an objection the director approved; the answer is still to be released.
+    v = file(
+        others[5],
+        Soort.BEZWAAR,
+        10,
+        Kanaal.EMAIL,
+        "Ik wil niet dat de naam van mijn kind in de nieuwsbrief staat.",
+    )
+    identify(v, 7)
+    steps.submit(
+        verzoek=v,
+        uitkomst=Uitkomst.TOEGEWEZEN,
+        user=admin,
+        motivering="De naam van uw kind wordt niet meer in de nieuwsbrief genoemd.",
+    )
+    steps.approve(verzoek=v, user=directeur)
+    make_documents(verzoek_id=v.pk, stap=DECISION, user_id=directeur.pk)
     return made

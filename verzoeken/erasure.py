@@ -9,27 +9,21 @@
   retention producer of ``Bewaarcategorie.VERZOEKEN``, ``leerlingen/retention/producers.py``).
 """
 
-from core.history import save_without_history
 
-
-def anonymise_for_erasure(leerling) -> None:
+def anonymise_for_erasure(leerling_ids: list[int]) -> None:
+    """Detach and empty the requests of the pupils ``leerling_ids`` (a batch: set-based)."""
     from .models import Document, Termijnsignaal, Verzoek
 
-    requests = list(Verzoek.objects.filter(leerling=leerling))
-    if not requests:
+    ids = list(Verzoek.objects.filter(leerling_id__in=leerling_ids).values_list("id", flat=True))
+    if not ids:
         return
-    ids = [v.pk for v in requests]
     # Documents hold the pupil's data: delete them (their history holds no contents).
     Document.objects.filter(verzoek_id__in=ids).delete()
     Document.history.filter(verzoek_id__in=ids).delete()
     Termijnsignaal.objects.filter(verzoek_id__in=ids).delete()
-    for verzoek in requests:
-        verzoek.leerling = None
-        verzoek.indiener_ouder = None
-        verzoek.omschrijving = ""
-        verzoek.motivering = verzoek.motivering  # the reasons carry no names (help text); kept
-        save_without_history(verzoek)
-    # History rows are not tracked themselves: emptying them with update() is what erasure needs.
+    # The reasons (motivering) carry no names (help text): kept. No history row is written here:
+    # the history rows are emptied next, as erasure needs (they are not tracked themselves).
+    Verzoek.objects.filter(id__in=ids).update(leerling=None, indiener_ouder=None, omschrijving="")
     Verzoek.history.filter(id__in=ids).update(leerling=None, indiener_ouder=None, omschrijving="")
 
 

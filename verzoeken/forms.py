@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.widgets import DateInput
 from leerlingen.forms import DeciderField
@@ -28,9 +29,16 @@ class PortalRequestForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, kinderen, **kwargs):
+    def __init__(self, *args, kinderen, pupil: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = kinderen
+        if pupil:  # a pupil of 16+ is addressed as themselves ("je")
+            self.fields["soort"].label = pgettext_lazy("pupil", "What do you ask?")
+            self.fields["omschrijving"].help_text = pgettext_lazy(
+                "pupil",
+                "For a correction: what is wrong and what it should be. For an objection: your reasons. "
+                "You do not need to explain a request to see the data.",
+            )
 
     def clean(self):
         data = super().clean()

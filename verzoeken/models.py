@@ -257,6 +257,14 @@ class Beperking(models.Model):
     reden = models.CharField(
         _("ground"), max_length=300, help_text=_("Why processing is restricted. No names.")
     )
+    categorieen = models.JSONField(
+        _("restricted categories"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The data categories whose processing is restricted; empty: all of the pupil's data."
+        ),
+    )
     ingesteld_op = models.DateTimeField(_("restricted from"), default=timezone.now)
     ingesteld_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from leerlingen import custody
-from leerlingen.portal import portal_children, portal_login_required
+from leerlingen.portal import portal_children, portal_login_required, portal_person
 
 from .forms import PortalRequestForm
 from .models import Kanaal, Status, Verzoek
@@ -59,6 +59,7 @@ def new(request):
     form = PortalRequestForm(
         request.POST or None,
         kinderen=allowed,
+        pupil=portal_person(request.user).is_pupil,
         initial={"soort": request.GET.get("soort", "inzage")},
     )
     if request.method == "POST" and form.is_valid():

@@ -148,22 +148,58 @@ def erasure_obstacles(
     return out
 
 
-# --- erasure per category (AVG art. 17) --------------------------------------------------------
+# --- erasure, objection and restriction per category (AVG art. 17, 18, 21) -------------------
 
-# Dossier items the school keeps without a legal duty, or only on consent: erased on request even
-# while the rest of the file must be kept. Images are kept only on consent; the care dossier
-# (guidance, medical, religion) has a school term, not a legal one (leerlingen/retention/rules.py).
-ERASABLE_CATEGORIES = (
-    (Gegevenscategorie.BEELD, _("held on consent")),
-    (Gegevenscategorie.BEGELEIDING, _("no legal duty to keep")),
-    (Gegevenscategorie.MEDISCH, _("no legal duty to keep")),
-    (Gegevenscategorie.RELIGIE, _("no legal duty to keep")),
-)
+_CONSENT = _("held on consent")
+_NO_DUTY = _("no legal duty to keep")
+_STOPPABLE = _("processed on consent")
+_LEARNING = _("learning material: the school's legitimate interest")
+
+# Per kind of request: the dossier categories it reaches now while the rest of the file is under
+# a legal duty, and why. Erasure: data held on consent or without a legal duty to keep. Objection:
+# processing on consent or the school's legitimate interest can be stopped; the care dossier is
+# the school's care duty. Restriction: everything the school does not have to keep using.
+GRANTABLE: dict[str, tuple[tuple[str, object], ...]] = {
+    "wissen": (
+        (Gegevenscategorie.BEELD, _CONSENT),
+        (Gegevenscategorie.BEGELEIDING, _NO_DUTY),
+        (Gegevenscategorie.MEDISCH, _NO_DUTY),
+        (Gegevenscategorie.RELIGIE, _NO_DUTY),
+    ),
+    "bezwaar": (
+        (Gegevenscategorie.BEELD, _STOPPABLE),
+        (Gegevenscategorie.MEDISCH, _STOPPABLE),
+        (Gegevenscategorie.RELIGIE, _STOPPABLE),
+        (Gegevenscategorie.ECK_ID, _LEARNING),
+    ),
+    "beperking": (
+        (Gegevenscategorie.BEELD, _CONSENT),
+        (Gegevenscategorie.BEGELEIDING, _NO_DUTY),
+        (Gegevenscategorie.MEDISCH, _NO_DUTY),
+        (Gegevenscategorie.RELIGIE, _NO_DUTY),
+        (Gegevenscategorie.ECK_ID, _LEARNING),
+    ),
+}
+ERASABLE_CATEGORIES = GRANTABLE["wissen"]
+PER_CATEGORY = frozenset(GRANTABLE)
+
+# The legal duties an objection or a restriction cannot set aside, each naming its rule.
+LEGAL_DUTY = {
+    "leerlingadministratie": _(
+        "The pupil administration and the reports to DUO (BRON) are a legal duty. %(rule)s"
+    ),
+    "examens": _("Study progress and exam data are processed under a legal duty. %(rule)s"),
+    "zorgplicht": _(
+        "Guidance and care are the school's legal care duty (zorgplicht, Wet passend onderwijs): "
+        "an objection cannot stop them."
+    ),
+}
 
 
 @dataclass
 class ErasurePart:
-    """A part of a pupil's file that an erasure request can erase now: the category, why, the items."""
+    """A part of a pupil's file that a request reaches now: the category, why, the items (for an
+    erasure, an objection or a restriction: ``category_decision``)."""
 
     categorie: str
     waarom: str
@@ -174,39 +210,66 @@ class ErasurePart:
         return str(Gegevenscategorie(self.categorie).label)
 
 
-def erasure_parts(leerling: Leerling, *, today: date | None = None, own_request: str = ""):
-    """An erasure request decided per category: (what can be erased now, what must be kept and why).
-
-    Kept: the pupil record (pupil administration) and the study progress under their legal terms,
-    each with the rule and the date from which erasure is possible; everything while a legal hold
-    is active. Erased: the dossier items held on consent or without a legal duty to keep.
-    """
+def _items_per_category(leerling: Leerling) -> dict[str, list[int]]:
     from leerlingen.models import DossierItem
-    from leerlingen.retention.rules import DEFAULT_TERMS
 
-    keep = erasure_obstacles(leerling, today=today, own_request=own_request)
-    if any(o.regel == "blokkade" for o in keep):
-        return [], keep
     items: dict[str, list[int]] = {}
     for pk, categorie in DossierItem.objects.filter(leerling_id=leerling.pk).values_list(
         "pk", "categorie"
     ):
         items.setdefault(categorie, []).append(pk)
-    erase = [
+    return items
+
+
+def category_decision(
+    leerling: Leerling, soort: str, *, today: date | None = None, own_request: str = ""
+) -> tuple[list[ErasurePart], list[ErasureObstacle]]:
+    """A request decided per category: (what it reaches now, what it cannot reach and why).
+
+    Erasure: kept are the pupil record (pupil administration) and the study progress under their
+    legal terms, each with the rule and the date from which erasure is possible; everything while
+    a legal hold is active. Objection and restriction: the processing under a legal duty (pupil
+    administration and BRON/DUO, exams, for an objection the care duty) goes on, naming the rule;
+    the rest is stopped or restricted. The ECK iD is a field of the record, not a dossier item.
+    """
+    from leerlingen.retention.rules import DEFAULT_TERMS
+
+    exams_rule = DEFAULT_TERMS[Bewaarcategorie.EXAMENS].grondslag
+    if soort == "wissen":
+        keep = erasure_obstacles(leerling, today=today, own_request=own_request)
+        if any(o.regel == "blokkade" for o in keep):
+            return [], keep
+    else:
+        admin_rule = DEFAULT_TERMS[Bewaarcategorie.LEERLINGADMINISTRATIE].grondslag
+        keep = [
+            ErasureObstacle(
+                "leerlingadministratie",
+                LEGAL_DUTY["leerlingadministratie"] % {"rule": admin_rule},
+            )
+        ]
+    items = _items_per_category(leerling)
+    if leerling.eck_id:
+        items.setdefault(Gegevenscategorie.ECK_ID, [])
+    granted = [
         ErasurePart(categorie, str(waarom), sorted(items[categorie]))
-        for categorie, waarom in ERASABLE_CATEGORIES
-        if items.get(categorie)
+        for categorie, waarom in GRANTABLE[soort]
+        if categorie in items
     ]
     if keep and items.get(Gegevenscategorie.STUDIEVOORTGANG):
-        rule = DEFAULT_TERMS[Bewaarcategorie.EXAMENS]
-        keep.append(
-            ErasureObstacle(
-                "examens",
-                _("Study progress and exam data are kept under their legal term (%(rule)s).")
-                % {"rule": rule.grondslag},
-            )
+        message = (
+            _("Study progress and exam data are kept under their legal term (%(rule)s).")
+            if soort == "wissen"
+            else LEGAL_DUTY["examens"]
         )
-    return erase, keep
+        keep.append(ErasureObstacle("examens", message % {"rule": exams_rule}))
+    if soort == "bezwaar" and items.get(Gegevenscategorie.BEGELEIDING):
+        keep.append(ErasureObstacle("zorgplicht", str(LEGAL_DUTY["zorgplicht"])))
+    return granted, keep
+
+
+def erasure_parts(leerling: Leerling, *, today: date | None = None, own_request: str = ""):
+    """An erasure request decided per category: (what can be erased now, what must be kept and why)."""
+    return category_decision(leerling, "wissen", today=today, own_request=own_request)
 
 
 # --- restriction (AVG art. 18) -----------------------------------------------------------------

@@ -73,3 +73,28 @@ def request_terms(school):
     return VerzoekInstellingen.objects.filter(school=school).first() or VerzoekInstellingen(
         school=school
     )
+
+
+def task_filters(user, today) -> dict[str, Q]:
+    """The open requests each line of "Mijn taken" counts (``taken.py``), by the name the staff
+    overview filters on (``?toon=``), so that a line links to exactly the requests it counts."""
+    from datetime import timedelta
+
+    from .deadlines import WARN_DAYS_BEFORE
+    from .models import Status
+
+    soon = today + timedelta(days=WARN_DAYS_BEFORE)
+    review = Q(status=Status.TER_BEOORDELING)
+    directed = Q() if user.is_superuser else Q(school_id__in=sorted(director_school_ids(user)))
+    return {
+        "te_laat": Q(uiterste_datum__lt=today),
+        "deze_week": Q(uiterste_datum__gte=today, uiterste_datum__lte=soon),
+        "later": Q(uiterste_datum__gt=soon),
+        "mijn_beoordeling": review & directed,
+        "beoordeling_directeur": review & (~directed if directed else Q(pk__isnull=True)),
+    }
+
+
+def task_requests(user):
+    """The requests "Mijn taken" counts and the staff overview lists: open, seen as staff."""
+    return (Verzoek.objects.visible_to(user) & staff_requests(user)).open()

@@ -30,3 +30,41 @@ def send_deadline_warning(*, signaal_id: int) -> None:
     from .services.notifications import send_deadline_warning as send
 
     send(signaal_id)
+
+
+REQUEST_MAIL = "verzoeken.mail"
+REQUEST_MAILS = ("ontvangen", "nieuw", "beantwoord")
+
+
+def enqueue_request_mails(verzoek_id: int, *kinds: str) -> None:
+    """After the step commits: the request's e-mails (``notifications.send_request_mail``)."""
+    for kind in kinds:
+        outbox.notify(REQUEST_MAIL, verzoek_id=verzoek_id, soort=kind)
+
+
+@outbox.handler(REQUEST_MAIL)
+def send_request_mail(*, verzoek_id: int, soort: str) -> None:
+    from .services.notifications import send_request_mail as send
+
+    if soort in REQUEST_MAILS:
+        send(verzoek_id, soort)
+
+
+DOCUMENTS = "verzoeken.documenten"
+
+
+def enqueue_documents(verzoek_id: int, stap: str, user_id: int | None) -> None:
+    """After the step commits: its documents are made by the worker (``documents.make_documents``),
+    not inside the POST a person waits on (issue 21). A preview may be asked again after the
+    director sent the request back, so each submit gets its own job; a decision is made once."""
+    ids = {"verzoek_id": verzoek_id, "stap": stap}
+    if user_id:
+        ids["user_id"] = user_id
+    outbox.notify(DOCUMENTS, once=stap != "voorbeeld", **ids)
+
+
+@outbox.handler(DOCUMENTS)
+def make_documents(*, verzoek_id: int, stap: str, user_id: int | None = None) -> None:
+    from .services.documents import make_documents as make
+
+    make(verzoek_id=verzoek_id, stap=stap, user_id=user_id)

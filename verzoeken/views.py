@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.decorators import staff_required
@@ -21,7 +21,8 @@ from core.templatetags.geld import format_euro
 from leerlingen import audit, custody
 from leerlingen.models import DossierItem
 
-from . import exports, forms, workflow
+from . import exports, forms, rules, workflow
+from .deadlines import today_amsterdam
 from .models import Beperking, Document, Kanaal, Rectificatiemelding, Soort, Status, Verzoek
 from .rules import RequestRefused
 from .selectors import (
@@ -29,6 +30,8 @@ from .selectors import (
     may_see_register,
     recordable_pupils,
     staff_requests,
+    task_filters,
+    task_requests,
     with_deadline,
 )
 from .services import common, documents, notifications, steps
@@ -84,12 +87,14 @@ def _refused(request, exc: TransitionRefused):
 
 @staff_required
 def index(request):
-    rows = (
-        staff_requests(request.user)
-        .open()
-        .select_related("school", "leerling", "behandelaar")
-        .order_by("uiterste_datum", "id")
-    )
+    """The open requests; ``?toon=`` narrows them to one line of "Mijn taken" (``taken.py``)."""
+    from .taken import LABELS
+
+    rows = task_requests(request.user)
+    toon = request.GET.get("toon", "")
+    if toon in LABELS:
+        rows = rows.filter(task_filters(request.user, today_amsterdam())[toon])
+    rows = rows.select_related("school", "leerling", "behandelaar").order_by("uiterste_datum", "id")
     page = paginate(request, rows, 50)
     with_deadline(page.object_list)
     return render(
@@ -97,6 +102,8 @@ def index(request):
         "verzoeken/staf/index.html",
         {
             "page": page,
+            "toon": toon if toon in LABELS else "",
+            "toon_label": LABELS[toon]() if toon in LABELS else "",
             "may_record": may_record(request.user),
             "may_see_register": may_see_register(request.user),
         },
@@ -135,7 +142,14 @@ def new(request, leerling: int):
         indieners=indieners,
         initial={"ontvangen_op": timezone.localdate(), "kanaal": Kanaal.BRIEF},
     )
+    same = None
     if request.method == "POST" and form.is_valid():
+        indiener = form.cleaned_data["indiener"]
+        if request.POST.get("toch") != "ja":
+            # The same request twice (a letter and an e-mail, two colleagues): warn, and let the
+            # handler record it anyway (issue 18).
+            same = _same_open_request(pupil, indiener, form.cleaned_data["soort"])
+    if request.method == "POST" and form.is_valid() and same is None:
         indiener = form.cleaned_data["indiener"]
         try:
             verzoek = steps.file_request(
@@ -160,8 +174,18 @@ def new(request, leerling: int):
     return render(
         request,
         "verzoeken/staf/nieuw.html",
-        {"leerling": pupil, "form": form, "indieners": indieners},
+        {"leerling": pupil, "form": form, "indieners": indieners, "same": same},
     )
+
+
+def _same_open_request(pupil, indiener, soort) -> Verzoek | None:
+    """An open request of this kind about this pupil by this requester, if there is one."""
+    requests = Verzoek.objects.filter(leerling=pupil, soort=soort, status__in=Status.open())
+    if indiener.is_pupil:
+        requests = requests.filter(indiener_ouder__isnull=True)
+    else:
+        requests = requests.filter(indiener_ouder=indiener.ouder)
+    return requests.order_by("-ontvangen_op", "-pk").first()
 
 
 def _history(verzoek):
@@ -183,13 +207,16 @@ def detail(request, pk: int):
         workflow.is_handler(user, verzoek),
     )
     steps = workflow.allowed_steps(verzoek, user, handler=is_handler, director=is_director)
+    documenten = list(verzoek.documenten.filter(definitief=True).order_by("soort"))
     context = {
         "verzoek": verzoek,
         "steps": steps,
         "history": _history(verzoek),
         "meldingen": list(verzoek.meldingen.all()),
         "kopieen": list(verzoek.kopieen.all()),
-        "documenten": list(verzoek.documenten.filter(definitief=True).order_by("soort")),
+        "documenten": documenten,
+        "documents_pending": verzoek.status == Status.BESLOTEN
+        and documents.documents_pending(verzoek, documenten),
         "signalen": list(verzoek.signalen.all()),
         "is_director": is_director,
         "is_handler": is_handler,
@@ -219,7 +246,7 @@ def detail(request, pk: int):
                 "motivering": verzoek.motivering,
             },
         )
-    if verzoek.soort == Soort.WISSEN and verzoek.leerling_id and verzoek.is_open:
+    if verzoek.soort in rules.PER_CATEGORY and verzoek.leerling_id and verzoek.is_open:
         context["wisdelen"], context["obstakels"] = common.erasure_parts(verzoek)
     return render(request, "verzoeken/staf/detail.html", context)
 
@@ -375,6 +402,9 @@ def review(request, pk: int):
             reden=f"director's review of {verzoek.kenmerk}",
             categorieen=[c.code for c in inzage.categorieen],
         )
+    wisdelen, obstakels = (
+        common.erasure_parts(verzoek) if verzoek.soort in rules.PER_CATEGORY else ([], [])
+    )
     preview = (
         verzoek.documenten.filter(soort=Document.Soort.AFSCHRIFT_PDF)
         .order_by("-aangemaakt_op")
@@ -393,7 +423,8 @@ def review(request, pk: int):
             in workflow.allowed_steps(verzoek, request.user, director=True),
             "send_back_form": forms.SendBackForm(),
             "meldingen": list(verzoek.meldingen.all()),
-            "obstakels": common.erasure_obstacles(verzoek) if verzoek.soort == Soort.WISSEN else [],
+            "wisdelen": wisdelen,
+            "obstakels": obstakels,
         },
     )
 
@@ -416,6 +447,12 @@ def send_back(request, pk: int):
 def answer(request, pk: int):
     verzoek = _verzoek(request, pk)
     erase = verzoek.soort == Soort.WISSEN and verzoek.uitkomst != "afgewezen"
+    if request.POST.get("bevestigd") != "ja":
+        # Releasing cannot be undone: the box on the page says what goes to whom (issue 18).
+        messages.error(
+            request, _("Nothing was sent: tick the box to confirm that the answer may go out.")
+        )
+        return redirect("verzoeken:detail", pk=pk)
     try:
         steps.answer(verzoek=verzoek, user=request.user)
     except TransitionRefused as exc:
@@ -568,7 +605,7 @@ def register_row(v) -> list[str]:
     if answered:
         on_time = _("yes") if answered <= v.uiterste_datum else _("no")
     else:
-        on_time = _("open") if v.is_open else ""
+        on_time = pgettext("not answered yet", "open") if v.is_open else ""
     return [
         v.kenmerk,
         v.school.brin,

@@ -53,10 +53,14 @@ RULES = {
     "export": _(
         "Rule “access export”: the export must be prepared before the director can approve it."
     ),
+    "documents": _(
+        "Rule “documents first”: the decision letter and any export are still being prepared. "
+        "Send the answer once they are ready (reload this page in a moment)."
+    ),
     "erasure": _("Rule “retention terms and legal duties”: %(reason)s"),
     "erasure_nothing": _(
-        "Rule “erasure per category” (AVG art. 17): nothing in this file can be erased now, so the "
-        "request cannot be partly granted. %(reason)s"
+        "Rule “decided per category” (AVG art. 17, 18, 21): the request reaches nothing in this "
+        "file now, so it cannot be partly granted. %(reason)s"
     ),
     "extension_deadline": _(
         "Rule “extension” (AVG art. 12(3)): an extension must be decided and told to the requester before the first deadline."
@@ -190,6 +194,10 @@ def check(
             not m.afgerond for m in verzoek.meldingen.all()
         ):
             raise TransitionRefused("follow_ups")
+        from .services.documents import documents_pending
+
+        if documents_pending(verzoek):
+            raise TransitionRefused("documents")
 
 
 def allowed_steps(

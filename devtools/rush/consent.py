@@ -51,6 +51,7 @@ from django.utils.crypto import get_random_string
 
 from simple_history.utils import bulk_create_with_history
 
+from core.sessions import REFRESHED_KEY
 from leerlingen.custody import sixteen_cutoff
 from leerlingen.models import Bestuur, Gezagsrelatie, Groep, Leerling, Ouder, Relatie, School
 from leerlingen.schooljaar import current_schooljaar
@@ -286,6 +287,7 @@ def open_sessions(submissions: list[Submission], *, lifetime: int) -> None:
             SESSION_KEY: user._meta.pk.value_to_string(user),
             BACKEND_SESSION_KEY: BACKEND,
             HASH_SESSION_KEY: user.get_session_auth_hash(),
+            REFRESHED_KEY: int(time.time()),  # written by the log-in's response (core/sessions.py)
         }
         if settings.CSRF_USE_SESSIONS:
             data[CSRF_SESSION_KEY] = s.csrf_secret

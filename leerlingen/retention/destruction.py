@@ -1,15 +1,20 @@
 """Approval and destruction of a list (DOMAIN.md § Retention, DESIGN.md §4–5).
 
-Nothing is destroyed without an approved list whose waiting period has ended; every item is
-destroyed in its own transaction through ``erasure.erase_record``, so a killed worker leaves
-each item either fully gone (with its tombstone) or fully there, and the next run finishes.
+Nothing is destroyed without an approved list whose waiting period has ended; the items are
+destroyed in batches (``batch_size()``, setting DESTRUCTION_BATCH_SIZE), each batch in one
+transaction through the one erasure service (``erasure.erase_records``, set-based), so a killed
+worker leaves each item either fully gone (with its tombstone) or fully there, and the next run
+finishes. A record that may not be
+erased makes its batch go one by one, so only that item is marked as not destroyed.
 Every function that writes is keyword-only and called by the admin, the tasks and the commands.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.history import save_with_history
+from core.history import copy_to_history, save_with_history
 
-from ..erasure import ErasureRefused, active_hold, erase_record
+from ..erasure import ErasureRefused, Target, erase_record, erase_records
 from .models import VernietigdRecord, Vernietigingslijst, VernietigingslijstItem
 from .rules import actor_name, require_director
 from .sweep import Progress
@@ -76,7 +81,10 @@ def retry_failed(*, lijst: Vernietigingslijst, user) -> Vernietigingslijst:
         LIST.apply(lijst, "retry", user=user, reason="retry")
         for item in lijst.items.filter(status=VernietigingslijstItem.Status.MISLUKT):
             item.status, item.fout = VernietigingslijstItem.Status.TE_VERNIETIGEN, ""
-            save_with_history(item, user=user, update_fields=["status", "fout"])
+            item.fout_code, item.fout_params = "", {}
+            save_with_history(
+                item, user=user, update_fields=["status", "fout", "fout_code", "fout_params"]
+            )
         _enqueue_destruction(lijst.pk)
     return lijst
 
@@ -117,7 +125,8 @@ def confirm_deletion(
         except (
             ErasureRefused
         ) as exc:  # deleted elsewhere, but the record here must stay: the list says why
-            item.status, item.fout = Item.Status.MISLUKT, str(exc)[:300]
+            item.status = Item.Status.MISLUKT
+            _store_failure(item, exc)
         else:
             item.status, item.vernietigd_op = Item.Status.VERNIETIGD, item.bevestigd_op
             item.aantal_records = sum(result.counts.values())
@@ -199,62 +208,143 @@ def due_lists(*, now: datetime | None = None) -> list[int]:
     )
 
 
+def batch_size() -> int:
+    """Items destroyed together in one transaction (setting DESTRUCTION_BATCH_SIZE)."""
+    return max(1, settings.DESTRUCTION_BATCH_SIZE)
+
+
 def carry_out_item(*, item_id: int) -> str | None:
     """Destroy one item in its own transaction. Returns the item's new status, or None when
     there was nothing to do (already done, or another worker holds it)."""
+    return carry_out_batch(item_ids=[item_id]).get(item_id)
+
+
+def _records_of(items: list[VernietigingslijstItem]) -> dict[int, Any]:
+    """The live record of each item (absent once destroyed): a query per kind of record."""
+    by_kind: dict[int, list[VernietigingslijstItem]] = {}
+    for item in items:
+        by_kind.setdefault(item.content_type_id, []).append(item)
+    found: dict[int, Any] = {}
+    for kind in by_kind.values():
+        model = kind[0].content_type.model_class()
+        if model is None:
+            continue
+        live = model._default_manager.in_bulk([i.object_id for i in kind])
+        for item in kind:
+            if item.object_id in live:
+                found[item.pk] = live[item.object_id]
+    return found
+
+
+ITEM_FIELDS = (
+    "status",
+    "blokkade",
+    "blokkade_reden",
+    "vernietigd_op",
+    "aantal_records",
+    "fout",
+    "fout_code",
+    "fout_params",
+)
+
+
+def _save_items(items: list[VernietigingslijstItem]) -> None:
+    """Save the items' new state with their history rows: one UPDATE per distinct new state
+    (a batch has a few: destroyed with n records, skipped, ...), one INSERT for the history."""
+    groups: dict[str, tuple[tuple, list[int]]] = {}
+    for item in items:
+        values = tuple(getattr(item, f if f != "blokkade" else "blokkade_id") for f in ITEM_FIELDS)
+        key = json.dumps(values, sort_keys=True, default=str)  # fout_params is a dict
+        groups.setdefault(key, (values, []))[1].append(item.pk)
+    for values, pks in groups.values():
+        VernietigingslijstItem.objects.filter(pk__in=pks).update(
+            **dict(zip(ITEM_FIELDS, values, strict=True))
+        )
+    copy_to_history(VernietigingslijstItem, [item.pk for item in items], history_type="~")
+
+
+def carry_out_batch(*, item_ids: list[int]) -> dict[int, str]:
+    """Destroy a batch of items in ONE transaction: every record of the batch with its
+    dependants, history and tombstone goes, or (a killed worker, a database error) none does.
+    Items another worker holds are left to it. When a record of the batch may not be erased
+    (``ErasureRefused``), the batch's records are tried one by one, so only that item is marked
+    as not destroyed, with its reason. Returns the new status per item handled."""
+    from ..models import Blokkade
+
     Item = VernietigingslijstItem
+    statuses: dict[int, str] = {}
     with transaction.atomic():
-        item = (
+        items = list(
             Item.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("lijst", "content_type")
             .filter(
-                pk=item_id,
+                pk__in=item_ids,
                 status=Item.Status.TE_VERNIETIGEN,
                 lijst__status=Vernietigingslijst.Status.IN_UITVOERING,
             )
-            .first()
+            .order_by("id")
         )
-        if item is None:
-            return None
-        lijst = item.lijst
-        hold = active_hold(item.leerling_id_ref) if item.leerling_id_ref else None
-        if hold is not None:
-            item.status, item.blokkade, item.blokkade_reden = (
-                Item.Status.OVERGESLAGEN,
-                hold,
-                hold.reden,
-            )
-            item.save(update_fields=["status", "blokkade", "blokkade_reden"])
-            return item.status
-        obj = item.record()
-        if obj is not None and item.extern:  # kept elsewhere: its owner deletes it and confirms
-            item.status = Item.Status.TE_BEVESTIGEN
-            item.save(update_fields=["status"])
-            return item.status
-        if obj is None:  # erased meanwhile (e.g. on a request): nothing to destroy twice
-            item.status, item.vernietigd_op = Item.Status.VERNIETIGD, timezone.now()
-            item.fout = _("Already erased before this list was carried out.")
-            item.save(update_fields=["status", "vernietigd_op", "fout"])
-            return item.status
+        if not items:
+            return statuses
+        lijst = items[0].lijst
+        holds: dict[int, Blokkade] = {}
+        for blokkade in Blokkade.objects.filter(
+            leerling_id__in={i.leerling_id_ref for i in items if i.leerling_id_ref},
+            opgeheven_op__isnull=True,
+        ).order_by("-ingesteld_op"):
+            holds[blokkade.leerling_id] = blokkade  # the earliest one set wins
+        records = _records_of(items)
+        now = timezone.now()
+        to_erase: list[tuple[VernietigingslijstItem, Any]] = []
+        for item in items:
+            hold = holds.get(item.leerling_id_ref) if item.leerling_id_ref else None
+            obj = records.get(item.pk)
+            if hold is not None:
+                item.status, item.blokkade, item.blokkade_reden = (
+                    Item.Status.OVERGESLAGEN,
+                    hold,
+                    hold.reden,
+                )
+            elif obj is not None and item.extern:  # kept elsewhere: its owner deletes and confirms
+                item.status = Item.Status.TE_BEVESTIGEN
+            elif obj is None:  # erased meanwhile (e.g. on a request): nothing to destroy twice
+                item.status, item.vernietigd_op = Item.Status.VERNIETIGD, now
+                item.fout_code, item.fout_params = "already_erased", {}
+            else:
+                to_erase.append((item, obj))
+
+        erase: dict[str, Any] = dict(
+            grond=VernietigdRecord.Grond.BEWAARTERMIJN,
+            besloten_door=lijst.goedgekeurd_door,
+            besloten_door_naam=lijst.goedgekeurd_door_naam,
+        )
         try:
             with transaction.atomic():
-                result = erase_record(
-                    obj=obj,
-                    grond=VernietigdRecord.Grond.BEWAARTERMIJN,
-                    besloten_door=lijst.goedgekeurd_door,
-                    besloten_door_naam=lijst.goedgekeurd_door_naam,
-                    categorie=item.categorie,
-                    termijn_omschrijving=item.termijn_omschrijving,
-                    item=item,
+                result = erase_records(
+                    [Target(obj, i.categorie, i.termijn_omschrijving, i) for i, obj in to_erase],
+                    **erase,
                 )
-        except ErasureRefused as exc:
-            item.status, item.fout = Item.Status.MISLUKT, str(exc)[:300]
-            item.save(update_fields=["status", "fout"])
-            return item.status
-        item.status, item.vernietigd_op = Item.Status.VERNIETIGD, timezone.now()
-        item.aantal_records = sum(result.counts.values())
-        item.save(update_fields=["status", "vernietigd_op", "aantal_records"])
-        return item.status
+            done = list(zip(to_erase, result.per_record, strict=True))
+        except ErasureRefused:  # one of them may not go: find which, and why, one by one
+            done = []
+            for item, obj in to_erase:
+                try:
+                    with transaction.atomic():
+                        one = erase_records(
+                            [Target(obj, item.categorie, item.termijn_omschrijving, item)],
+                            **erase,
+                        )
+                except ErasureRefused as exc:
+                    item.status = Item.Status.MISLUKT
+                    _store_failure(item, exc)
+                else:
+                    done.append(((item, obj), one.per_record[0]))
+        for (item, _obj), counts in done:
+            item.status, item.vernietigd_op = Item.Status.VERNIETIGD, now
+            item.aantal_records = sum(counts.values())
+        _save_items(items)
+        statuses = {item.pk: item.status for item in items}
+    return statuses
 
 
 def finish_if_done(*, lijst_id: int) -> bool:
@@ -291,37 +381,65 @@ def carry_out_list(
     summary: Counter = Counter()
     if lijst.status != Vernietigingslijst.Status.IN_UITVOERING:
         return summary
-    last_id = 0
+    last_id, size = 0, batch_size()
     while True:
-        ids = list(
+        batch = list(
             lijst.items.filter(status=VernietigingslijstItem.Status.TE_VERNIETIGEN, id__gt=last_id)
             .order_by("id")
-            .values_list("id", flat=True)[:500]
+            .values_list("id", flat=True)[:size]
         )
-        if not ids:
+        if not batch:
             break
-        for item_id in ids:
-            status = carry_out_item(item_id=item_id)
-            if status:
-                summary[status] += 1
-            if progress:
-                progress(1)
-        last_id = ids[-1]
+        summary.update(carry_out_batch(item_ids=batch).values())
+        if progress:
+            progress(len(batch))
+        last_id = batch[-1]
     finish_if_done(lijst_id=lijst_id)
     return summary
 
 
-def failures_of(lijst: Vernietigingslijst) -> list[dict]:
-    """Why records could not be destroyed, with how many, and what the director can do."""
-    from django.db.models import Count
+def _store_failure(item: VernietigingslijstItem, exc: ErasureRefused) -> None:
+    """Keep why a record could not be destroyed as a code and its parameters, never as text in
+    the language active at the time (``failure_text`` reads it in the reader's)."""
+    item.fout_code, item.fout_params = exc.code, exc.params
+    item.fout = "" if exc.code else str(exc)[:300]
 
-    rows = (
-        lijst.items.filter(status=VernietigingslijstItem.Status.MISLUKT)
-        .values_list("fout")
-        .annotate(n=Count("id"))
-        .order_by("fout")
+
+def failure_text(code: str, params: dict, fout: str = "") -> str:
+    """Why a record could not be destroyed, in the active language (``fout``: the text of a row
+    written before the codes, or of an unknown code)."""
+    from django.apps import apps
+
+    from leerlingen.models import Blokkade
+
+    if code == "referenced":
+
+        def kind(label: str) -> str:
+            try:
+                return str(apps.get_model(label)._meta.verbose_name_plural)
+            except (LookupError, ValueError):
+                return label
+
+        return _("Records that must be kept refer to this record: %(kinds)s.") % {
+            "kinds": ", ".join(kind(k) for k in params.get("kinds", [])) or "?"
+        }
+    if code == "hold":
+        reden = params.get("reden", "")
+        label = Blokkade.Reden(reden).label if reden in Blokkade.Reden.values else reden
+        return _("A legal hold is active: %(reden)s.") % {"reden": label}
+    if code == "already_erased":
+        return _("Already erased before this list was carried out.")
+    return fout
+
+
+def failures_of(lijst: Vernietigingslijst) -> list[dict]:
+    """Why records could not be destroyed, with how many, and what the director can do; each
+    reason in the reader's language."""
+    rows = lijst.items.filter(status=VernietigingslijstItem.Status.MISLUKT).values_list(
+        "fout_code", "fout_params", "fout"
     )
-    return [{"fout": fout, "n": n} for fout, n in rows]
+    counts = Counter(failure_text(code, params, fout) for code, params, fout in rows)
+    return [{"fout": fout, "n": n} for fout, n in sorted(counts.items())]
 
 
 def progress_of(lijst: Vernietigingslijst) -> dict:

@@ -385,6 +385,10 @@ class VernietigingslijstItem(models.Model):
     fout = models.CharField(
         _("error"), max_length=300, blank=True, help_text=_("Never holds personal data.")
     )
+    # Why it could not be destroyed, as a code and its parameters (``destruction.failure_text``
+    # reads them in the reader's language); ``fout`` holds the text of rows written before.
+    fout_code = models.CharField(_("error code"), max_length=30, blank=True)
+    fout_params = models.JSONField(_("error parameters"), default=dict, blank=True)
     extern = models.BooleanField(
         _("kept in another system"),
         default=False,
@@ -425,6 +429,13 @@ class VernietigingslijstItem(models.Model):
 
     def __str__(self):
         return f"{self.content_type.name} #{self.object_id}"
+
+    @property
+    def fout_tekst(self) -> str:
+        """Why it could not be destroyed, in the reader's language."""
+        from .destruction import failure_text
+
+        return failure_text(self.fout_code, self.fout_params, self.fout)
 
     def record(self):
         """The live record, or None once destroyed."""

@@ -75,14 +75,9 @@ def report_context(lijst: Vernietigingslijst) -> dict:
 
     hold_labels = dict(Blokkade.Reden.choices)
     taken_off = lijst.items.filter(status=Item.Status.UITGEZONDERD)
-    failures = Counter(
-        dict(
-            lijst.items.filter(status=Item.Status.MISLUKT)
-            .values_list("fout")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-    )
+    from .destruction import failures_of
+
+    failures = {f["fout"]: f["n"] for f in failures_of(lijst)}  # in the report's language
     return {
         "lijst": lijst,
         "school": lijst.school,

@@ -2,10 +2,15 @@
 compared in the same run with a raw SQL delete of the same rows (and their history rows).
 
 N from BENCH_PUPILS (default 300 in the suite; the figures in the note used 2000). Figures are printed (run with -s); only correctness is asserted.
+With BENCH_JSON=FILE the figures of the run (counts, times, queries, the raw baseline of the same
+run) are also written to FILE as JSON (docs/scale.md keeps these in docs/bench/).
 """
 
+import json
 import os
+import platform
 import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from django.db import connection, transaction
@@ -126,6 +131,32 @@ def _raw_delete(pupil_ids: list[int]) -> None:
         c.execute("delete from leerlingen_leerling where id in (select id from bench_ids)")
 
 
+class QueryCounter:
+    """Counts the statements sent to the database and times them (an execute wrapper); keeps the
+    start of the slowest statements' SQL, never their parameters."""
+
+    def __init__(self):
+        self.n = 0
+        self.seconds = 0.0
+        self.slowest: list[tuple[float, str]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        self.n += 1
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            took = time.perf_counter() - t0
+            self.seconds += took
+            self.slowest = sorted([*self.slowest, (took, sql[:160])], reverse=True)[:8]
+
+
+@contextmanager
+def counting(counter: QueryCounter):
+    with connection.execute_wrapper(counter):
+        yield counter
+
+
 def test_sweep_and_destruction_throughput():
     bestuur = BestuurFactory()
     school, raw_school = (
@@ -156,17 +187,21 @@ def test_sweep_and_destruction_throughput():
 
         profiler = cProfile.Profile()
         profiler.enable()
-    t0 = time.perf_counter()
-    summary = carry_out_list(lijst_id=lijst.pk)
-    destroy = time.perf_counter() - t0
+    destroy_queries = QueryCounter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    with counting(destroy_queries):
+        summary = carry_out_list(lijst_id=lijst.pk)
+    destroy, destroy_cpu = time.perf_counter() - t0, time.process_time() - cpu0
     if profiler is not None:
         profiler.disable()
         profiler.dump_stats(os.environ["BENCH_PROFILE"])
     assert summary == {"vernietigd": N}
 
-    t0 = time.perf_counter()
-    _raw_delete(raw_ids)
-    raw = time.perf_counter() - t0
+    raw_queries = QueryCounter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    with counting(raw_queries):
+        _raw_delete(raw_ids)
+    raw, raw_cpu = time.perf_counter() - t0, time.process_time() - cpu0
 
     assert not Leerling.objects.filter(pk__in=ids + raw_ids).exists()
     assert not Leerling.history.model.objects.filter(id__in=ids + raw_ids).exists()
@@ -180,5 +215,41 @@ def test_sweep_and_destruction_throughput():
         f"  sweep                       {sweep:8.2f} s  {N / sweep:10.0f} pupils/s\n"
         f"  destruction (erasure svc)   {destroy:8.2f} s  {N / destroy:10.1f} pupils/s\n"
         f"  raw SQL delete, same rows   {raw:8.2f} s  {N / raw:10.0f} pupils/s\n"
-        f"  erasure service / raw SQL   {destroy / raw:8.0f} x slower"
+        f"  erasure service / raw SQL   {destroy / raw:8.0f} x slower\n"
+        f"  queries per pupil (erasure) {destroy_queries.n / N:8.2f}\n"
+        f"  CPU here (erasure / raw)    {destroy_cpu:8.2f} s / {raw_cpu:.3f} s"
     )
+    if os.environ.get("BENCH_JSON"):
+        figures = {
+            "bench": "tests/bench/test_retention_bench.py",
+            "pupils": N,
+            "per_pupil": "guardian, custody relation, 2 dossier items, all with history rows",
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+            "load_average": list(os.getloadavg()),
+            "setup_s": round(setup, 3),
+            "sweep_s": round(sweep, 4),
+            "destruction": {
+                "seconds": round(destroy, 4),
+                "pupils_per_s": round(N / destroy, 2),
+                "queries": destroy_queries.n,
+                "queries_per_pupil": round(destroy_queries.n / N, 3),
+                "cpu_seconds_this_process": round(destroy_cpu, 4),
+                "seconds_in_database_calls": round(destroy_queries.seconds, 4),
+                "slowest_statements": [
+                    {"seconds": round(t, 4), "sql_start": q} for t, q in destroy_queries.slowest
+                ],
+                "summary": dict(summary),
+                "tombstones": VernietigdRecord.objects.filter(item__lijst=lijst).count(),
+            },
+            "raw_sql_delete": {
+                "seconds": round(raw, 4),
+                "pupils_per_s": round(N / raw, 2),
+                "queries": raw_queries.n,
+                "cpu_seconds_this_process": round(raw_cpu, 4),
+                "seconds_in_database_calls": round(raw_queries.seconds, 4),
+            },
+            "destruction_rate_over_raw_rate": round(raw / destroy, 4),
+        }
+        with open(os.environ["BENCH_JSON"], "w") as f:
+            json.dump(figures, f, indent=2)
+            f.write("\n")

@@ -269,12 +269,11 @@ def test_not_telling_needs_a_reason(world):
 
 
 def test_processor_link_works_once_and_lands_with_the_fg(client, world):
+    from tests.delen.factories import VerwerkerFactory
+
+    verwerker = VerwerkerFactory(school=world.schools["a1"], naam="Topicus", product="ParnasSys")
     link = services.issue_link(
-        bestuur=world.besturen["a"],
-        school=world.schools["a1"],
-        verwerker="Topicus",
-        email="security@topicus.example",
-        by=world.users["fg"],
+        verwerker=verwerker, email="security@topicus.example", by=world.users["fg"]
     )
     job = Opdracht.objects.get(soort="datalekken.meldlink")
     assert job.argumenten == {"meldlink_id": link.pk}
@@ -296,7 +295,8 @@ def test_processor_link_works_once_and_lands_with_the_fg(client, world):
     )
     assert sent.status_code == 200
     d = Datalek.objects.get(bron=Bron.VERWERKER)
-    assert d.verwerker == "Topicus" and d.school == world.schools["a1"] and d.door_verwerker
+    assert d.verwerker == verwerker and d.verwerker_naam == "ParnasSys (Topicus)"
+    assert d.school == world.schools["a1"] and d.door_verwerker
     assert d in Datalek.objects.visible_to(world.users["fg"])
     assert client.get(path).status_code == 404  # used
     assert client.post(path, {"titel": "x", "omschrijving": "y"}).status_code == 404

@@ -48,8 +48,9 @@ def norm(text: str) -> str:
 
 
 def recipients(school) -> list[str]:
-    """The names of the school's active recipients (stored in the school's language)."""
-    return list(Ontvanger.objects.filter(school=school, actief=True).values_list("naam", flat=True))
+    """The names of the school's active recipients as an English statement gives them: the
+    school's English name, or its Dutch one where it gave none."""
+    return [o.naam_en or o.naam for o in Ontvanger.objects.filter(school=school, actief=True)]
 
 
 def assert_covers(text: str, points: list[str]) -> None:
@@ -588,9 +589,15 @@ def test_director_and_fg_manage_the_statement(client, world):
         assert "Basispoort" in page.content.decode()  # the current statement is shown on the page
     client.force_login(world.users["directeur"])
     response = client.post(reverse("privacyverklaring:genereren", args=[school.pk]), {"taal": "en"})
+    assert response.status_code == 302  # stored; its PDF is made by the outbox job (issue 21)
+    assert Privacyverklaring.objects.filter(school=school).count() == 2
+    new = Privacyverklaring.objects.filter(school=school).latest("versie")
+    assert not new.pdf_ready
+    assert client.get(reverse("privacyverklaring:pdf", args=[new.pk])).status_code == 503
+    assert run_statement_jobs() == ["done"]
+    response = client.get(reverse("privacyverklaring:pdf", args=[new.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    assert Privacyverklaring.objects.filter(school=school).count() == 2
 
 
 @pytest.mark.parametrize("name", ["leerkracht", "administratie", "buitenstaander", "ouder_gezag"])
@@ -662,3 +669,113 @@ def test_portal_shows_the_statement_of_a_day(client, world):
         reverse("privacyverklaring_portaal:kind", args=[world.pupils["g5"].pk]) + f"?datum={day}"
     )
     assert "versie 1" in page.content.decode()
+
+
+def test_new_version_of_an_unchanged_register_stores_no_identical_copy(client, world):
+    """'New version' when nothing in the register changed says "unchanged" and keeps the current
+    version, instead of storing an identical copy; a change, or the other language, makes one."""
+    school = world.schools["a1"]
+    first = _statement(world)
+    client.force_login(world.users["directeur"])
+    client.cookies["django_language"] = "en"  # the message's Dutch comes with the catalogue
+    url = reverse("privacyverklaring:genereren", args=[school.pk])
+
+    response = client.post(url, {"taal": "nl"}, follow=True)
+    assert Privacyverklaring.objects.filter(school=school).count() == 1
+    assert response.redirect_chain[-1][0] == reverse("privacyverklaring:school", args=[school.pk])
+    assert "The statement is unchanged" in response.content.decode()
+
+    Ontvanger.objects.create(
+        school=school, naam="Schoolfotograaf Klik", grondslag="toestemming", velden=["roepnaam"]
+    )
+    response = client.post(url, {"taal": "nl"}, follow=True)
+    assert f"Version {first.versie + 1} is stored" in response.content.decode()
+    assert (
+        Privacyverklaring.objects.filter(school=school).latest("versie").versie == first.versie + 1
+    )
+    client.post(url, {"taal": "en"})
+    assert Privacyverklaring.objects.filter(school=school).count() == 3
+
+
+def test_the_schools_own_texts_in_the_statements_language():
+    """In English the statement gives the school's English for its purposes, recipients and
+    systems; a text without English stays Dutch, marked lang="nl" (in the HTML and so in the PDF's
+    tags); the Dutch statement gives the Dutch, unmarked."""
+    school = configure(
+        naam="School Taal",
+        brin="19KK",
+        bestuur="Stichting T",
+        recipients=[Soort.DUO],
+        systems=[("Parro", "Topicus", SysteemSoort.COMMUNICATIE, "Oudercommunicatie", [])],
+        doelen=[("website", "Foto's op de website", "Foto's van activiteiten op de website.")],
+    )
+    Doel.objects.filter(school=school).update(naam_en="Photos on the website", omschrijving_en="")
+    Ontvanger.objects.create(
+        school=school,
+        naam="Schoolfotograaf Klik",
+        toelichting="Maakt de schoolfoto's.",
+        grondslag="toestemming",
+        velden=["roepnaam"],
+        toestemming_doel="website",
+    )
+    english = generate_statement(school=school, user=None, language="en").html
+    assert "<td>Photos on the website</td>" in english
+    assert '<span lang="nl">Foto&#x27;s van activiteiten op de website.</span>' in english
+    assert '<h4><span lang="nl">Schoolfotograaf Klik</span></h4>' in english
+    assert '<span lang="nl">Maakt de schoolfoto&#x27;s.</span>' in english
+    assert "consent for “Photos on the website” applies" in english
+    assert '<span lang="nl">Oudercommunicatie</span>' in english
+    assert '<span lang="nl">DUO' not in english  # the standard recipients carry their English
+
+    dutch = generate_statement(school=school, user=None, language="nl").html
+    assert (
+        "<td>Foto&#x27;s op de website</td>" in dutch and "<h4>Schoolfotograaf Klik</h4>" in dutch
+    )
+    assert '<span lang="nl">' not in dutch
+
+
+def run_statement_jobs() -> list[str]:
+    """Run the pending statement-PDF jobs in-process, as the worker would."""
+    from core import outbox
+    from core.models import Opdracht
+    from delen.tasks import STATEMENT_PDF
+
+    jobs = Opdracht.objects.filter(soort=STATEMENT_PDF, status=Opdracht.Status.WACHT)
+    return [outbox.run(pk) for pk in list(jobs.order_by("pk").values_list("pk", flat=True))]
+
+
+def test_a_new_version_is_stored_in_the_post_and_its_pdf_made_by_the_job(
+    client, world, monkeypatch
+):
+    """Issue 21: the "new version" POST renders no PDF; the list says it is being prepared until
+    the outbox job made it; running the job twice makes one file."""
+    from core import pdf as core_pdf
+
+    renders = []
+    real = core_pdf.render_pdf
+    monkeypatch.setattr(
+        core_pdf, "render_pdf", lambda *a, **k: renders.append(a[0]) or real(*a, **k)
+    )
+    school = world.schools["a1"]
+    client.force_login(world.users["directeur"])
+    client.cookies["django_language"] = "en"
+    url = reverse("privacyverklaring:genereren", args=[school.pk])
+    response = client.post(url, {"taal": "nl"}, follow=True)
+    assert renders == []
+    verklaring = Privacyverklaring.objects.get(school=school)
+    assert not verklaring.pdf_ready and verklaring.html  # the text is stored, the file is not
+    page = response.content.decode()
+    assert "The PDF is being prepared" in page
+    assert reverse("privacyverklaring:pdf", args=[verklaring.pk]) not in page
+
+    assert run_statement_jobs() == ["done"]
+    assert renders == ["pdf/privacyverklaring.html"]
+    from delen.privacyverklaring import make_statement_pdf
+
+    assert make_statement_pdf(verklaring.pk) is False  # a second run makes nothing
+    assert renders == ["pdf/privacyverklaring.html"]
+    verklaring.refresh_from_db()
+    assert verklaring.pdf_ready and verklaring.paginas >= 1
+    page = client.get(reverse("privacyverklaring:school", args=[school.pk])).content.decode()
+    assert "The PDF is being prepared" not in page
+    assert reverse("privacyverklaring:pdf", args=[verklaring.pk]) in page

@@ -1,5 +1,7 @@
 """The staff export flow: choose recipient, group, fields; preview; confirm -> file + record."""
 
+import re
+
 from django.urls import reverse
 
 import pytest
@@ -23,6 +25,16 @@ def form_data(world, velden, **extra):
     }
 
 
+def previewed(client, ontvanger, data) -> dict:
+    """``data`` with the signed confirmation of its preview, as the preview page's form posts it:
+    the confirmation (``delen:bevestig``) is only accepted from a preview."""
+    preview = client.post(reverse("delen:controle", args=[ontvanger.pk]), data)
+    assert preview.status_code == 200, preview.content.decode()[:2000]
+    token = re.search(r'name="bevestiging" value="([^"]+)"', preview.content.decode())
+    assert token
+    return {**data, "bevestiging": token.group(1)}
+
+
 def test_director_previews_and_confirms_a_jgz_export(world, register, client):
     jgz = register[Soort.JGZ]
     client.force_login(world.users["directeur"])
@@ -35,7 +47,7 @@ def test_director_previews_and_confirms_a_jgz_export(world, register, client):
     preview = client.post(reverse("delen:controle", args=[jgz.pk]), data)
     assert preview.status_code == 200 and world.pupils["g5"].achternaam in preview.content.decode()
     assert not Verstrekking.objects.exists()  # a preview discloses nothing
-    response = client.post(reverse("delen:bevestig", args=[jgz.pk]), data)
+    response = client.post(reverse("delen:bevestig", args=[jgz.pk]), previewed(client, jgz, data))
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     header, rows = parse_csv(response.content)
     assert header == ["achternaam", "geboortedatum", "brin6"] and len(rows) == 1
@@ -53,8 +65,10 @@ def test_director_previews_and_confirms_a_jgz_export(world, register, client):
 def test_a_forged_field_is_rejected_and_a_refusal_names_the_rule(world, register, client):
     client.force_login(world.users["directeur"])
     jgz = register[Soort.JGZ]
+    # A forbidden field added to a confirmed preview (only the preview's fields were checked).
+    confirmed = previewed(client, jgz, form_data(world, ["achternaam"]))
     response = client.post(
-        reverse("delen:bevestig", args=[jgz.pk]), form_data(world, ["achternaam", "bsn"])
+        reverse("delen:bevestig", args=[jgz.pk]), {**confirmed, "velden": ["achternaam", "bsn"]}
     )
     assert response.status_code == 400 and not Verstrekking.objects.exists()
     vt = register[Soort.VEILIG_THUIS]
@@ -63,10 +77,8 @@ def test_a_forged_field_is_rejected_and_a_refusal_names_the_rule(world, register
     )
     assert response.status_code == 400
     assert "The parents must be informed beforehand." in response.content.decode()
-    response = client.post(
-        reverse("delen:bevestig", args=[vt.pk]),
-        form_data(world, ["achternaam"], ouders_geinformeerd_op=today().isoformat()),
-    )
+    data = form_data(world, ["achternaam"], ouders_geinformeerd_op=today().isoformat())
+    response = client.post(reverse("delen:bevestig", args=[vt.pk]), previewed(client, vt, data))
     assert response.status_code == 200
     assert Verstrekking.objects.get().ouders_geinformeerd_op == today()
 

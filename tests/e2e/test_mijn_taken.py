@@ -48,7 +48,7 @@ def test_staff_land_on_their_tasks_and_follow_one(page, live_server, admin_login
         page.wait_for_url(f"{live_server.url}/staf/toestemming/groep/{work.groepen['g5'].pk}/")
     else:
         page.get_by_role("link", name="Requests past their deadline").click()
-        page.wait_for_url(f"{live_server.url}/staf/verzoeken/")
+        page.wait_for_url(f"{live_server.url}/staf/verzoeken/?toon=te_laat")
     _check(page, f"{name}-next")
     page.get_by_role("navigation", name="Staff").get_by_role("link", name="My tasks").click()
     page.wait_for_url(f"{live_server.url}/staf/")
@@ -57,3 +57,25 @@ def test_staff_land_on_their_tasks_and_follow_one(page, live_server, admin_login
     _check(page, f"{name}-admin")
     page.get_by_role("navigation", name="Staff").get_by_role("link", name="My tasks").click()
     page.wait_for_url(f"{live_server.url}/staf/")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_lines_detail_and_deadline_stay_beside_the_count(
+    page, live_server, admin_login, work, width
+):
+    """The breach line wraps its "hours left" and "deadline" under its own text, never under the
+    count column (a browser walk found "termijn …" under the count)."""
+    from tests.datalekken.test_register import incident
+
+    incident(work, titel="E-mail met toetsresultaten aan de verkeerde ouders gestuurd")
+    page.set_viewport_size({"width": width, "height": 900})
+    admin_login(page, "directeur")
+    line = page.locator(".tasks li", has_text="E-mail met toetsresultaten")
+    count = line.locator(".count").bounding_box()
+    link = line.get_by_role("link").bounding_box()
+    assert count and link
+    for part in (".detail", ".deadline"):
+        box = line.locator(part).bounding_box()
+        assert box and box["x"] >= link["x"] - 1, f"{part} at {box} wraps under the count {count}"
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"taken-breach-{width}.png"), full_page=True)

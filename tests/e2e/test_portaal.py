@@ -68,17 +68,14 @@ def test_parent_gives_and_withdraws_and_the_teacher_sees_it(page, live_server, p
 
     page.click(f"a[href='/portaal/kind/{kind.pk}/']")
     _assert_accessible(page, "child page")
-    page.locator(
-        f"form[action='/portaal/kind/{kind.pk}/doel/{website.pk}/']:has(input[value=ja]) button"
-    ).click()
-    page.wait_for_load_state()
-    assert "Consent given" in page.inner_text(".messages")
-    page.locator(
-        f"form[action='/portaal/kind/{kind.pk}/doel/{nieuwsbrief.pk}/']:has(input[value=nee]) button"
-    ).click()
-    page.wait_for_load_state()
+    # One submit for the whole form (issue 18): yes for the website, withdraw the newsletter.
+    page.check(f"input[name=doel_{website.pk}][value=ja]")
+    page.check(f"input[name=doel_{nieuwsbrief.pk}][value=nee]")
+    page.locator("form.per-question button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/portaal/")  # the only child: back to the overview
+    assert "1 × yes, 1 × no" in page.inner_text(".messages")
     assert "already published" in page.inner_text(".messages")
-    _assert_accessible(page, "child page after a change")
+    _assert_accessible(page, "overview after a change")
 
     page.goto(f"{live_server.url}/portaal/kind/{kind.pk}/geschiedenis/")
     _assert_accessible(page, "history")

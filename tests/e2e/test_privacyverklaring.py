@@ -1,6 +1,8 @@
 """The privacy statement in a real browser: the parent portal's statement page and the director's
 page pass axe (WCAG 2.1 AA), on a desktop and on a phone."""
 
+import os
+
 from django.conf import settings
 from django.test import Client
 
@@ -67,6 +69,21 @@ def test_director_page_is_accessible(page, live_server, world, school):
     _session(page, live_server, world.users["directeur"])
     page.goto(f"{live_server.url}/staf/privacyverklaring/school/{school.pk}/")
     _assert_accessible(page, "director's privacy statement page")
+    page.locator("form[action$='genereren/'] button").last.click()  # English: a new version
+    # Stored in the POST; its PDF is rendered by the outbox job (issue 21), worked off here in this
+    # process (the stored file goes to this test's media folder, which a worker would not share).
+    page.wait_for_selector(".pdf-pending")
+    _assert_accessible(page, "director's privacy statement page, PDF being prepared")
+    if shots := os.environ.get("E2E_SCREENSHOTS"):
+        page.screenshot(path=os.path.join(shots, "verklaring-wordt-gemaakt.png"))
+    from core import outbox
+    from core.models import Opdracht
+    from delen.tasks import STATEMENT_PDF
+
+    for job in Opdracht.objects.filter(soort=STATEMENT_PDF, status=Opdracht.Status.WACHT):
+        assert outbox.run(job.pk) == "done"
+    page.reload()
+    assert page.locator(".pdf-pending").count() == 0
     with page.expect_download() as download:
-        page.locator("form[action$='genereren/'] button").first.click()
+        page.locator("a[href$='/pdf/']").first.click()
     assert download.value.suggested_filename.endswith(".pdf")

@@ -91,7 +91,44 @@ def test_csv_export_is_logged(client, world):
     client.force_login(fg)
     response = client.get(URL, {"formaat": "csv"})
     header, rows = parse_csv(response.content)
-    assert header[0] == "tijdstip" and rows[0][6] == "'=cmd|evil"
+    assert header[0] == "Tijdstip" and rows[0][6] == "'=cmd|evil"
     assert Toegangslog.objects.filter(
         gebruiker=fg, soort="export", object_type="toegangslog"
     ).exists()
+
+
+def test_the_log_reads_in_dutch_without_codes(client, world):
+    """Reasons, record types and categories are stored as the code wrote them and shown in the
+    reader's language: on the page, in the CSV (its header too) and in the admin."""
+    item = world.items["medisch"]
+    audit.special_data_viewed(
+        user=world.users["ib"],
+        leerling=item.leerling,
+        obj=item,
+        categorieen={"medisch", "religie"},
+        reden="admin: dossier item",
+    )
+    audit.export_made(
+        user=world.users["directeur"],
+        object_type="verstrekking",
+        categorieen={"contact"},
+        reden="disclosure V-20261127-57A567 to veilig_thuis",
+    )
+    client.force_login(world.users["fg"])
+    client.cookies["django_language"] = "nl"
+    page = client.get(URL).content.decode()
+    assert "medische gegevens" in page and "V-20261127-57A567" in page
+    for raw in ("veilig_thuis", "admin: dossier item", "medisch,religie"):
+        assert raw not in page, raw
+    header, rows = parse_csv(client.get(URL, {"formaat": "csv"}).content)
+    assert header == [
+        "Tijdstip",
+        "Gebruiker",
+        "Soort",
+        "Soort gegeven",
+        "Nummer gegeven",
+        "Gegevenscategorieën",
+        "Reden",
+    ]
+    assert not any("veilig_thuis" in cell for row in rows for cell in row)
+    assert any(row[5] == "medische gegevens, godsdienst" for row in rows)

@@ -26,6 +26,7 @@ from verzoeken import services
 from verzoeken.models import IdDocument, Soort, Uitkomst, Verzoek
 
 from ..delen.factories import VorderingFactory
+from ..verzoeken.factories import work_off_documents
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +92,9 @@ def test_erasing_a_pupil_erases_every_apps_rows_and_history_with_the_real_hooks(
     )
     services.record_identity(verzoek=inzage, document_soort=IdDocument.PASPOORT, user=admin)
     services.submit(verzoek=inzage, uitkomst=Uitkomst.TOEGEWEZEN, motivering="ok", user=admin)
+    work_off_documents()
     services.approve(verzoek=inzage, user=director)
+    work_off_documents()
     services.answer(verzoek=inzage, user=director)
     beperking = services.restrict(leerling=pupil, user=director, reden="Juistheid betwist")
     services.lift_restriction(beperking=beperking, user=director, reden="Juistheid vastgesteld")
@@ -128,6 +131,7 @@ def test_erasing_a_pupil_erases_every_apps_rows_and_history_with_the_real_hooks(
         user=admin,
     )
     services.approve(verzoek=wissen, user=director)
+    work_off_documents()
 
     ouder_ids = [ouder.pk, vader.pk]
     before = live_dependants(pupil, ouder_ids)

@@ -510,7 +510,7 @@ def test_a_record_erased_meanwhile_is_not_destroyed_twice(school, cases, directe
     )
     assert approve_and_run(lijst, directeur)["vernietigd"] == 7
     item = lijst.items.get(object_id=pk, content_type__model="leerling")
-    assert item.fout.startswith("Already erased")
+    assert item.fout_code == "already_erased" and item.fout_tekst.startswith("Already erased")
     [tomb] = VernietigdRecord.objects.filter(soort="leerlingen.Leerling", object_id=str(pk))
     assert (tomb.grond, tomb.verzoek_kenmerk, tomb.item) == ("verzoek", "V-2026-3", None)
 

@@ -42,6 +42,7 @@ from .factories_retention import pupil_with_family
 pytestmark = pytest.mark.django_db(transaction=True)
 
 N = 250
+BATCH = 10
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -52,6 +53,8 @@ def _worker_env() -> dict:
         f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     )
     env["CONN_MAX_AGE"] = "0"
+    # Batches of 10 items (each all or nothing): the kill lands between and inside batches.
+    env["DESTRUCTION_BATCH_SIZE"] = str(BATCH)
     mail_dir = ROOT / "var" / "fault-mail"  # no job here should mail; if one does, not to the world
     mail_dir.mkdir(parents=True, exist_ok=True)
     env["EMAIL_BACKEND"], env["EMAIL_FILE_PATH"] = (

@@ -45,11 +45,14 @@ def test_every_portal_page_has_the_one_portal_navigation(client, consent):
     pupil = consent.pupils["g5"]
     verzoek = file(pupil, ouder=consent.ouders["gezag"], by=consent.users["administratie"])
     overview, requests = reverse("portaal:overzicht"), reverse("verzoeken_portaal:index")
+    # The section a page belongs to (issue 18: consent, history and the statement have their own).
     pages = {
         overview: overview,
-        reverse("portaal:kind", args=[pupil.pk]): overview,
-        reverse("portaal:geschiedenis", args=[pupil.pk]): overview,
-        reverse("privacyverklaring_portaal:kind", args=[pupil.pk]): overview,
+        reverse("portaal:kind", args=[pupil.pk]): reverse("portaal:toestemming"),
+        reverse("portaal:geschiedenis", args=[pupil.pk]): reverse("portaal:geschiedenis_kies"),
+        reverse("privacyverklaring_portaal:kind", args=[pupil.pk]): reverse(
+            "portaal:privacyverklaring"
+        ),
         requests: requests,
         reverse("verzoeken_portaal:nieuw"): requests,
         reverse("verzoeken_portaal:detail", args=[verzoek.pk]): requests,

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 
@@ -81,7 +82,8 @@ def test_photo_list_pdf(client, consent, doel):
     from toestemming.models import Doel
 
     first = Doel.objects.filter(school=school, actief=True).order_by("volgorde", "id").first()
-    assert first.naam in " ".join(text.split())  # headers wrap; the name as the school stored it
+    # headers wrap; the school's own name for the purpose, in English as the school gave it
+    assert first.naam_en in " ".join(text.split())
     row = next(line for line in text.splitlines() if g5.achternaam in line)
     assert row.split()[-7:] == ["YES", "?", "NO*", "?", "?", "?", "?"]
     assert Toegangslog.objects.filter(
@@ -95,13 +97,13 @@ def test_reminders_once_per_day_to_parents_with_gezag(
     client.force_login(consent.users["leerkracht"])
     url = reverse("toestemming_staf:herinnering", args=[consent.groepen["g5"].pk])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url)
+        client.post(url, {"bevestigd": "ja"})  # confirmed (the question: tests/test_ask_first.py)
     assert [m.to for m in mail.outbox] == [
         [consent.ouders["gezag"].email]
     ]  # not the parent without gezag
     assert Herinnering.objects.get().verzonden_op is not None
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url)
+        client.post(url, {"bevestigd": "ja"})
     assert len(mail.outbox) == 1 and Herinnering.objects.count() == 1
 
 
@@ -114,7 +116,10 @@ def test_no_reminder_when_answered(
         )
     client.force_login(consent.users["directeur"])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("toestemming_staf:herinnering", args=[consent.groepen["g5"].pk]))
+        client.post(
+            reverse("toestemming_staf:herinnering", args=[consent.groepen["g5"].pk]),
+            {"bevestigd": "ja"},
+        )
     assert not mail.outbox
 
 
@@ -124,7 +129,8 @@ def test_fg_looks_but_does_not_remind(client, consent):
         reverse("toestemming_staf:groep", args=[consent.groepen["g5"].pk])
     ).content.decode()
     assert "Send a reminder" not in page
-    client.post(reverse("toestemming_staf:herinnering", args=[consent.groepen["g5"].pk]))
+    for data in ({}, {"bevestigd": "ja"}):
+        client.post(reverse("toestemming_staf:herinnering", args=[consent.groepen["g5"].pk]), data)
     assert not Herinnering.objects.exists()
     assert (
         client.get(reverse("toestemming_staf:papier", args=[consent.pupils["g5"].pk])).status_code
@@ -205,3 +211,30 @@ def test_codes_are_printed_in_letters_never_shown_on_a_page(client, consent):
     )
     client.force_login(consent.users["fg"])  # board level: looks, does not issue
     assert client.post(url).status_code == 404
+
+
+def test_letters_for_a_second_group_keep_the_code_sent_home_with_the_first(client, consent):
+    """Issue 18: a family with children in two groups. The letters of group 5 are printed, then
+    those of group 6: the code sent home with the first child still makes the account; printing
+    the same group again replaces that group's unused letter."""
+    nieuw = OuderFactory(bestuur=consent.besturen["a"], achternaam="Nieuwenhuis")
+    GezagsrelatieFactory(ouder=nieuw, leerling=consent.pupils["g5"])
+    GezagsrelatieFactory(ouder=nieuw, leerling=consent.pupils["g6"])
+    client.force_login(consent.users["directeur"])
+
+    def print_letters(key):
+        url = reverse("toestemming_staf:brieven", args=[consent.groepen[key].pk])
+        text = _pdf_text(client.post(url).content)
+        return re.findall(r"\b[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}\b", text)
+
+    (sent_home,) = print_letters("g5")
+    print_letters("g6")
+    (reprinted,) = print_letters("g6")  # a lost letter of group 6: its old code stops working
+    client.logout()
+    login = {"methode": "code", "code": sent_home}
+    assert client.post("/portaal/inloggen/", login)["Location"] == "/portaal/"
+    nieuw.refresh_from_db()
+    assert nieuw.account is not None
+    from toestemming.models import Toegangscode
+
+    assert Toegangscode.objects.filter(ouder=nieuw, geldig_tot__gt=timezone.now()).count() == 2

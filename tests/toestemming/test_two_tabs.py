@@ -10,7 +10,7 @@ from django.urls import reverse
 import pytest
 
 from leerlingen.models import Ouder
-from toestemming.models import Toestemming
+from toestemming.models import Doel, Toestemming
 from toestemming.rules import ConsentRefused
 from toestemming.services import give_consent
 
@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 def test_the_form_carries_the_answer_it_showed(client, consent):
     client.force_login(consent.users["ouder_gezag"])
     page = client.get(reverse("portaal:kind", args=[consent.pupils["g5"].pk])).content.decode()
-    assert 'name="vorig" value=""' in page
+    website = Doel.objects.get(school=consent.schools["a1"], code="website")
+    # The one-submit form (issue 18): per purpose, the answer it showed (open: empty).
+    assert f'name="vorig_{website.pk}" value=""' in page
 
 
 def test_a_stale_second_tab_changes_nothing(client, consent, doel):

@@ -37,3 +37,15 @@ class BeperkingFactory(DjangoModelFactory):
 
     reden = "Verzoek om beperking"
     leerling = factory.SubFactory("tests.leerlingen.factories.LeerlingFactory")
+
+
+def work_off_documents() -> list[str]:
+    """Run the pending document jobs (``verzoeken.tasks.DOCUMENTS``) in-process, as the worker
+    would: the preview export after ``submit``, the final export and the letter after ``approve``.
+    The browser tests do the same with a real worker (tests/drain.py)."""
+    from core import outbox
+    from core.models import Opdracht
+    from verzoeken.tasks import DOCUMENTS
+
+    jobs = Opdracht.objects.filter(soort=DOCUMENTS, status=Opdracht.Status.WACHT).order_by("pk")
+    return [outbox.run(pk) for pk in list(jobs.values_list("pk", flat=True))]

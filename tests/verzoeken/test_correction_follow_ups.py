@@ -126,3 +126,39 @@ def test_a_correction_by_import_follows_up_with_each_recipient_of_the_field(db):
         moved,
     )
     assert melding.velden == ["straat", "postcode"]
+
+
+def _follow_up_queries(world, size: int) -> tuple[int, int]:
+    """The follow-up step of an import (``leerlingen/imports/apply.py``) for ``size`` changed
+    pupils whose address went to the truancy officer: (queries, follow-ups made)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from leerlingen import registry
+
+    from ..leerlingen.factories import LeerlingFactory
+
+    ensure_default_register(world.schools["a1"])
+    register = {o.soort: o for o in world.schools["a1"].ontvangers.all()}
+    pupils = LeerlingFactory.create_batch(size, groep=world.groepen["g5"])
+    user = world.users["directeur"]
+    _disclose(user, register[Soort.LEERPLICHT], pupils, ["achternaam", "straat"])
+    _disclose(user, register[Soort.JGZ], pupils, ["achternaam", "geboortedatum"])
+    Rectificatiemelding.objects.all().delete()
+    with CaptureQueriesContext(connection) as ctx:
+        made = registry.fields_corrected(
+            {p.pk: ["straat", "huisnummer"] for p in pupils}, user=user, bron="import"
+        )
+    assert {m.ontvanger.soort for m in made} == {"leerplicht"}
+    assert Rectificatiemelding.objects.filter(bron="import").count() == size
+    assert all(m.velden == ["straat"] for m in Rectificatiemelding.objects.all())
+    return len(ctx.captured_queries), len(made)
+
+
+def test_an_import_follows_up_in_a_fixed_number_of_queries(world):
+    """An import that changes disclosed fields looks the disclosures up once for all its pupils,
+    and writes the follow-ups in bulk: the same number of queries for 2 and for 12 pupils."""
+    small, made_small = _follow_up_queries(world, 2)
+    large, made_large = _follow_up_queries(world, 12)
+    assert (made_small, made_large) == (2, 12)
+    assert small == large, (small, large)

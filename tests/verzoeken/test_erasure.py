@@ -3,7 +3,7 @@ through the erasure service (history gone, tombstone present); restriction keeps
 
 from datetime import date, timedelta
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 import pytest
@@ -13,6 +13,7 @@ from delen.rules import Aanvraag, DisclosureRefused
 from delen.services import disclose, ensure_default_register
 from leerlingen.models import DossierItem, Leerling, VernietigdRecord
 from leerlingen.restriction import exclude_restricted, is_restricted
+from tests.verzoeken.factories import work_off_documents
 from verzoeken import exports, services
 from verzoeken.models import Beperking, IdDocument, Soort, Uitkomst, Verzoek
 from verzoeken.workflow import TransitionRefused
@@ -71,6 +72,11 @@ def test_erasure_refused_under_a_running_term_names_the_date(world):
         f"Erasure is possible from {shown} (5 years after the pupil left on" in obstacles[0].bericht
     )
     assert "months" not in obstacles[0].bericht
+    # The school's language reads "Wissen is mogelijk vanaf <datum> (5 jaar na ...)" (issue 17).
+    with translation.override("nl"):
+        dutch = services.erasure_obstacles(v)[0].bericht
+        assert f"Wissen is mogelijk vanaf {date_format(possible, 'j F Y')} (5 jaar na" in dutch
+    assert "maanden" not in dutch
     # The refusal goes out with the rule and the date in the letter.
     services.submit(
         verzoek=v,
@@ -78,7 +84,9 @@ def test_erasure_refused_under_a_running_term_names_the_date(world):
         motivering=str(obstacles[0]),
         user=world.users["administratie"],
     )
+    work_off_documents()
     v = services.approve(verzoek=v, user=world.users["directeur"])
+    work_off_documents()
     _pdf, html = services.render_besluit(v)
     assert shown in html
     services.answer(verzoek=v, user=world.users["directeur"])
@@ -99,7 +107,9 @@ def test_erasure_done_after_the_term_through_the_erasure_service(world):
         motivering="De bewaartermijn is verstreken.",
         user=world.users["administratie"],
     )
+    work_off_documents()
     services.approve(verzoek=v, user=world.users["directeur"])
+    work_off_documents()
     assert v.documenten.filter(soort="besluit").exists()
     services.answer(verzoek=v, user=world.users["directeur"])
 
@@ -149,7 +159,9 @@ def _restrict(world):
         motivering="Juistheid betwist",
         user=world.users["administratie"],
     )
+    work_off_documents()
     services.approve(verzoek=v, user=world.users["directeur"])
+    work_off_documents()
     return v
 
 

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from delen.models import Ontvanger
 from leerlingen.models import Toegangslog
+from tests.verzoeken.factories import work_off_documents
 from verzoeken import exports, services
 from verzoeken.models import Document, IdDocument, Soort, Uitkomst
 
@@ -45,7 +46,9 @@ def _approved(world, soort=Soort.INZAGE, **kwargs):
         motivering="Alles",
         user=world.users["administratie"],
     )
+    work_off_documents()
     services.approve(verzoek=v, user=world.users["directeur"], **kwargs)
+    work_off_documents()
     services.answer(verzoek=v, user=world.users["directeur"])
     v.refresh_from_db()
     return v

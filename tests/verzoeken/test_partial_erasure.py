@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 import pytest
 
 from leerlingen.models import DossierItem, Leerling, VernietigdRecord
+from tests.verzoeken.factories import work_off_documents
 from verzoeken import services
 from verzoeken.models import IdDocument, Soort, Uitkomst
 from verzoeken.workflow import TransitionRefused
@@ -69,7 +70,9 @@ def test_an_enrolled_childs_file_is_partly_erased_per_category(world, client, se
         motivering="Per categorie beslist",
         user=world.users["administratie"],
     )
+    work_off_documents()
     v = services.approve(verzoek=v, user=world.users["directeur"])
+    work_off_documents()
     settings.LANGUAGE_CODE = "en"  # the letter is in the school's language; read in English here
     _pdf, html = services.render_besluit(v)
     assert "Erased:" in html and "Kept:" in html

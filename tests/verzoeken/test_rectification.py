@@ -6,6 +6,7 @@ import pytest
 from delen.models import Ontvanger
 from delen.rules import Aanvraag
 from delen.services import disclose, ensure_default_register
+from tests.verzoeken.factories import work_off_documents
 from verzoeken import services
 from verzoeken.models import IdDocument, Soort, Uitkomst
 from verzoeken.workflow import TransitionRefused
@@ -77,6 +78,7 @@ def test_follow_up_per_recipient_that_received_the_changed_field(world, disclose
         gewijzigde_velden=changed,
         user=world.users["administratie"],
     )
+    work_off_documents()
     meldingen = list(v.meldingen.all())
     assert [m.ontvanger for m in meldingen] == [
         duo
@@ -84,6 +86,7 @@ def test_follow_up_per_recipient_that_received_the_changed_field(world, disclose
     assert len(meldingen[0].verstrekkingen) == 2 and meldingen[0].velden == ["postcode"]
 
     services.approve(verzoek=v, user=world.users["directeur"])
+    work_off_documents()
     with pytest.raises(TransitionRefused) as exc:
         services.answer(verzoek=v, user=world.users["administratie"])
     assert exc.value.rule == "follow_ups" and "AVG art. 19" in exc.value.messages[0]
@@ -106,6 +109,7 @@ def test_no_follow_up_when_no_recipient_received_the_field(world, disclosed):
             world.pupils["g5"], v.vastgelegd_op, user=world.users["administratie"]
         ),
     )
+    work_off_documents()
     assert not v.meldingen.exists()
 
 
@@ -132,6 +136,7 @@ def test_informing_impossible_with_a_reason(world, disclosed):
         user=world.users["administratie"],
         gewijzigde_velden=["postcode"],
     )
+    work_off_documents()
     m = v.meldingen.get()
     services.mark_informed(
         melding=m,

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 import pytest
 
+from tests.verzoeken.factories import work_off_documents
 from verzoeken.models import IdDocument, Status, Uitkomst
 from verzoeken.services import steps
 from verzoeken.workflow import MACHINE, TransitionRefused, allowed_steps
@@ -53,6 +54,7 @@ def test_the_requester_withdraws_only_until_the_request_goes_to_the_director(
 
     _identify(inzage, admin)
     steps.submit(verzoek=inzage, uitkomst=Uitkomst.TOEGEWEZEN, motivering="Alles", user=admin)
+    work_off_documents()
     assert _refused(lambda: steps.withdraw(verzoek=inzage, user=None, door_indiener=True)) == (
         "Rule “order of steps”: withdrawing is not possible while the request is "
         "“awaiting the director's review”."
@@ -77,6 +79,7 @@ def test_sent_back_the_request_returns_to_the_status_the_table_chooses(world, ma
         motivering="Geen gezag aangetoond",
         user=admin,
     )
+    work_off_documents()
     assert (
         steps.send_back(verzoek=unchecked, user=directeur, opmerking="Eerst bellen").status
         == Status.ONTVANGEN
@@ -85,6 +88,7 @@ def test_sent_back_the_request_returns_to_the_status_the_table_chooses(world, ma
     checked = make_request()
     _identify(checked, admin)
     steps.submit(verzoek=checked, uitkomst=Uitkomst.TOEGEWEZEN, motivering="Alles", user=admin)
+    work_off_documents()
     v = steps.send_back(verzoek=checked, user=directeur, opmerking="Navragen bij IB")
     assert v.status == Status.ID_GECONTROLEERD
     last = v.history.first()
@@ -99,7 +103,9 @@ def test_every_status_change_of_a_full_request_is_an_edge_of_the_table(world, in
     admin, directeur = world.users["administratie"], world.users["directeur"]
     _identify(inzage, admin)
     steps.submit(verzoek=inzage, uitkomst=Uitkomst.TOEGEWEZEN, motivering="Alles", user=admin)
+    work_off_documents()
     steps.approve(verzoek=inzage, user=directeur)
+    work_off_documents()
     steps.answer(verzoek=inzage, user=directeur)
     statuses = list(
         inzage.history.order_by("history_date", "history_id").values_list("status", flat=True)

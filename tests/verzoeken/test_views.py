@@ -7,6 +7,7 @@ from django.utils import timezone
 import pytest
 
 from leerlingen.models import Toegangslog
+from tests.verzoeken.factories import work_off_documents
 from verzoeken import services
 from verzoeken.models import IdDocument, Soort, Uitkomst, Verzoek
 
@@ -87,10 +88,12 @@ def test_download_only_after_release_and_logged(client, world):
     v = file(world.pupils["g5"], ouder=world.ouders["gezag"], by=admin)
     services.record_identity(verzoek=v, document_soort=IdDocument.ID_KAART, user=admin)
     services.submit(verzoek=v, uitkomst=Uitkomst.TOEGEWEZEN, motivering="Alles", user=admin)
+    work_off_documents()
     preview = v.documenten.get()
     client.force_login(world.users["ouder_gezag"])
     assert client.get(f"/portaal/verzoeken/{v.pk}/document/{preview.pk}/").status_code == 404
     services.approve(verzoek=v, user=directeur)
+    work_off_documents()
     services.answer(verzoek=v, user=directeur)
     doc = v.documenten.get(soort="afschrift_pdf")
     response = client.get(f"/portaal/verzoeken/{v.pk}/document/{doc.pk}/")
@@ -159,6 +162,7 @@ def test_staff_record_a_letter_and_take_it_to_the_director(client, world):
     client.post(
         f"/staf/verzoeken/{v.pk}/voorleggen/", {"uitkomst": "toegewezen", "motivering": "Alles"}
     )
+    work_off_documents()
     v.refresh_from_db()
     assert v.status == "ter_beoordeling"
     assert client.get(f"/staf/verzoeken/{v.pk}/beoordeling/").status_code == 404  # not a director
@@ -173,9 +177,10 @@ def test_staff_record_a_letter_and_take_it_to_the_director(client, world):
             "achtergehouden": [world.items["geheim"].pk],
         },
     )
+    work_off_documents()
     v.refresh_from_db()
     assert v.status == "besloten" and v.achtergehouden == [world.items["geheim"].pk]
-    client.post(f"/staf/verzoeken/{v.pk}/beantwoorden/")
+    client.post(f"/staf/verzoeken/{v.pk}/beantwoorden/", {"bevestigd": "ja"})
     v.refresh_from_db()
     assert v.status == "afgehandeld"
 

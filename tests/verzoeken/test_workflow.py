@@ -7,6 +7,7 @@ from django.utils import timezone
 
 import pytest
 
+from tests.verzoeken.factories import work_off_documents
 from verzoeken import services
 from verzoeken.models import Document, IdDocument, Soort, Status, Uitkomst
 from verzoeken.rules import RequestRefused
@@ -52,6 +53,7 @@ def test_no_release_before_the_director_approved(world, inzage):
     admin, directeur = world.users["administratie"], world.users["directeur"]
     _identify(inzage, admin)
     services.submit(verzoek=inzage, uitkomst=Uitkomst.TOEGEWEZEN, motivering="Alles", user=admin)
+    work_off_documents()
     inzage.refresh_from_db()
     assert inzage.status == Status.TER_BEOORDELING
     preview = inzage.documenten.get(soort=Document.Soort.AFSCHRIFT_PDF)
@@ -67,6 +69,7 @@ def test_no_release_before_the_director_approved(world, inzage):
     )
 
     services.approve(verzoek=inzage, user=directeur)
+    work_off_documents()
     inzage.refresh_from_db()
     assert inzage.status == Status.BESLOTEN and inzage.beoordelaar == directeur
     assert not inzage.documenten.filter(vrijgegeven_op__isnull=False).exists()
@@ -109,7 +112,9 @@ def test_a_refusal_may_go_to_the_director_without_identity_check(world, inzage):
         user=world.users["administratie"],
         motivering="De identiteit kon niet worden vastgesteld.",
     )
+    work_off_documents()
     services.approve(verzoek=inzage, user=world.users["directeur"])
+    work_off_documents()
     services.answer(verzoek=inzage, user=world.users["directeur"])
     inzage.refresh_from_db()
     assert inzage.status == Status.AFGEHANDELD
@@ -120,6 +125,7 @@ def test_the_director_sends_back(world, inzage):
     admin = world.users["administratie"]
     _identify(inzage, admin)
     services.submit(verzoek=inzage, uitkomst=Uitkomst.TOEGEWEZEN, motivering="x", user=admin)
+    work_off_documents()
     services.send_back(
         verzoek=inzage, user=world.users["directeur"], opmerking="Eerst navragen bij IB."
     )

@@ -33,5 +33,8 @@ def erasure_obstacles(
 
 
 def erasure_parts(verzoek: Verzoek, *, today: date | None = None):
-    """The request's pupil file per category: (what can be erased now, what must be kept and why)."""
-    return rules.erasure_parts(verzoek.leerling, today=today, own_request=verzoek.kenmerk)
+    """The request's pupil file per category: (what the request reaches now, what it cannot reach
+    and why), for an erasure, an objection or a restriction (``rules.category_decision``)."""
+    return rules.category_decision(
+        verzoek.leerling, verzoek.soort, today=today, own_request=verzoek.kenmerk
+    )

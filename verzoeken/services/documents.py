@@ -6,13 +6,14 @@ import hashlib
 from datetime import datetime
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone, translation
 
 from leerlingen import audit
 from leerlingen.models import Gegevenscategorie
 
 from .. import exports
-from ..models import Document, IndienerRol, Soort, Uitkomst, Verzoek
+from ..models import Document, IndienerRol, Soort, Status, Uitkomst, Verzoek
 from .common import erasure_obstacles, erasure_parts, instellingen_voor, save
 
 
@@ -118,15 +119,19 @@ def render_besluit(verzoek: Verzoek, *, now: datetime | None = None) -> tuple[by
         if verzoek.soort == Soort.WISSEN and verzoek.leerling_id
         else [],
     }
-    if verzoek.soort == Soort.WISSEN and verzoek.leerling_id and verzoek.uitkomst == Uitkomst.DEELS:
-        # Partly granted: the letter lists what is erased and what is kept, with rule and date.
+    if verzoek.leerling_id and (
+        (verzoek.soort == Soort.WISSEN and verzoek.uitkomst == Uitkomst.DEELS)
+        or verzoek.soort in (Soort.BEZWAAR, Soort.BEPERKING)
+    ):
+        # Decided per category: the letter lists what the request reaches (erased, stopped,
+        # restricted) and what it cannot, with the rule (and, for an erasure, the date).
         context["wisdelen"], context["obstakels"] = erasure_parts(verzoek)
     return render_pdf("pdf/besluit.html", context, language=settings.LANGUAGE_CODE)
 
 
 def make_besluit(*, verzoek: Verzoek, user) -> Document:
-    """(Re)make the decision letter as the request's document."""
-    pdf, _html = render_besluit(verzoek)
+    """(Re)make the decision letter as the request's document, dated the day of the decision."""
+    pdf, _html = render_besluit(verzoek, now=verzoek.besloten_op)
     for old in verzoek.documenten.filter(soort=Document.Soort.BESLUIT):
         old._history_user = user
         old.delete()
@@ -138,6 +143,57 @@ def make_besluit(*, verzoek: Verzoek, user) -> Document:
         user=user,
         paginas=pdf.pages,
     )
+
+
+PREVIEW, DECISION = (
+    "voorbeeld",
+    "besluit",
+)  # the two moments documents are made (``make_documents``)
+
+
+@transaction.atomic
+def make_documents(*, verzoek_id: int, stap: str, user_id: int | None = None) -> list[Document]:
+    """Make the documents a step asked for, in the outbox job (``tasks.DOCUMENTS``), never inside
+    the step's POST (issue 21). Idempotent: what exists already is not made again, and nothing is
+    made once the request has moved on.
+
+    - ``voorbeeld`` (after ``submit``): the preview export for the director's review.
+    - ``besluit`` (after ``approve``): the final export, then the decision letter that lists it.
+    """
+    from django.contrib.auth import get_user_model
+
+    verzoek = Verzoek.objects.select_for_update().filter(pk=verzoek_id).first()
+    if verzoek is None:  # erased meanwhile
+        return []
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    granted = verzoek.uitkomst != Uitkomst.AFGEWEZEN
+    existing = set(verzoek.documenten.values_list("soort", "definitief"))
+    made: list[Document] = []
+    if stap == PREVIEW:
+        if verzoek.status != Status.TER_BEOORDELING or not (verzoek.levert_export and granted):
+            return []
+        if any(soort.startswith("afschrift_") for soort, _final in existing):
+            return []
+        return make_export(verzoek=verzoek, user=user, definitief=False)
+    if stap != DECISION or verzoek.status != Status.BESLOTEN:
+        return []
+    if verzoek.levert_export and granted and (Document.Soort.AFSCHRIFT_PDF, True) not in existing:
+        made += make_export(verzoek=verzoek, user=user, definitief=True)
+    if not any(soort == Document.Soort.BESLUIT for soort, _final in existing):
+        made.append(make_besluit(verzoek=verzoek, user=user))
+    return made
+
+
+def documents_pending(verzoek: Verzoek, documenten: list[Document] | None = None) -> bool:
+    """True while a decided request's letter (and, when granted, its export) is still being made.
+    ``documenten``: the request's final documents when the caller has them (no query then)."""
+    if documenten is None:
+        documenten = list(verzoek.documenten.filter(definitief=True))
+    kinds = {d.soort for d in documenten if d.definitief}
+    if Document.Soort.BESLUIT not in kinds:
+        return True
+    granted = verzoek.uitkomst != Uitkomst.AFGEWEZEN
+    return verzoek.levert_export and granted and Document.Soort.AFSCHRIFT_PDF not in kinds
 
 
 def document_downloaded(*, document: Document, user) -> None:

@@ -13,7 +13,7 @@ from core import outbox
 from leerlingen.models import Leerling
 
 from .. import deadlines, workflow
-from ..models import Rectificatiemelding, Termijnsignaal, Verzoek
+from ..models import IndienerRol, Rectificatiemelding, Termijnsignaal, Verzoek
 from ..workflow import TransitionRefused
 from .common import save
 
@@ -60,13 +60,16 @@ def changed_fields_since(leerling: Leerling, since: datetime | date, *, user) ->
     return sort_codes(codes)
 
 
-def recipients_of(leerling: Leerling, velden) -> dict:
-    """Recipient -> (disclosure references, fields) for every disclosure of this pupil that held one of ``velden``."""
+def recipients_of(leerling: Leerling, velden, disclosures=None) -> dict:
+    """Recipient -> (disclosure references, fields) for every disclosure of this pupil that held
+    one of ``velden`` (``disclosures``: the pupil's, when already looked up for many pupils)."""
     from leerlingen import registry
 
     wanted = set(velden)
     out: dict = {}
-    for v in registry.disclosures_of_pupil(leerling=leerling):
+    if disclosures is None:
+        disclosures = registry.disclosures_of_pupil(leerling=leerling)
+    for v in disclosures:
         hit = wanted & set(v.velden)
         if not hit:
             continue
@@ -127,20 +130,37 @@ def follow_up_correction(
             status__in=(Status.ONTVANGEN, Status.ID_GECONTROLEERD),
         ).values_list("leerling_id", flat=True)
     )
+    # One look-up of the disclosures and one bulk write for all pupils (an import's thousands).
+    from simple_history.utils import bulk_create_with_history
+
+    from leerlingen import registry
+
+    pupils = list(Leerling.objects.filter(pk__in=[pk for pk in wanted if pk not in busy]))
+    disclosures = registry.disclosures_of_pupils(leerling_ids=[p.pk for p in pupils])
     made = []
-    for leerling in Leerling.objects.filter(pk__in=[pk for pk in wanted if pk not in busy]):
-        for ontvanger, (kenmerken, fields) in recipients_of(leerling, wanted[leerling.pk]).items():
-            melding = Rectificatiemelding(
-                leerling=leerling,
-                school_id=leerling.school_id,
-                bron=bron,
-                ontvanger=ontvanger,
-                ontvanger_naam=ontvanger.naam,
-                verstrekkingen=sorted(kenmerken),
-                velden=sort_codes(fields),
+    for leerling in pupils:
+        for ontvanger, (kenmerken, fields) in recipients_of(
+            leerling, wanted[leerling.pk], disclosures[leerling.pk]
+        ).items():
+            made.append(
+                Rectificatiemelding(
+                    leerling=leerling,
+                    school_id=leerling.school_id,
+                    bron=bron,
+                    ontvanger=ontvanger,
+                    ontvanger_naam=ontvanger.naam,
+                    verstrekkingen=sorted(kenmerken),
+                    velden=sort_codes(fields),
+                )
             )
-            save(melding, user=user, reason=f"follow-up of a correction ({bron})")
-            made.append(melding)
+    if made:
+        made = bulk_create_with_history(
+            made,
+            Rectificatiemelding,
+            batch_size=500,
+            default_user=user,
+            default_change_reason=f"follow-up of a correction ({bron})",
+        )
     return made
 
 
@@ -264,4 +284,57 @@ def send_deadline_warning(signaal_id: int) -> bool:
     signaal.verzonden_op = timezone.now()
     signaal.aantal_ontvangers = len(recipients)
     signaal.save(update_fields=["verzonden_op", "aantal_ontvangers"])
+    return True
+
+
+# --- the requester and the school are told (issue 18) ---------------------------------------------
+
+
+def requester_email(verzoek: Verzoek) -> str:
+    """The requester's address as the register has it now (read when the mail is sent)."""
+    if verzoek.indiener_ouder_id:
+        return verzoek.indiener_ouder.email or ""
+    return (verzoek.leerling.email or "") if verzoek.leerling_id else ""
+
+
+def handler_emails(verzoek: Verzoek) -> list[str]:
+    """Who handles a new request at the school: its administration and its director."""
+    from leerlingen.roles import Rol, holders_of
+
+    users = holders_of(Rol.ADMINISTRATIE, verzoek.school_id) | holders_of(
+        Rol.DIRECTEUR, verzoek.school_id
+    )
+    return _emails(users.values_list("email", flat=True))
+
+
+def _mail_context(verzoek: Verzoek) -> dict:
+    from django.urls import reverse
+
+    pupil = verzoek.indiener_rol == IndienerRol.LEERLING
+    return {
+        "verzoek": verzoek,
+        "soort": verzoek.get_soort_display(),
+        "uiterste_datum": verzoek.uiterste_datum,
+        "is_pupil": pupil,
+        "naam": verzoek.leerling.roepnaam if pupil and verzoek.leerling_id else "",
+        "portal_url": settings.SITE_URL + reverse("verzoeken_portaal:detail", args=[verzoek.pk]),
+        "staff_url": settings.SITE_URL + reverse("verzoeken:detail", args=[verzoek.pk]),
+    }
+
+
+def send_request_mail(verzoek_id: int, kind: str) -> bool:
+    """One of the request's e-mails, from the rows as they are now: ``ontvangen`` (the receipt to
+    the requester, with the deadline), ``nieuw`` (the notice to the school's handlers: no pupil
+    name, the link to the request), ``beantwoord`` (the requester's answer is ready in the portal)."""
+    verzoek = (
+        Verzoek.objects.select_related("school", "leerling", "indiener_ouder")
+        .filter(pk=verzoek_id)
+        .first()
+    )
+    if verzoek is None:
+        return False
+    to = handler_emails(verzoek) if kind == "nieuw" else requester_email(verzoek)
+    if not to:
+        return False
+    outbox.send_email(to, *outbox.render_email(f"verzoeken/email/{kind}", _mail_context(verzoek)))
     return True

@@ -4,8 +4,9 @@ the history and gives the change a reason naming the step."""
 
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from leerlingen.models import Leerling
@@ -14,7 +15,7 @@ from .. import deadlines, rules, workflow
 from ..models import Beperking, Document, IndienerRol, Kopie, Soort, Status, Uitkomst, Verzoek
 from ..workflow import TransitionRefused
 from .common import erasure_obstacles, erasure_parts, instellingen_voor, new_kenmerk, save
-from .documents import make_besluit, make_export
+from .documents import DECISION, PREVIEW
 from .notifications import create_follow_ups
 
 # --- legal hold while a request is open ----------------------------------------------------
@@ -48,12 +49,17 @@ def _lift_hold(verzoek: Verzoek, user) -> None:
 
 
 def _refuse_erasure_with_obstacles(verzoek: Verzoek) -> None:
-    """An erasure is decided per category: granted in full only when nothing must be kept;
-    partly granted when some categories can be erased now and the others must be kept."""
+    """An erasure, objection or restriction is decided per category: partly granted when some
+    categories can be reached now and the others cannot (``rules.category_decision``). An erasure
+    is granted in full only when nothing must be kept."""
+    if verzoek.uitkomst == Uitkomst.AFGEWEZEN or verzoek.soort not in rules.PER_CATEGORY:
+        return
     if verzoek.uitkomst == Uitkomst.DEELS:
         erase, keep = erasure_parts(verzoek)
         if not erase:
             raise TransitionRefused("erasure_nothing", reason=" ".join(str(o) for o in keep))
+        return
+    if verzoek.soort != Soort.WISSEN:
         return
     obstacles = erasure_obstacles(verzoek)
     if obstacles:
@@ -102,6 +108,11 @@ def file_request(
     )
     save(verzoek, user=vastgelegd_door, reason="received")
     _place_hold(verzoek)
+    if soort == Soort.BEPERKING:
+        _restrict_while_decided(verzoek, user=vastgelegd_door)
+    from ..tasks import enqueue_request_mails
+
+    enqueue_request_mails(verzoek.pk, "ontvangen", "nieuw")  # the receipt, the school's handlers
     return verzoek
 
 
@@ -169,14 +180,21 @@ def submit(
         verzoek.gewijzigde_velden = list(gewijzigde_velden)
     workflow.check(verzoek, "submit", user=user, uitkomst=uitkomst, motivering=motivering)
     verzoek.uitkomst, verzoek.motivering = uitkomst, motivering.strip()
-    if verzoek.soort == Soort.WISSEN and uitkomst != Uitkomst.AFGEWEZEN:
-        _refuse_erasure_with_obstacles(verzoek)
+    _refuse_erasure_with_obstacles(verzoek)
     verzoek.behandelaar = verzoek.behandelaar or user
     verzoek.voorbereid_op = timezone.now()
     verzoek.teruggestuurd_reden = ""
     workflow.transition(verzoek, "submit", user=user, reason="sent to the director")
     if verzoek.levert_export and uitkomst != Uitkomst.AFGEWEZEN:
-        make_export(verzoek=verzoek, user=user, definitief=False)
+        # The preview export is made by the worker; an earlier one (sent back) goes now.
+        for old in verzoek.documenten.filter(
+            soort__startswith="afschrift_", vrijgegeven_op__isnull=True
+        ):
+            old._history_user = user
+            old.delete()
+        from ..tasks import enqueue_documents
+
+        enqueue_documents(verzoek.pk, PREVIEW, user.pk)
     if verzoek.soort == Soort.RECTIFICATIE and uitkomst != Uitkomst.AFGEWEZEN:
         create_follow_ups(verzoek=verzoek, user=user)
     return verzoek
@@ -203,7 +221,8 @@ def approve(
     achtergehouden: list[int] | None = None,
 ) -> Verzoek:
     """The director approves the decision (and may change it, or withhold dossier items from the
-    export). The final export and the decision letter are made now; a restriction takes effect."""
+    export). The final export and the decision letter are made by the worker right after (the
+    request page shows them as being prepared until then); a restriction takes effect now."""
     verzoek = Verzoek.objects.select_for_update().get(pk=verzoek.pk)
     if uitkomst is not None:
         verzoek.uitkomst = uitkomst
@@ -214,19 +233,19 @@ def approve(
     workflow.check(verzoek, "approve", user=user)
     if verzoek.achtergehouden and verzoek.uitkomst == Uitkomst.TOEGEWEZEN and verzoek.levert_export:
         raise TransitionRefused("outcome")
-    if verzoek.soort == Soort.WISSEN and verzoek.uitkomst != Uitkomst.AFGEWEZEN:
-        _refuse_erasure_with_obstacles(verzoek)
+    _refuse_erasure_with_obstacles(verzoek)
     verzoek.beoordelaar = user
     verzoek.besloten_op = timezone.now()
     workflow.transition(
         verzoek, "approve", user=user, reason=f"approved by the director: {verzoek.uitkomst}"
     )
-    granted = verzoek.uitkomst != Uitkomst.AFGEWEZEN
-    if verzoek.levert_export and granted:
-        make_export(verzoek=verzoek, user=user, definitief=True)
-    if verzoek.soort == Soort.BEPERKING and granted:
-        restrict(leerling=verzoek.leerling, verzoek=verzoek, user=user, reden=verzoek.motivering)
-    make_besluit(verzoek=verzoek, user=user)
+    if verzoek.soort == Soort.BEPERKING:
+        _restrict_as_decided(verzoek, user=user)
+    from ..tasks import enqueue_documents
+
+    # The final export and the decision letter are made by the worker (issue 21: no PDF inside
+    # this POST); the answer waits for them (``workflow.check``, rule "documents").
+    enqueue_documents(verzoek.pk, DECISION, user.pk)
     return verzoek
 
 
@@ -238,19 +257,23 @@ def answer(*, verzoek: Verzoek, user) -> Verzoek:
     workflow.check(verzoek, "answer", user=user)
     now = timezone.now()
     granted = verzoek.uitkomst != Uitkomst.AFGEWEZEN
-    if verzoek.soort == Soort.WISSEN and granted:
-        _refuse_erasure_with_obstacles(verzoek)
+    _refuse_erasure_with_obstacles(verzoek)
     for doc in verzoek.documenten.filter(definitief=True, vrijgegeven_op__isnull=True):
         doc.vrijgegeven_op = now
         save(doc, user=user, reason="released to the requester")
     if verzoek.levert_export and granted and not verzoek.kopieen.exists():
         pdf = verzoek.documenten.filter(soort=Document.Soort.AFSCHRIFT_PDF, definitief=True).first()
+        paginas = (pdf.paginas or 0) if pdf else 0
         save(
             Kopie(
                 verzoek=verzoek,
                 nummer=1,
-                paginas=pdf.paginas if pdf else 0,
-                kosten=0,
+                paginas=paginas,
+                kosten=rules.copy_fee(  # free: the one fee rule says so (AVG art. 15(3))
+                    paginas=paginas,
+                    kopie_nummer=1,
+                    instellingen=instellingen_voor(verzoek.school),
+                ),
                 aangemaakt_door=user,
             ),
             user=user,
@@ -259,12 +282,41 @@ def answer(*, verzoek: Verzoek, user) -> Verzoek:
     verzoek.beantwoord_op = now
     workflow.transition(verzoek, "answer", user=user, reason="answered")
     _lift_hold(verzoek, user)
+    from ..tasks import enqueue_request_mails
+
+    enqueue_request_mails(verzoek.pk, "beantwoord")  # "your answer is ready", with the portal link
     if verzoek.soort == Soort.WISSEN and verzoek.uitkomst == Uitkomst.DEELS:
         _erase_parts(verzoek=verzoek, user=user)
     elif verzoek.soort == Soort.WISSEN and granted:
         _erase(verzoek=verzoek, user=user)
         verzoek.refresh_from_db()
+    elif verzoek.soort == Soort.BEZWAAR and granted:
+        _withdraw_consents(verzoek=verzoek, user=user)
     return verzoek
+
+
+def _withdraw_consents(*, verzoek: Verzoek, user) -> None:
+    """A granted objection stops the processing on consent it reaches: the consent app withdraws
+    the pupil's consents for those categories as the requester, naming the request
+    (``registry.consents_withdrawn_on_objection``). Partly granted: the categories it reaches."""
+    from leerlingen import registry
+
+    if verzoek.leerling is None:
+        return
+    if verzoek.uitkomst == Uitkomst.DEELS:
+        reach, _keep = erasure_parts(verzoek)
+        categorieen = [part.categorie for part in reach]
+    else:
+        categorieen = [categorie for categorie, _why in rules.GRANTABLE[Soort.BEZWAAR]]
+    registry.consents_withdrawn_on_objection(
+        leerling=verzoek.leerling,
+        categorieen=categorieen,
+        ouder=verzoek.indiener_ouder,
+        door_leerling=verzoek.indiener_rol == IndienerRol.LEERLING,
+        kanaal=verzoek.kanaal,
+        kenmerk=verzoek.kenmerk,
+        user=user,
+    )
 
 
 def _erase_parts(*, verzoek: Verzoek, user) -> None:
@@ -312,6 +364,7 @@ def withdraw(*, verzoek: Verzoek, user, reden: str = "", door_indiener: bool = F
     verzoek.teruggestuurd_reden = reden.strip()
     workflow.transition(verzoek, step, user=user, reason="withdrawn by the requester")
     _lift_hold(verzoek, user)
+    _lift_interim_restriction(verzoek, user=user, reden=verzoek.teruggestuurd_reden or step)
     return verzoek
 
 
@@ -339,15 +392,78 @@ def record_copy(*, verzoek: Verzoek, user) -> Kopie:
 # --- restriction ------------------------------------------------------------------------------
 
 
-def restrict(*, leerling: Leerling, user, reden: str, verzoek: Verzoek | None = None) -> Beperking:
-    existing = Beperking.objects.filter(leerling=leerling, opgeheven_op__isnull=True).first()
+def restrict(
+    *,
+    leerling: Leerling,
+    user,
+    reden: str,
+    verzoek: Verzoek | None = None,
+    categorieen: list[str] | None = None,
+) -> Beperking:
+    """Restrict processing of the pupil's data (``categorieen``: only those; None: all)."""
+    existing = Beperking.objects.filter(
+        leerling=leerling, opgeheven_op__isnull=True, categorieen=[]
+    ).first()
     if existing is not None:
         return existing
     beperking = Beperking(
-        leerling=leerling, verzoek=verzoek, reden=reden[:300], ingesteld_door=user
+        leerling=leerling,
+        verzoek=verzoek,
+        reden=reden[:300],
+        categorieen=sorted(categorieen or []),
+        ingesteld_door=user,
     )
     save(beperking, user=user, reason="processing restricted")
     return beperking
+
+
+def _restrict_while_decided(verzoek: Verzoek, *, user) -> None:
+    """A restriction request restricts at once, while it is decided (AVG art. 18(1)), the
+    categories it can reach; the processing under a legal duty goes on (``category_decision``)."""
+    reach, _keep = erasure_parts(verzoek)
+    if reach and verzoek.leerling is not None:
+        with translation.override(settings.LANGUAGE_CODE):  # the school's language
+            reden = _("Restricted while request %(ref)s is decided.") % {"ref": verzoek.kenmerk}
+        restrict(
+            leerling=verzoek.leerling,
+            verzoek=verzoek,
+            user=user,
+            reden=reden,
+            categorieen=[part.categorie for part in reach],
+        )
+
+
+def _lift_interim_restriction(verzoek: Verzoek, *, user, reden: str) -> None:
+    for beperking in Beperking.objects.filter(verzoek=verzoek, opgeheven_op__isnull=True):
+        beperking.opgeheven_op, beperking.opgeheven_door = timezone.now(), user
+        beperking.opheffing_reden = reden[:300]
+        save(beperking, user=user, reason="restriction lifted")
+
+
+def _restrict_as_decided(verzoek: Verzoek, *, user) -> None:
+    """The director's decision on a restriction request: granted, all the pupil's data; partly
+    granted, the categories it can reach; refused, the restriction while it was decided ends."""
+    if verzoek.uitkomst == Uitkomst.AFGEWEZEN:
+        _lift_interim_restriction(verzoek, user=user, reden=verzoek.motivering or "refused")
+        return
+    categorieen: list[str] = []
+    if verzoek.uitkomst == Uitkomst.DEELS:
+        reach, _keep = erasure_parts(verzoek)
+        categorieen = sorted(part.categorie for part in reach)
+    current = Beperking.objects.filter(verzoek=verzoek, opgeheven_op__isnull=True).first()
+    if current is None and verzoek.leerling is not None:
+        restrict(
+            leerling=verzoek.leerling,
+            verzoek=verzoek,
+            user=user,
+            reden=verzoek.motivering,
+            categorieen=categorieen,
+        )
+        return
+    if current is None:
+        return
+    current.categorieen, current.reden = categorieen, verzoek.motivering[:300] or current.reden
+    save(current, user=user, reason="processing restricted")
 
 
 @transaction.atomic

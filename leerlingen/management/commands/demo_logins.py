@@ -1,13 +1,10 @@
-from django.contrib.auth.models import User
 from django.core.management import BaseCommand
 
-from leerlingen.demo import DEMO_PASSWORD
+from leerlingen.demo import current_logins, print_logins
 
 
 class Command(BaseCommand):
-    help = "Print the demo log-ins (after `manage.py demo`)."
+    help = "Print the demo log-ins and their roles (after `manage.py demo`)."
 
     def handle(self, *args, **options):
-        self.stdout.write(f"Every demo log-in has the password: {DEMO_PASSWORD}")
-        for user in User.objects.filter(email__endswith="@demo.privacyschool.test").order_by("id"):
-            self.stdout.write(f"  {user.username}")
+        print_logins(self.stdout, current_logins())

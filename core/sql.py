@@ -1,0 +1,23 @@
+"""Set-based SQL that runs on both databases the product supports (PostgreSQL, and SQLite for
+the embedded default): a condition on a list of ids."""
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+# SQLite allows 32,766 parameters in a statement; stay far below it.
+_SQLITE_CHUNK = 900
+
+
+def id_conditions(connection: Any, column_sql: str, ids: Iterable) -> Iterator[tuple[str, list]]:
+    """(``WHERE`` condition, parameters) pairs that together cover ``ids``: one condition with an
+    array on PostgreSQL (a statement does not grow with the list), chunks of ``IN (…)`` elsewhere.
+    ``column_sql`` is a quoted column name from a model's ``_meta``, never user input."""
+    ids = list(ids)
+    if not ids:
+        return
+    if connection.vendor == "postgresql":
+        yield f"{column_sql} = ANY(%s)", [ids]
+        return
+    for start in range(0, len(ids), _SQLITE_CHUNK):
+        chunk = ids[start : start + _SQLITE_CHUNK]
+        yield f"{column_sql} IN ({', '.join(['%s'] * len(chunk))})", chunk
