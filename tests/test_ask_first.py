@@ -19,6 +19,7 @@ from .delen.conftest import register  # noqa: F401  (fixture: the standard regis
 from .delen.test_views import form_data
 from .leerlingen.factories import GezagsrelatieFactory, LeerlingFactory, OuderFactory
 from .toestemming.conftest import consent  # noqa: F401  (fixture: published consent forms)
+from .verzoeken.factories import work_off_documents
 
 pytestmark = pytest.mark.django_db
 
@@ -159,9 +160,11 @@ def _decided_request(client, world) -> Verzoek:
     client.post(
         f"/staf/verzoeken/{v.pk}/voorleggen/", {"uitkomst": "toegewezen", "motivering": "Alles"}
     )
+    work_off_documents()  # the worker makes the preview export (no PDF inside the POST)
     client.post(
         f"/staf/verzoeken/{v.pk}/beoordeling/", {"uitkomst": "toegewezen", "motivering": "Alles"}
     )
+    work_off_documents()  # ... and the final export and the letter
     v.refresh_from_db()
     assert v.status == "besloten"
     return v
