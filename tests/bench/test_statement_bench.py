@@ -64,15 +64,22 @@ def test_statement_render_time():
         t2 = time.perf_counter()
         gather.append(t1 - t0)
         render.append(t2 - t1)
+    t0 = time.perf_counter()
+    verklaring = generate_statement(school=school, user=None, language="nl")
+    first = time.perf_counter() - t0
+    # Asked again with nothing changed in the register: the stored version is kept (issue 18),
+    # so these runs measure only the check that nothing changed.
     for _ in range(RUNS):
         t0 = time.perf_counter()
-        verklaring = generate_statement(school=school, user=None, language="nl")
+        again = generate_statement(school=school, user=None, language="nl")
         total.append(time.perf_counter() - t0)
 
     print(
         f"\nprivacy statement, typical school: gather {statistics.median(gather) * 1000:.0f} ms "
         f"({len(queries)} queries), render {statistics.median(render) * 1000:.0f} ms, "
-        f"generate+store {statistics.median(total) * 1000:.0f} ms (median of {RUNS}), "
+        f"generate+store {first * 1000:.0f} ms, unchanged check "
+        f"{statistics.median(total) * 1000:.0f} ms (median of {RUNS}), "
         f"{verklaring.paginas} pages, {len(pdf) // 1024} KiB"
     )
-    assert pdf.startswith(b"%PDF") and verklaring.versie == RUNS
+    assert pdf.startswith(b"%PDF") and verklaring.versie == 1
+    assert again.pk == verklaring.pk and school.privacyverklaringen.count() == 1
