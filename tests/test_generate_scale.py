@@ -14,6 +14,7 @@ import pytest
 
 from core.crypto import keyed_hash
 from devtools.scale.copy import history_model
+from leerlingen.custody import parents_who_see
 from leerlingen.models import (
     Bestuur,
     BestuurGrant,
@@ -149,5 +150,12 @@ def each_role_sees_exactly_its_part():
     )
 
     parent = Ouder.objects.filter(account__isnull=False).order_by("?").first()
-    children = set(parent.relaties.values_list("leerling_id", flat=True))
+    # From 18 a pupil decides which parents still see them (the one rule, custody.py).
+    children = {
+        leerling_id
+        for leerling_id, ouders in parents_who_see(
+            list(Leerling.objects.filter(relaties__ouder=parent))
+        ).items()
+        if parent in ouders
+    }
     assert set(Leerling.objects.visible_to(parent.account).values_list("id", flat=True)) == children
