@@ -23,7 +23,7 @@ from leerlingen.models import School
 from leerlingen.portal import portal_child_or_404, portal_login_required
 
 from .models_verklaring import MANAGING_BESTUUR_ROLES, MANAGING_SCHOOL_ROLES, Privacyverklaring
-from .privacyverklaring import generate_statement, new_statement_version, statement_on
+from .privacyverklaring import new_statement_version, statement_on
 
 
 def managed_schools(user):
@@ -147,8 +147,9 @@ def version(request, pk: int):
 
 
 def portal_statement(request, school: School) -> tuple[Privacyverklaring, date | None]:
-    """The statement a parent sees: the current one (generated if there is none yet), or the one
-    that applied on the day asked for (``?datum=YYYY-MM-DD``)."""
+    """The statement a parent sees: the current one (generated if there is none yet, its PDF left
+    to the outbox job as for a director's new version: issue 21), or the one that applied on the
+    day asked for (``?datum=YYYY-MM-DD``)."""
     asked = None
     try:
         asked = date.fromisoformat(request.GET.get("datum", ""))
@@ -160,8 +161,8 @@ def portal_statement(request, school: School) -> tuple[Privacyverklaring, date |
             return earlier, asked
     current = statement_on(school=school, language=_language())
     if current is None:
-        current = generate_statement(
-            school=school, user=None, language=_language(), if_missing=True
+        current, _created = new_statement_version(
+            school=school, user=None, language=_language(), if_missing=True, pdf_later=True
         )
     return current, None
 

@@ -779,3 +779,35 @@ def test_a_new_version_is_stored_in_the_post_and_its_pdf_made_by_the_job(
     page = client.get(reverse("privacyverklaring:school", args=[school.pk])).content.decode()
     assert "The PDF is being prepared" not in page
     assert reverse("privacyverklaring:pdf", args=[verklaring.pk]) in page
+
+
+def test_a_parents_first_visit_renders_no_pdf(client, world, monkeypatch):
+    """Issue 21: a parent opening the statement of a school that has none yet waits for no
+    WeasyPrint render. The version (its text) is stored at once and shown; its PDF is made by
+    the outbox job, and until then the page says so and the download answers 503."""
+    from core import pdf as core_pdf
+
+    renders = []
+    real = core_pdf.render_pdf
+    monkeypatch.setattr(
+        core_pdf, "render_pdf", lambda *a, **k: renders.append(a[0]) or real(*a, **k)
+    )
+    ensure_default_register(world.schools["a1"])
+    client.force_login(world.users["ouder_gezag"])
+    client.cookies["django_language"] = "en"
+    url = reverse("privacyverklaring_portaal:kind", args=[world.pupils["g5"].pk])
+    page = client.get(url)
+    assert page.status_code == 200 and renders == []
+    text = page.content.decode()
+    assert "Basispoort" in text  # the statement's text, from the stored version
+    assert "The PDF is being prepared" in text and "?formaat=pdf" not in text
+    pending = client.get(url + "?formaat=pdf")
+    assert pending.status_code == 503 and pending["Retry-After"]
+
+    assert run_statement_jobs() == ["done"]
+    assert renders == ["pdf/privacyverklaring.html"]
+    page = client.get(url).content.decode()
+    assert "The PDF is being prepared" not in page and "?formaat=pdf" in page
+    download = client.get(url + "?formaat=pdf")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
