@@ -29,6 +29,14 @@ def _broker_status() -> str:
         return "degraded"
 
 
+def _failed_jobs() -> int:
+    """Background jobs that failed for good (``core.outbox``): a monitor alerts on more than 0,
+    the application administrator starts them again in the admin."""
+    from .models import Opdracht
+
+    return Opdracht.objects.filter(status=Opdracht.Status.MISLUKT).count()
+
+
 @never_cache
 @require_GET
 def health(request):
@@ -40,10 +48,10 @@ def health(request):
     database = "ok" if _database_ok() else "unreachable"
     broker = _broker_status()
     status = "error" if database != "ok" else "degraded" if broker == "degraded" else "ok"
-    return JsonResponse(
-        {"status": status, "database": database, "broker": broker},
-        status=503 if status == "error" else 200,
-    )
+    answer: dict[str, str | int] = {"status": status, "database": database, "broker": broker}
+    if database == "ok":
+        answer["failed_jobs"] = _failed_jobs()
+    return JsonResponse(answer, status=503 if status == "error" else 200)
 
 
 @never_cache

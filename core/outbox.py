@@ -165,6 +165,48 @@ def _done(opdracht: Opdracht) -> str:
     return "done"
 
 
+def failed_among(kind: str, field: str, values: Iterable) -> set:
+    """The ``values`` of the argument ``field`` whose last job of ``kind`` failed for good
+    (``MAX_ATTEMPTS`` tried): the work will not appear by waiting, someone must start it again
+    (``retry``). One query; the pages that say "being prepared" ask it to say "could not be made"."""
+    values = list(values)
+    if not values:
+        return set()
+    last: dict = {}
+    rows = (
+        Opdracht.objects.filter(soort=kind, **{f"argumenten__{field}__in": values})
+        .order_by("pk")
+        .values_list(f"argumenten__{field}", "status")
+    )
+    for value, status in rows:
+        last[value] = status
+    return {value for value, status in last.items() if status == Opdracht.Status.MISLUKT}
+
+
+def has_failed(kind: str, **ids) -> bool:
+    """True when the last job of ``kind`` with these arguments failed for good (``failed_among``)."""
+    status = (
+        Opdracht.objects.filter(soort=kind, **{f"argumenten__{k}": v for k, v in ids.items()})
+        .order_by("-pk")
+        .values_list("status", flat=True)
+        .first()
+    )
+    return status == Opdracht.Status.MISLUKT
+
+
+def retry(opdrachten) -> int:
+    """Start failed jobs again, as the application administrator asks in the admin: pending, with
+    their attempts reset, sent to the broker once the transaction commits (the dispatcher sends
+    them later when the broker is down). Jobs that did not fail are left alone."""
+    pks = list(opdrachten.filter(status=Opdracht.Status.MISLUKT).values_list("pk", flat=True))
+    Opdracht.objects.filter(pk__in=pks).update(
+        status=Opdracht.Status.WACHT, pogingen=0, niet_voor=timezone.now(), laatste_fout=""
+    )
+    for pk in pks:
+        transaction.on_commit(lambda pk=pk: send(pk))
+    return len(pks)
+
+
 def pending(older_than: timedelta = timedelta(seconds=30)):
     now = timezone.now()
     return Opdracht.objects.filter(

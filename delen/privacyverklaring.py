@@ -590,6 +590,18 @@ def make_statement_pdf(verklaring_id: int) -> bool:
     return True
 
 
+def pdf_failed(versies) -> set[int]:
+    """The ids of the versions among ``versies`` without a file whose PDF job failed for good: the
+    pages say it could not be made instead of "being prepared" (one query, none when all are ready)."""
+    from core import outbox
+
+    from .tasks import STATEMENT_PDF
+
+    return outbox.failed_among(
+        STATEMENT_PDF, "verklaring_id", [v.pk for v in versies if not v.pdf_ready]
+    )
+
+
 def statement_on(
     *, school: School, day: date | None = None, language: str | None = None
 ) -> Privacyverklaring | None:

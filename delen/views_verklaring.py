@@ -23,7 +23,7 @@ from leerlingen.models import School
 from leerlingen.portal import portal_child_or_404, portal_login_required
 
 from .models_verklaring import MANAGING_BESTUUR_ROLES, MANAGING_SCHOOL_ROLES, Privacyverklaring
-from .privacyverklaring import new_statement_version, statement_on
+from .privacyverklaring import new_statement_version, pdf_failed, statement_on
 
 
 def managed_schools(user):
@@ -85,7 +85,7 @@ def school(request, pk: int):
     return render(
         request,
         "delen/privacyverklaring.html",
-        {"school": school, "versies": versies, "huidig": huidig},
+        {"school": school, "versies": versies, "huidig": huidig, "mislukt": pdf_failed(versies)},
     )
 
 
@@ -142,7 +142,11 @@ def version(request, pk: int):
     return render(
         request,
         "delen/privacyverklaring_versie.html",
-        {"verklaring": verklaring, "school": verklaring.school},
+        {
+            "verklaring": verklaring,
+            "school": verklaring.school,
+            "mislukt": pdf_failed([verklaring]),
+        },
     )
 
 
@@ -183,6 +187,7 @@ def portal(request, pk: int):
             "leerling": leerling,
             "school": leerling.school,
             "verklaring": verklaring,
+            "mislukt": pdf_failed([verklaring]),
             "datum": datum,
             "messages": None,
             "page_messages": get_messages(request),

@@ -19,7 +19,19 @@ def test_health_reports_database_and_broker(client, settings):
         "status": "ok",
         "database": "ok",
         "broker": "ok" if settings.REDIS_URL else "eager",
+        "failed_jobs": 0,
     }
+
+
+@pytest.mark.django_db
+def test_health_counts_background_jobs_that_failed_for_good(client):
+    """A monitor sees work that will not happen by waiting (a document that could not be made)."""
+    from core.models import Opdracht
+
+    Opdracht.objects.create(soort="verzoeken.documenten", status=Opdracht.Status.MISLUKT)
+    Opdracht.objects.create(soort="verzoeken.documenten", status=Opdracht.Status.WACHT)
+    response = client.get("/health/")
+    assert response.status_code == 200 and response.json()["failed_jobs"] == 1
 
 
 @pytest.mark.django_db
@@ -28,7 +40,12 @@ def test_broker_down_is_degraded_not_unhealthy(client, settings):
     settings.REDIS_URL = f"redis://127.0.0.1:{dead_port()}/0"
     response = client.get("/health/")
     assert response.status_code == 200
-    assert response.json() == {"status": "degraded", "database": "ok", "broker": "degraded"}
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "broker": "degraded",
+        "failed_jobs": 0,
+    }
 
 
 @pytest.mark.django_db(transaction=True)

@@ -23,7 +23,16 @@ from leerlingen.models import DossierItem
 
 from . import exports, forms, rules, workflow
 from .deadlines import today_amsterdam
-from .models import Beperking, Document, Kanaal, Rectificatiemelding, Soort, Status, Verzoek
+from .models import (
+    Beperking,
+    Document,
+    Kanaal,
+    Rectificatiemelding,
+    Soort,
+    Status,
+    Uitkomst,
+    Verzoek,
+)
 from .rules import RequestRefused
 from .selectors import (
     may_record,
@@ -215,8 +224,11 @@ def detail(request, pk: int):
         "meldingen": list(verzoek.meldingen.all()),
         "kopieen": list(verzoek.kopieen.all()),
         "documenten": documenten,
-        "documents_pending": verzoek.status == Status.BESLOTEN
-        and documents.documents_pending(verzoek, documenten),
+        "documents_pending": (
+            pending := verzoek.status == Status.BESLOTEN
+            and documents.documents_pending(verzoek, documenten)
+        ),
+        "documents_failed": pending and documents.documents_failed(verzoek, documents.DECISION),
         "signalen": list(verzoek.signalen.all()),
         "is_director": is_director,
         "is_handler": is_handler,
@@ -419,6 +431,9 @@ def review(request, pk: int):
             "inzage": inzage,
             "items": items,
             "preview": preview,
+            "preview_failed": preview is None
+            and verzoek.uitkomst != Uitkomst.AFGEWEZEN
+            and documents.documents_failed(verzoek, documents.PREVIEW),
             "may_approve": "approve"
             in workflow.allowed_steps(verzoek, request.user, director=True),
             "send_back_form": forms.SendBackForm(),

@@ -811,3 +811,38 @@ def test_a_parents_first_visit_renders_no_pdf(client, world, monkeypatch):
     download = client.get(url + "?formaat=pdf")
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_a_statement_pdf_that_cannot_be_made_is_said_not_awaited(client, world, monkeypatch):
+    """A PDF job that failed for good (``outbox.MAX_ATTEMPTS``): the director's list and version
+    page say it could not be made, the parent reads the text and is not told to reload."""
+    from django.utils import timezone as tz
+
+    from core import outbox
+    from core.models import Opdracht
+    from delen import privacyverklaring
+
+    def broken(verklaring):
+        raise RuntimeError("no fonts")
+
+    monkeypatch.setattr(privacyverklaring, "_attach_pdf", broken)
+    school = world.schools["a1"]
+    ensure_default_register(school)
+    client.force_login(world.users["directeur"])
+    client.cookies["django_language"] = "en"
+    client.post(reverse("privacyverklaring:genereren", args=[school.pk]), {"taal": "en"})
+    verklaring = Privacyverklaring.objects.get(school=school)
+    job = Opdracht.objects.get(argumenten__verklaring_id=verklaring.pk)
+    for _n in range(outbox.MAX_ATTEMPTS):
+        Opdracht.objects.filter(pk=job.pk).update(niet_voor=tz.now())
+        assert outbox.run(job.pk) == "failed"
+    page = client.get(reverse("privacyverklaring:school", args=[school.pk])).content.decode()
+    assert "The PDF could not be made" in page and "The PDF is being prepared" not in page
+    page = client.get(reverse("privacyverklaring:versie", args=[verklaring.pk])).content.decode()
+    assert "The PDF could not be made" in page
+
+    client.force_login(world.users["ouder_gezag"])
+    client.cookies["django_language"] = "en"
+    url = reverse("privacyverklaring_portaal:kind", args=[world.pupils["g5"].pk])
+    page = client.get(url).content.decode()
+    assert "The PDF is not available at the moment" in page and "Reload this page" not in page

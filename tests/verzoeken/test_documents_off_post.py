@@ -138,3 +138,74 @@ def test_a_refusal_gets_its_letter_from_the_job_too(client, world, inzage, rende
     services.answer(verzoek=inzage, user=directeur)
     inzage.refresh_from_db()
     assert inzage.status == Status.AFGEHANDELD
+
+
+def _fail_for_good(job: Opdracht) -> None:
+    """Run the job as the worker would until ``MAX_ATTEMPTS``, each time after its back-off."""
+    from django.utils import timezone
+
+    from core import outbox
+
+    job.refresh_from_db()
+    for _n in range(outbox.MAX_ATTEMPTS - job.pogingen):
+        Opdracht.objects.filter(pk=job.pk).update(niet_voor=timezone.now())
+        assert outbox.run(job.pk) == "failed"
+    job.refresh_from_db()
+    assert job.status == Opdracht.Status.MISLUKT and job.laatste_fout == "RuntimeError"
+
+
+def test_a_document_job_that_fails_for_good_is_said_and_started_again(
+    client, world, inzage, monkeypatch
+):
+    """A letter that cannot be made does not stay "being prepared" for ever: the director's page
+    says it could not be made, the health check counts the job, and the application administrator
+    starts it again from the admin once the cause is gone; then the answer can go out."""
+    from verzoeken.services import documents
+
+    _submitted(client, world, inzage)
+    work_off_documents()
+    directeur = world.users["directeur"]
+    client.force_login(directeur)
+    client.cookies["django_language"] = "en"
+    client.post(
+        f"/staf/verzoeken/{inzage.pk}/beoordeling/",
+        {"uitkomst": "toegewezen", "motivering": "Alles"},
+    )
+    job = Opdracht.objects.get(soort=DOCUMENTS, argumenten__stap="besluit")
+    real = documents.make_besluit
+
+    def broken(**kwargs):
+        raise RuntimeError("the letter's template is broken")
+
+    monkeypatch.setattr(documents, "make_besluit", broken)
+    assert work_off_documents() == ["failed"]
+    page = client.get(f"/staf/verzoeken/{inzage.pk}/").content.decode()
+    assert PENDING in page and "could not be made" not in page  # still retried: wait
+    _fail_for_good(job)
+    page = client.get(f"/staf/verzoeken/{inzage.pk}/").content.decode()
+    assert 'id="documents-failed"' in page and "could not be made" in page
+    assert PENDING not in page and 'id="answer-form"' not in page
+    assert client.get("/health/").json()["failed_jobs"] == 1
+
+    # The background jobs are the application administrator's alone.
+    changelist = "/admin/privacyschool/opdracht/"  # the core app's label
+    assert client.get(changelist).status_code == 404
+    monkeypatch.setattr(documents, "make_besluit", real)  # the cause is fixed
+    beheerder = world.users["beheerder"]
+    client.force_login(beheerder)
+    client.cookies["django_language"] = "en"
+    listing = client.get(changelist + "?status__exact=mislukt")
+    assert listing.status_code == 200 and "verzoeken.documenten" in listing.content.decode()
+    response = client.post(
+        changelist, {"action": "start_again", "_selected_action": [job.pk]}, follow=True
+    )
+    assert "1 failed job is started again." in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == Opdracht.Status.WACHT and job.pogingen == 0
+    assert work_off_documents() == ["done"]
+    assert inzage.documenten.filter(definitief=True, soort="besluit").exists()
+
+    client.force_login(directeur)
+    page = client.get(f"/staf/verzoeken/{inzage.pk}/").content.decode()
+    assert "could not be made" not in page and 'id="answer-form"' in page
+    assert client.get("/health/").json()["failed_jobs"] == 0

@@ -196,6 +196,16 @@ def documents_pending(verzoek: Verzoek, documenten: list[Document] | None = None
     return verzoek.levert_export and granted and Document.Soort.AFSCHRIFT_PDF not in kinds
 
 
+def documents_failed(verzoek: Verzoek, stap: str) -> bool:
+    """True when the job that makes this step's documents (``PREVIEW`` or ``DECISION``) failed for
+    good: they will not appear by waiting; the application administrator starts the job again."""
+    from core import outbox
+
+    from ..tasks import DOCUMENTS
+
+    return outbox.has_failed(DOCUMENTS, verzoek_id=verzoek.pk, stap=stap)
+
+
 def document_downloaded(*, document: Document, user) -> None:
     """Every download of a request document is an export in the access log."""
     cats = (
