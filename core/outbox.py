@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
@@ -203,7 +204,7 @@ def retry(opdrachten) -> int:
         status=Opdracht.Status.WACHT, pogingen=0, niet_voor=timezone.now(), laatste_fout=""
     )
     for pk in pks:
-        transaction.on_commit(lambda pk=pk: send(pk))
+        transaction.on_commit(partial(send, pk))
     return len(pks)
 
 

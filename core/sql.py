@@ -8,6 +8,27 @@ from typing import Any
 _SQLITE_CHUNK = 900
 
 
+def array_literal(values: Iterable) -> str:
+    """A PostgreSQL array literal (``{1,2,3}``) of ``values``: sent as one text parameter that
+    the server reads as an array of the column's type (or of the type it is cast to). psycopg
+    adapts a Python list element by element in Python (about 5x the CPU for a few hundred ids).
+    None is NULL; anything else but an int or a bool is quoted as its ``str()``."""
+    values = list(values)
+    if set(map(type, values)) <= {int}:
+        return "{" + ",".join(map(str, values)) + "}"
+    out = []
+    for v in values:
+        if v is None:
+            out.append("NULL")
+        elif isinstance(v, bool):
+            out.append("true" if v else "false")
+        elif isinstance(v, int):
+            out.append(str(v))
+        else:
+            out.append('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return "{" + ",".join(out) + "}"
+
+
 def id_conditions(connection: Any, column_sql: str, ids: Iterable) -> Iterator[tuple[str, list]]:
     """(``WHERE`` condition, parameters) pairs that together cover ``ids``: one condition with an
     array on PostgreSQL (a statement does not grow with the list), chunks of ``IN (…)`` elsewhere.
@@ -16,7 +37,7 @@ def id_conditions(connection: Any, column_sql: str, ids: Iterable) -> Iterator[t
     if not ids:
         return
     if connection.vendor == "postgresql":
-        yield f"{column_sql} = ANY(%s)", [ids]
+        yield f"{column_sql} = ANY(%s)", [array_literal(ids)]
         return
     for start in range(0, len(ids), _SQLITE_CHUNK):
         chunk = ids[start : start + _SQLITE_CHUNK]

@@ -27,6 +27,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dateutil.relativedelta import relativedelta
 
+from core.prepared import Compiled
+
 from .models import Gezagsrelatie, Leerling, Ouder
 
 DECIDING_AGE = 16  # from this birthday the pupil decides and acts alone (seeds 003, 004)
@@ -146,6 +148,23 @@ def with_gezag() -> QuerySet[Gezagsrelatie]:
     return Gezagsrelatie.objects.filter(heeft_gezag=True)
 
 
+# Asked on every decision (the consent rush, docs/scale.md): compiled once (``core.prepared``).
+_GEZAG = Compiled(
+    lambda ouder_id, leerling_id: (
+        with_gezag()
+        .filter(ouder_id=ouder_id, leerling_id=leerling_id)
+        .order_by()
+        .values_list("pk")[:1]
+    ),
+    ouder_id=int,
+    leerling_id=int,
+)
+_OUDER_OF_ACCOUNT = Compiled(
+    lambda account_id: Ouder.objects.filter(account_id=account_id)[:1],
+    account_id=int,
+)
+
+
 def rule(
     *,
     sixteen: bool,
@@ -184,7 +203,7 @@ def refusal(
     a parent to file one)."""
     gezag = None
     if ouder is not None and not door_leerling:
-        gezag = with_gezag().filter(ouder=ouder, leerling=leerling).exists()
+        gezag = bool(_GEZAG.objects(ouder_id=ouder.pk, leerling_id=leerling.pk))
     sixteen = is_sixteen_plus(leerling, on)
     adult_request = request and ouder is not None and not door_leerling and is_adult(leerling, on)
     return rule(
@@ -257,4 +276,4 @@ def portal_decider(user, leerling: Leerling) -> Decider:
     record (whether that parent may decide is ``refusal``'s question)."""
     if leerling.account_id == user.id:
         return Decider(is_pupil=True)
-    return Decider(ouder=Ouder.objects.filter(account=user).first())
+    return Decider(ouder=_OUDER_OF_ACCOUNT.first(account_id=user.pk))

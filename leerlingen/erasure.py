@@ -6,15 +6,21 @@ all of them or none. It leaves a tombstone (``VernietigdRecord``) per record: wh
 record, when, on what ground, decided by whom, what went with it — no personal data.
 ``erase_record`` is the same service for one record (a batch of one).
 
-What "hangs from it" is discovered, not listed: Django's deletion collector follows every
-relation with ``on_delete=CASCADE`` recursively, in every installed app (consent, requests,
-disclosures...). For every collected model that has a simple-history ``history`` manager the
-history rows of the collected ids are purged; many-to-many history rows (``m2m_fields``) that
-point at a collected id are purged too, and so are the admin's log entries, whose
-``object_repr`` holds the record's name. Deleting writes no "-" history rows (they would be
-purged at once). Records that must outlive the pupil in anonymised form (a request in the
-request register) are anonymised first by their own app, through a hook the app registers in
-its ``AppConfig.ready`` and that works on a batch of pupil ids: see ``register_hook``.
+What "hangs from it" is discovered, not listed: a plan per model (``_plan``), computed once from
+the model graph, follows every relation with ``on_delete=CASCADE`` (and every generic relation)
+recursively, in every installed app (consent, requests, disclosures...); SET_NULL, SET_DEFAULT
+and SET(...) references are set, and a record that stays and refers through PROTECT or RESTRICT
+refuses the erasure. The plan is carried out a level at a time with set-based SQL
+(``DELETE … WHERE fk = ANY(parent ids) RETURNING id, fk``, on PostgreSQL a level in one
+statement), so each row is counted with the record it went with. For every model that went and
+has a simple-history ``history`` manager the history rows of its ids are purged;
+many-to-many history rows (``m2m_fields``) that point at one are purged too, and so are the
+admin's log entries, whose ``object_repr`` holds the record's name. Deleting writes no "-"
+history rows (they would be purged at once); other delete receivers (a recording's file) are
+sent with the rows, loaded for them. Records that must outlive the pupil in anonymised form (a
+request in the request register) are anonymised first by their own app, through a hook the app
+registers in its ``AppConfig.ready`` and that works on a batch of pupil ids: see
+``register_hook``.
 
 A guardian (Ouder) is erased with the last pupil who links to them; a portal account of the
 pupil or guardian goes with them.
@@ -22,28 +28,38 @@ pupil or guardian goes with them.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from operator import attrgetter
-from typing import Any
+from functools import cache, cached_property
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
-from django.db.models import Q, signals
-from django.db.models.deletion import Collector, ProtectedError, RestrictedError
-from django.utils import timezone
+from django.db.models import ForeignObjectRel, signals
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.history import copy_to_history, save_without_history
-from core.sql import id_conditions
+from core.sql import array_literal, id_conditions
 
 logger = logging.getLogger(__name__)
 
 HISTORY_KEY = "history"
+
+# A statement of a batch for ``_together``: (sql with ``{where}``, column of the condition, the
+# values it takes, the other parameters, the number of columns it returns).
+_Part = tuple[str, str, list, list, int]
+
+
+def column_of(field: models.Field | ForeignObjectRel) -> str:
+    """The database column of a concrete field. (Django's stubs allow a field without a column,
+    or a reverse relation, where ``_meta.get_field`` could find one.)"""
+    assert isinstance(field, models.Field) and field.column is not None, field
+    return field.column
 
 
 class ErasureRefused(Exception):
@@ -61,9 +77,22 @@ class ErasureRefused(Exception):
 
 @dataclass
 class ErasureResult:
-    tombstones: list = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
     per_record: list[Counter] = field(default_factory=list)  # per record given, in that order
+    tombstone_rows: list[dict] = field(default_factory=list)  # as written, with their "id"
+    using: str = DEFAULT_DB_ALIAS
+
+    @cached_property
+    def tombstones(self) -> list:
+        """The tombstones written (``VernietigdRecord`` instances, made when first asked for)."""
+        from .models import VernietigdRecord
+
+        out = []
+        for row in self.tombstone_rows:
+            tomb = VernietigdRecord(**row)
+            tomb._state.adding, tomb._state.db = False, self.using
+            out.append(tomb)
+        return out
 
 
 # --- discovery -----------------------------------------------------------------------------
@@ -151,11 +180,8 @@ def _label(model) -> str:
     return model._meta.label
 
 
-def _refused(exc: ProtectedError | RestrictedError) -> ErasureRefused:
-    blocking = (
-        getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", None) or ()
-    )
-    kinds = sorted({_label(o.__class__) for o in blocking})
+def _refused_kinds(kinds) -> ErasureRefused:
+    kinds = sorted(set(kinds))
     return ErasureRefused(
         _("Records that must be kept refer to this record: %(kinds)s.")
         % {"kinds": ", ".join(kinds) or "?"},
@@ -179,30 +205,15 @@ def _receivers(signal, model) -> list[Callable] | None:
     ]
 
 
-class _Collector(Collector):
-    """Django's deletion collector, blind to simple-history's delete receivers (see
-    ``_receivers``): a model whose only receivers are those is deleted with a query per relation
-    instead of being loaded row by row."""
-
-    def _has_signal_listeners(self, model):
-        return any(_receivers(signal, model) != [] for signal in DELETE_SIGNALS)
-
-    def related_objects(self, related_model, related_fields, objs):
-        # As Django's, but filtered on the ids rather than on the instances (a batch of a few
-        # thousand: each instance would be taken apart again per lookup).
-        if not all(isinstance(o, models.Model) for o in objs):
-            return super().related_objects(related_model, related_fields, objs)
-        predicate = Q.create(
-            [
-                (f"{f.attname}__in", [getattr(o, f.target_field.attname) for o in objs])
-                for f in related_fields
-            ],
-            connector=Q.OR,
-        )
-        return related_model._base_manager.using(self.using).filter(predicate)
-
-
 DELETE_SIGNALS = (signals.pre_delete, signals.post_delete)
+
+
+def _needs_instances(model) -> bool:
+    """Whether deleting rows of ``model`` must send delete signals (a receiver other than
+    simple-history's, e.g. a recording's file): then its rows are loaded before they go."""
+    return not model._meta.auto_created and any(
+        _receivers(signal, model) != [] for signal in DELETE_SIGNALS
+    )
 
 
 def _send(signal, model, instances, using, origin) -> None:
@@ -217,239 +228,424 @@ def _send(signal, model, instances, using, origin) -> None:
             receiver(signal=signal, sender=model, instance=obj, using=using, origin=origin)
 
 
-def _key(model, pk) -> tuple[Any, Any]:
-    return (model._meta.concrete_model, pk)
+# --- the plan: what goes with a row of a model, derived once from the model graph ------------
 
 
-def _attribute(roots: dict, rows: list[tuple[Any, Any, dict]]) -> list:
-    """The root (index into the erased records) of each collected row, by following its foreign
-    keys (and generic foreign keys) to rows already attributed. ``rows`` are (model, pk,
-    {field attname: value}); returns the root index of each row, None when none is found."""
-    owner: dict = dict(roots)
-    found: list = [owner.get(_key(model, pk)) for model, pk, _refs in rows]
-    changed = True
-    while changed:
-        changed = False
-        for i, (model, pk, refs) in enumerate(rows):
-            if found[i] is not None:
-                continue
-            for target, value in refs.values():
-                root = owner.get((target, value))
-                if root is not None:
-                    found[i] = owner[_key(model, pk)] = root
-                    changed = True
-                    break
-    return found
+@dataclass(frozen=True)
+class _Cascade:
+    """Rows of ``model`` that go with the parent row: ``column`` refers to the parent's key (for
+    a generic relation, ``ct_column`` holds the parent's content type)."""
+
+    model: Any
+    field: Any  # the referring field (attname for loading instances, to_python for ids)
+    column: str
+    ct_column: str = ""
+    ct_model: Any = None
 
 
-def _references(model) -> list[tuple[str, object]]:
-    """(attname, target) for each foreign key of ``model``; target a model, or for a generic
-    foreign key the name of its content-type attname (resolved per row)."""
-    from django.contrib.contenttypes.fields import GenericForeignKey
+@dataclass(frozen=True)
+class _Plan:
+    """How to erase rows of ``model`` set-based: the relations that go with it (CASCADE and
+    generic relations), are set (SET_NULL, SET_DEFAULT, SET(…)) or forbid it (PROTECT, RESTRICT),
+    its history table, and the many-to-many history tables that point at it."""
 
-    refs: list[tuple[str, object]] = [
-        (f.attname, f.related_model._meta.concrete_model)
-        for f in model._meta.concrete_fields
-        if f.is_relation and f.many_to_one or (f.is_relation and f.one_to_one)
-    ]
-    for f in model._meta.private_fields:
-        if isinstance(f, GenericForeignKey):
-            ct_attname = model._meta.get_field(f.ct_field).attname
-            refs.append((model._meta.get_field(f.fk_field).attname, ("generic", ct_attname)))
-    return refs
+    model: Any
+    table: str
+    pk_column: str
+    cascades: tuple[_Cascade, ...]
+    sets: tuple[tuple[Any, Any], ...]  # (field, value or callable)
+    blockers: tuple[tuple[Any, str], ...]  # (model, column): PROTECT / RESTRICT
+    history: tuple[str, str] | None  # (table, column of the id)
+    m2m_history: tuple[tuple[str, str], ...]  # (table, column)
 
 
-def _row_refs(model, obj_values: dict, using: str) -> dict:
-    out: dict[str, tuple[Any, Any]] = {}
-    for attname, target in _references(model):
-        value = obj_values.get(attname)
-        if value is None:
+class UnsupportedRelation(TypeError):
+    """A relation the set-based erasure does not know how to follow (a new kind of on_delete,
+    multi-table inheritance): erasure refuses to guess. ``tests`` build every model's plan."""
+
+
+def _on_delete_kind(field) -> tuple[str, Any]:
+    on_delete = field.remote_field.on_delete
+    if on_delete is models.CASCADE:
+        return "cascade", None
+    if on_delete in (models.PROTECT, models.RESTRICT):
+        return "block", None
+    if on_delete is models.SET_NULL:
+        return "set", None
+    if on_delete is models.SET_DEFAULT:
+        return "set", field.get_default
+    if on_delete is models.DO_NOTHING:
+        return "nothing", None
+    deconstruct = getattr(on_delete, "deconstruct", None)
+    if deconstruct is not None:
+        path, args, _kwargs = deconstruct()
+        if path == "django.db.models.SET" and len(args) == 1:
+            return "set", args[0]
+    raise UnsupportedRelation(
+        f"{field.model._meta.label}.{field.name}: on_delete={on_delete!r} is not supported"
+    )
+
+
+@cache
+def _plan(model) -> _Plan:
+    """The plan for rows of ``model`` (concrete), from its ``_meta``: nothing is listed by hand."""
+    from django.contrib.contenttypes.fields import GenericRelation
+    from django.db.models.deletion import get_candidate_relations_to_delete
+
+    opts = model._meta
+    if opts.parents:
+        raise UnsupportedRelation(f"{opts.label}: multi-table inheritance is not supported")
+    cascades, sets, blockers = [], [], []
+    # Django's stubs say these are fields: they are the reverse relations (``rel.field`` is the fk).
+    relations = cast("Iterable[ForeignObjectRel]", get_candidate_relations_to_delete(opts))
+    for rel in relations:
+        fk = rel.field
+        kind, value = _on_delete_kind(fk)
+        if kind == "nothing":
             continue
-        if isinstance(target, tuple):  # generic: the content type names the model
-            ct_id = obj_values.get(target[1])
-            if ct_id is None:
-                continue
-            related = ContentType.objects.db_manager(using).get_for_id(ct_id).model_class()
-            if related is None:
-                continue
-            out[attname] = (related._meta.concrete_model, _coerce_pk(related, value))
+        if not fk.target_field.primary_key:
+            raise UnsupportedRelation(f"{fk.model._meta.label}.{fk.name}: refers to a non-key")
+        child = rel.related_model._meta.concrete_model
+        assert child is not None  # set for every installed model
+        if kind == "cascade":
+            if child._meta.parents:
+                raise UnsupportedRelation(
+                    f"{child._meta.label}: multi-table inheritance is not supported"
+                )
+            cascades.append(_Cascade(child, fk, column_of(fk)))
+        elif kind == "set":
+            sets.append((fk, value))
         else:
-            out[attname] = (target, value)
+            blockers.append((child, column_of(fk)))
+    for private in opts.private_fields:
+        if isinstance(private, GenericRelation):
+            child = private.related_model._meta.concrete_model
+            assert child is not None  # set for every installed model
+            cascades.append(
+                _Cascade(
+                    child,
+                    child._meta.get_field(private.object_id_field_name),
+                    column_of(child._meta.get_field(private.object_id_field_name)),
+                    ct_column=column_of(child._meta.get_field(private.content_type_field_name)),
+                    ct_model=model if private.for_concrete_model else opts.model,
+                )
+            )
+    history_model = history_model_for(model)
+    history = None
+    if history_model is not None:
+        history = (
+            history_model._meta.db_table,
+            column_of(history_model._meta.get_field(opts.pk.attname)),
+        )
+    m2m_history = tuple(
+        (m2m_model._meta.db_table, fk.column)
+        for m2m_model, fks in m2m_history_models()
+        for fk in fks
+        if fk.related_model._meta.concrete_model is model
+    )
+    return _Plan(
+        model=model,
+        table=opts.db_table,
+        pk_column=opts.pk.column,
+        cascades=tuple(cascades),
+        sets=tuple(sets),
+        blockers=tuple(blockers),
+        history=history,
+        m2m_history=m2m_history,
+    )
+
+
+def _run(cursor, connection, sql: str, column_sql: str, values, params=()) -> list[tuple]:
+    """Run ``sql`` (with ``{where}`` for the condition on ``column_sql``) over ``values``: one
+    statement on PostgreSQL (an array), chunks on SQLite; the rows it returns, if any."""
+    out: list[tuple] = []
+    for condition, ids in id_conditions(connection, column_sql, values):
+        cursor.execute(sql.format(where=condition), [*params, *ids])
+        if cursor.description is not None:
+            out.extend(cursor.fetchall())
     return out
 
 
-def _coerce_pk(model, value):
-    try:
-        return model._meta.pk.to_python(value)
-    except Exception:  # noqa: BLE001 - a generic id of another type: no match, that is all
-        return value
-
-
-def _delete_ids(model, pks: list, using: str) -> int:
-    """Delete the rows ``pks`` of ``model`` in one statement (an array, not a list of
-    placeholders per hundred rows)."""
-    if not pks:
-        return 0
-    connection = connections[using]
-    q = connection.ops.quote_name
-    deleted = 0
-    with connection.cursor() as cursor:
-        for condition, ids in id_conditions(connection, q(model._meta.pk.column), pks):
-            cursor.execute(f"DELETE FROM {q(model._meta.db_table)} WHERE {condition}", ids)  # noqa: S608 - names from _meta
-            deleted += cursor.rowcount
-    return deleted
+def _together(cursor, connection, parts: list[_Part]) -> list[list]:
+    """Run ``parts``, each (sql with ``{where}``, column_sql, values, params before the ids,
+    number of columns it returns as ``c0``/``c1``: a DELETE or SELECT, or 0 for an UPDATE), and
+    return the rows of each. On PostgreSQL in one statement (data-modifying CTEs: each runs to
+    completion on the same snapshot, the rows come back as text); elsewhere a statement each."""
+    out: list[list] = [[] for _ in parts]
+    todo = [n for n, part in enumerate(parts) if part[2]]  # a part without ids has no rows
+    if connection.vendor != "postgresql" or len(todo) <= 1:
+        for n in todo:
+            sql, col, values, params, _ncols = parts[n]
+            out[n] = _run(cursor, connection, sql, col, values, params)
+        return out
+    ctes, selects, all_params = [], [], []
+    for n in todo:
+        sql, col, values, params, ncols = parts[n]
+        [(condition, ids)] = list(id_conditions(connection, col, values))
+        ctes.append(f"p{n} AS ({sql.format(where=condition)})")
+        all_params += [*params, *ids]
+        if ncols:
+            second = "c1::text" if ncols > 1 else "NULL"
+            selects.append(f"SELECT {n}, c0::text, {second} FROM p{n}")
+    selects = selects or ["SELECT NULL, NULL, NULL WHERE false"]
+    cursor.execute(f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", all_params)
+    for n, c0, c1 in cursor.fetchall():
+        out[n].append((c0, c1) if parts[n][4] > 1 else (c0,))
+    return out
 
 
 def _purge_many(objs: Sequence[Any], using: str) -> tuple[Counter, list[Counter]]:
-    """Delete ``objs`` (of one or more models) with every CASCADE dependant and all their history
-    rows, set-based: a query per model and relation, not per record. Returns the counts in all
-    and per object of ``objs`` (its dependants and their history attributed to it).
+    """Delete ``objs`` (of one or more models) with every dependant that goes with them and all
+    their history rows, set-based. Returns the counts in all and per object of ``objs`` (its
+    dependants and their history attributed to it).
 
-    Django's deletion collector finds the dependants; the rows are deleted here as the collector
-    would, but without simple-history's "-" row per deleted row (purged right after anyway):
-    the other ``post_delete`` receivers (a recording's file) are sent as usual.
+    The dependants are found level by level from the plan of each model (``_plan``):
+    ``DELETE FROM child WHERE fk = ANY(parent ids) RETURNING id, fk`` tells which row went with
+    which record. On PostgreSQL the statements of a level go as one (``_together``): a purge is
+    a handful of statements (the records, each level of dependants, the references set to NULL,
+    the check below, the history and log rows), whatever the number of relations. Rows of a
+    model with a delete receiver other than simple-history's (a recording's file) are loaded
+    first and the signals sent for them; no "-" history rows are written (they would be purged
+    right after). Raises ``ErasureRefused`` (the caller's transaction rolls back: nothing went)
+    when a row that stays refers through PROTECT or RESTRICT to a row that went.
     """
     from django.contrib.admin.models import LogEntry
 
     per_obj: list[Counter] = [Counter() for _ in objs]
-    if not objs:
-        return Counter(), per_obj
-    roots = {_key(o.__class__, o.pk): i for i, o in enumerate(objs)}
-    collector = _Collector(using=using, origin=objs[0])
-    groups: dict[type, list] = defaultdict(list)
-    for o in objs:
-        groups[o.__class__].append(o)
-    try:
-        for group in groups.values():
-            collector.collect(group)
-    except (ProtectedError, RestrictedError) as exc:
-        raise _refused(exc) from None
-
-    # Every row to go, with the foreign keys that say which erased object it hangs from.
-    rows: list[tuple[Any, Any, dict]] = []
-    for model, instances in collector.data.items():
-        refs = _references(model)
-        wanted = [a for a, _t in refs] + [t[1] for _a, t in refs if isinstance(t, tuple)]
-        loaded: list[dict[str, Any]] = [obj.__dict__ for obj in instances]
-        if any(a not in seen for seen in loaded for a in wanted):
-            # The collector loaded only the fields its own next step needs: read the references.
-            fields = [model._meta.pk.attname, *wanted]
-            loaded = [
-                dict(zip(fields, r, strict=True))
-                for r in model._base_manager.using(using)
-                .filter(pk__in=[o.pk for o in instances])
-                .values_list(*fields)
-            ]
-        pk_name = model._meta.pk.attname
-        for seen in loaded:
-            rows.append((model._meta.concrete_model, seen[pk_name], _row_refs(model, seen, using)))
-    fast_rows: list[tuple[Any, list]] = []
-    for qs in collector.fast_deletes:
-        model = qs.model
-        attnames = [a for a, _t in _references(model)]
-        cts = [t[1] for _a, t in _references(model) if isinstance(t, tuple)]
-        fields = [model._meta.pk.attname, *attnames, *cts]
-        read = [dict(zip(fields, r, strict=True)) for r in qs.values_list(*fields)]
-        fast_rows.append((qs, read))
-        for v in read:
-            rows.append((model._meta.concrete_model, v[fields[0]], _row_refs(model, v, using)))
-    owners = _attribute(roots, rows)
-    by_model: dict[type, set] = defaultdict(set)
-    for (model, pk, _refs), root in zip(rows, owners, strict=True):
-        by_model[model].add(pk)
-        if root is None:  # not expected (every row found hangs from one): with the first
-            root = 0
-        per_obj[root][model._meta.label] += 1
-    owner_of = {(model, pk): root for (model, pk, _r), root in zip(rows, owners, strict=True)}
-
     counts: Counter = Counter()
-    collector.sort()
-    with transaction.atomic(using=using, savepoint=False):
-        for model, instances in collector.data.items():
-            if not model._meta.auto_created:
-                _send(signals.pre_delete, model, instances, using, collector.origin)
-        # Deleted by the ids read above, not by the relation: a row added meanwhile by another
-        # transaction is not deleted unseen (its reference makes this transaction fail instead).
-        for fast, read in fast_rows:
-            fast_model: Any = fast.model
-            pk_name = fast_model._meta.pk.attname
-            n = _delete_ids(fast_model, [v[pk_name] for v in read], using)
-            if n:
-                counts[fast_model._meta.label] += n
-        for (field, value), instances_list in collector.field_updates.items():
-            updates: list[Any] = []
-            updated: list[Any] = []
-            for batch in instances_list:
-                if isinstance(batch, models.QuerySet) and batch._result_cache is None:
-                    updates.append(batch)
-                else:
-                    updated.extend(batch)  # type: ignore[arg-type]  # a list of instances
-            for pending in updates:
-                pending.update(**{field.name: value})
-            if updated:
-                updated[0].__class__._base_manager.using(using).filter(
-                    pk__in={o.pk for o in updated}
-                ).update(**{field.name: value})
-        for model, instances in collector.data.items():
-            instances = sorted(instances, key=attrgetter("pk"), reverse=True)
-            n = _delete_ids(model, [o.pk for o in instances], using)
-            if n:
-                counts[model._meta.label] += n
-            if not model._meta.auto_created:
-                _send(signals.post_delete, model, instances, using, collector.origin)
+    if not objs:
+        return counts, per_obj
+    connection = connections[using]
+    q = connection.ops.quote_name
+    origin = objs[0]
+    # Every row that went, per model: its id -> index of the record it went with.
+    owner: dict[Any, dict[Any, int]] = defaultdict(dict)
+    groups: dict[Any, list] = defaultdict(list)
+    for o in objs:
+        groups[o._meta.concrete_model].append(o)
+    index = {(o._meta.concrete_model, o.pk): i for i, o in enumerate(objs)}
 
-        # The history rows of every deleted row, and the many-to-many history rows pointing at
-        # one; attributed through the id they carry.
-        history_rows = 0
-        with connections[using].cursor() as cursor:
-            for model, pks in by_model.items():
-                history_model = history_model_for(model)
-                if history_model is None or not pks:
+    def delete_sql(plan: _Plan, extra: str = "", returning: str = "") -> str:
+        return (
+            f"DELETE FROM {q(plan.table)} WHERE {extra}{{where}} "  # noqa: S608 - names from _meta
+            f"RETURNING {q(plan.pk_column)} AS c0, {q(returning)} AS c1"
+        )
+
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+
+        def delete_loaded(plan: _Plan, instances: list, ref_attname: str) -> list:
+            """Delete the rows ``instances`` (loaded for the signals), sending them."""
+            _send(signals.pre_delete, plan.model, instances, using, origin)
+            rows = _run(
+                cursor,
+                connection,
+                delete_sql(plan, returning=plan.pk_column),
+                q(plan.pk_column),
+                [o.pk for o in instances],
+            )
+            gone = {pk for pk, _pk in rows}
+            went = [o for o in instances if o.pk in gone]
+            _send(signals.post_delete, plan.model, went, using, origin)
+            return [(o.pk, getattr(o, ref_attname)) for o in went]
+
+        # The records themselves.
+        level: list[tuple[Any, list]] = []
+        parts: list[_Part] = []
+        models_of = []
+        for model, group in groups.items():
+            plan = _plan(model)
+            if _needs_instances(model):
+                rows: list[tuple] = [(pk, None) for pk, _pk in delete_loaded(plan, group, "pk")]
+                level.append((model, _took(model, rows, index, owner, per_obj, counts)))
+                continue
+            parts.append(
+                (
+                    delete_sql(plan, returning=plan.pk_column),
+                    q(plan.pk_column),
+                    [o.pk for o in group],
+                    [],
+                    2,
+                )
+            )
+            models_of.append(model)
+        for model, rows in zip(models_of, _together(cursor, connection, parts), strict=True):
+            to_pk = model._meta.pk.to_python
+            rows = [(to_pk(pk), None) for pk, _pk in rows]
+            level.append((model, _took(model, rows, index, owner, per_obj, counts)))
+
+        while level:  # the dependants of the rows that went, a level at a time
+            next_level: list[tuple[Any, list]] = []
+            parts, sets, todo = [], [], []
+            for model, ids in level:
+                if not ids:
                     continue
-                pk_field: Any = history_model._meta.get_field(model._meta.pk.attname)
-                column = pk_field.column
-                for condition, ids in id_conditions(connections[using], f'"{column}"', pks):
-                    cursor.execute(
-                        f'DELETE FROM "{history_model._meta.db_table}" '  # noqa: S608 - names from _meta
-                        f'WHERE {condition} RETURNING "{column}"',
-                        ids,
-                    )
-                    for (pk,) in cursor.fetchall():
-                        history_rows += 1
-                        per_obj[owner_of.get((model, pk)) or 0][HISTORY_KEY] += 1
-            for m2m_model, fks in m2m_history_models():
-                for fk in fks:
-                    target: Any = fk.related_model._meta.concrete_model
-                    related_pks = by_model.get(target)
-                    if not related_pks:
-                        continue
-                    for condition, ids in id_conditions(
-                        connections[using], f'"{fk.column}"', related_pks
-                    ):
-                        cursor.execute(
-                            f'DELETE FROM "{m2m_model._meta.db_table}" '  # noqa: S608 - names from _meta
-                            f'WHERE {condition} RETURNING "{fk.column}"',
+                plan = _plan(model)
+                parent_owner = owner[model]
+                for fk, value in plan.sets:
+                    value = fk.get_db_prep_save(value() if callable(value) else value, connection)
+                    sets.append(
+                        (
+                            f"UPDATE {q(fk.model._meta.db_table)} SET {q(fk.column)} = %s "  # noqa: S608
+                            f"WHERE {{where}}",
+                            q(fk.column),
                             ids,
+                            [value],
+                            0,
                         )
-                        for (pk,) in cursor.fetchall():
-                            history_rows += 1
-                            per_obj[owner_of.get((target, pk)) or 0][HISTORY_KEY] += 1
+                    )
+                for cascade in plan.cascades:
+                    child = cascade.model
+                    child_plan = _plan(child)
+                    values: list = ids
+                    ct, back = None, None
+                    if cascade.ct_column:
+                        ct_id = (
+                            ContentType.objects.db_manager(using).get_for_model(cascade.ct_model).pk
+                        )
+                        ct = (cascade.ct_column, ct_id)
+                        values = [
+                            cascade.field.get_prep_value(cascade.field.to_python(v)) for v in ids
+                        ]
+                        back = {str(v): pk for v, pk in zip(values, ids, strict=True)}
+                    if _needs_instances(child):
+                        filters: dict[str, Any] = {f"{cascade.field.attname}__in": values}
+                        if ct is not None:
+                            filters[child._meta.get_field(ct[0]).attname] = ct[1]
+                        instances = list(
+                            child._base_manager.using(using).filter(**filters).order_by()
+                        )
+                        if instances:
+                            rows = delete_loaded(child_plan, instances, cascade.field.attname)
+                            rows = [(pk, back[str(ref)] if back else ref) for pk, ref in rows]
+                            taken = _took(child, rows, parent_owner, owner, per_obj, counts)
+                            next_level.append((child, taken))
+                        continue
+                    extra, params = "", []
+                    if ct is not None:
+                        extra, params = f"{q(ct[0])} = %s AND ", [ct[1]]
+                    parts.append(
+                        (
+                            delete_sql(child_plan, extra, cascade.column),
+                            q(cascade.column),
+                            values,
+                            params,
+                            2,
+                        )
+                    )
+                    todo.append((child, cascade, back, parent_owner))
+            if parts:
+                for (child, cascade, back, parent_owner), rows in zip(
+                    todo, _together(cursor, connection, parts), strict=True
+                ):
+                    if not rows:
+                        continue
+                    to_pk = child._meta.pk.to_python
+                    if back is not None:
+                        rows = [(to_pk(pk), back.get(str(ref))) for pk, ref in rows]
+                    else:
+                        to_ref = cascade.field.target_field.to_python
+                        rows = [(to_pk(pk), to_ref(ref)) for pk, ref in rows]
+                    next_level.append(
+                        (child, _took(child, rows, parent_owner, owner, per_obj, counts))
+                    )
+            if sets:  # after the deletes: a row that went is not set first
+                _together(cursor, connection, sets)
+            level = next_level
+
+        # A row that stays may not refer through PROTECT or RESTRICT to a row that went.
+        parts, kinds = [], []
+        for model, own in owner.items():
+            for blocker, column in _plan(model).blockers:
+                parts.append(
+                    (
+                        f"SELECT 1 AS c0 FROM {q(blocker._meta.db_table)} "  # noqa: S608
+                        f"WHERE {{where}} LIMIT 1",
+                        q(column),
+                        list(own),
+                        [],
+                        1,
+                    )
+                )
+                kinds.append(blocker._meta.label)
+        if parts:
+            blocking = {
+                k
+                for k, rows in zip(kinds, _together(cursor, connection, parts), strict=True)
+                if rows
+            }
+            if blocking:
+                raise _refused_kinds(blocking)
+
+        # The history rows of every row that went, and the many-to-many history rows pointing
+        # at one, attributed through the id they carry; and the admin's log entries, whose
+        # object_repr holds the record's name.
+        log = LogEntry._meta
+        parts = []
+        owners: list[tuple[dict[Any, int], Callable[[Any], Any]] | None] = []
+        for model, own in owner.items():
+            if not own:
+                continue
+            plan = _plan(model)
+            tables = ([plan.history] if plan.history else []) + list(plan.m2m_history)
+            for table, column in tables:
+                parts.append(
+                    (
+                        f"DELETE FROM {q(table)} WHERE {{where}} RETURNING {q(column)} AS c0",  # noqa: S608
+                        q(column),
+                        list(own),
+                        [],
+                        1,
+                    )
+                )
+                owners.append((own, model._meta.pk.to_python))
+            log_ct = ContentType.objects.db_manager(using).get_for_model(
+                model, for_concrete_model=False
+            )
+            parts.append(
+                (
+                    f"DELETE FROM {q(log.db_table)} WHERE "  # noqa: S608 - names from _meta
+                    f"{q(column_of(log.get_field('content_type')))} = %s AND {{where}}",
+                    q(column_of(log.get_field("object_id"))),
+                    [str(pk) for pk in own],
+                    [log_ct.pk],
+                    0,
+                )
+            )
+            owners.append(None)
+        history_rows = 0
+        for found, rows in zip(owners, _together(cursor, connection, parts), strict=True):
+            if found is None or not rows:
+                continue
+            own, to_pk = found
+            for (pk,) in rows:
+                per_obj[own.get(to_pk(pk), 0)][HISTORY_KEY] += 1
+            history_rows += len(rows)
         if history_rows:
             counts[HISTORY_KEY] += history_rows
 
-        # The admin's log keeps str(record) in object_repr: it goes with the record.
-        for model, pks in by_model.items():
-            ct = ContentType.objects.db_manager(using).get_for_model(
-                model, for_concrete_model=False
-            )
-            LogEntry.objects.using(using).filter(
-                content_type=ct, object_id__in=[str(pk) for pk in pks]
-            ).delete()
-
-    for model, instances in collector.data.items():
-        for obj in instances:
-            setattr(obj, model._meta.pk.attname, None)
+    for o in objs:
+        if o.pk in owner[o._meta.concrete_model]:
+            setattr(o, o._meta.pk.attname, None)
     return counts, per_obj
+
+
+def _took(model, rows, parent_of, owner, per_obj, counts) -> list:
+    """Record the rows (id, parent id) of ``model`` that went: each with the record its parent
+    went with (``parent_of``: parent id -> record index, or for the records themselves
+    (model, id) -> index). Returns their ids."""
+    own = owner[model]
+    label = model._meta.label
+    ids = []
+    for pk, ref in rows:
+        if ref is None:  # a record itself
+            i = parent_of.get((model, pk), 0)
+        else:
+            i = parent_of.get(ref, 0)  # 0: not expected, every row has a parent
+        own[pk] = i
+        per_obj[i][label] += 1
+        ids.append(pk)
+    counts[label] += len(rows)
+    return ids
 
 
 def _erase_accounts(user_ids: list, using: str) -> dict:
@@ -535,25 +731,91 @@ def _tombstone(
     school_id=None,
     bestuur_id=None,
     now=None,
-):
+) -> dict:
+    """The row of a tombstone (``VernietigdRecord``) by field attname; no personal data."""
+    return {
+        "school_id": school_id,
+        "bestuur_id": bestuur_id,
+        "soort": _label(obj.__class__),
+        "soort_naam": _kind_name(obj.__class__),
+        "object_id": str(object_id),
+        "categorie": categorie,
+        "grond": grond,
+        "termijn_omschrijving": termijn_omschrijving,
+        "verzoek_kenmerk": verzoek_kenmerk,
+        "besloten_door_id": getattr(besloten_door, "pk", besloten_door),
+        "besloten_door_naam": besloten_door_naam,
+        "item_id": getattr(item, "pk", item),
+        "vernietigd_op": now or timezone.now(),
+        "aantallen": dict(sorted(counts.items())),
+    }
+
+
+def _kind_name(model) -> str:
+    """The kind of record in the active language (read once per kind and language)."""
+    return _kind_names(model, translation.get_language())
+
+
+@cache
+def _kind_names(model, _language) -> str:
+    return str(model._meta.verbose_name)
+
+
+def _write_tombstones(rows: list[dict], *, user, using: str) -> None:
+    """Insert the tombstones ``rows`` (setting each row's "id") and their history rows ("+", as
+    a save would write them). On PostgreSQL one ``INSERT … SELECT FROM unnest(arrays)``: a
+    statement whose size does not grow with the rows; elsewhere ``bulk_create``."""
     from .models import VernietigdRecord
 
-    return VernietigdRecord(
-        school_id=school_id,
-        bestuur_id=bestuur_id,
-        soort=_label(obj.__class__),
-        soort_naam=str(obj._meta.verbose_name),
-        object_id=str(object_id),
-        categorie=categorie,
-        grond=grond,
-        termijn_omschrijving=termijn_omschrijving,
-        verzoek_kenmerk=verzoek_kenmerk,
-        besloten_door=besloten_door,
-        besloten_door_naam=besloten_door_naam,
-        item=item,
-        vernietigd_op=now or timezone.now(),
-        aantallen=dict(sorted(counts.items())),
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        made = VernietigdRecord.objects.using(using).bulk_create(
+            [VernietigdRecord(**row) for row in rows], batch_size=500
+        )
+        for row, tomb in zip(rows, made, strict=True):
+            row["id"] = tomb.pk
+    else:
+        q = connection.ops.quote_name
+        fields = [f for f in VernietigdRecord._meta.concrete_fields if not f.primary_key]
+        arrays, params = [], []
+        for f in fields:
+            values = [row[f.attname] if f.attname in row else f.get_default() for row in rows]
+            if isinstance(f, models.JSONField):
+                arrays.append("%s::text[]::jsonb[]")
+                values = [json.dumps(v, cls=f.encoder) for v in values]
+            else:
+                arrays.append(f"%s::{f.db_type(connection)}[]")
+            params.append(array_literal(values))
+        names = [f"c{n}" for n in range(len(fields))]
+        with connection.cursor() as cursor:
+            # Ids follow the order of insertion, which follows the ordinality.
+            cursor.execute(
+                f"INSERT INTO {q(VernietigdRecord._meta.db_table)} "  # noqa: S608 - names from _meta
+                f"({', '.join(q(column_of(f)) for f in fields)}) "
+                f"SELECT {', '.join(names)} FROM unnest({', '.join(arrays)}) "
+                f"WITH ORDINALITY AS u({', '.join(names)}, n) ORDER BY n "
+                f"RETURNING {q(column_of(VernietigdRecord._meta.pk))}",
+                params,
+            )
+            ids = sorted(pk for (pk,) in cursor.fetchall())
+        for row, pk in zip(rows, ids, strict=True):
+            row["id"] = pk
+    copy_to_history(
+        VernietigdRecord, [row["id"] for row in rows], history_type="+", user=user, using=using
     )
+
+
+def record_fields(model) -> list[str] | None:
+    """The fields ``erase_records`` reads of a record of ``model`` (to load records with
+    ``only()``: no decrypting of fields nobody reads), or None when the whole record is needed
+    (a delete receiver other than simple-history's gets the instance)."""
+    if _needs_instances(model._meta.concrete_model):
+        return None
+    names = {f.name for f in model._meta.concrete_fields}
+    return [
+        model._meta.pk.name,
+        *(n for n in ("school", "bestuur", "account", "leerling") if n in names),
+    ]
 
 
 def _pupil_id(obj) -> object:
@@ -566,8 +828,8 @@ def _pupil_id(obj) -> object:
         field = obj._meta.get_field("leerling")
     except Exception:  # noqa: BLE001 - no such field
         return None
-    if getattr(field, "related_model", None) is not Leerling:
-        return None
+    if not getattr(field, "concrete", False) or field.related_model is not Leerling:
+        return None  # (a reverse relation, e.g. the pupil of an account, is not "belongs to")
     return getattr(obj, field.attname)
 
 
@@ -706,11 +968,13 @@ def erase_records(
                 .filter(ouder_id__in=list(last_pupil))
                 .values_list("ouder_id", flat=True)
             )
-            ouders = list(
+            ouders_qs = (
                 Ouder.objects.using(using)
                 .filter(id__in=[o for o in last_pupil if o not in still_linked])
                 .order_by("id")
             )
+            fields = record_fields(Ouder)
+            ouders = list(ouders_qs.only(*fields) if fields else ouders_qs)
             if ouders:
                 g_ids = [o.pk for o in ouders]
                 g_accounts = [o.account_id for o in ouders]
@@ -734,17 +998,9 @@ def erase_records(
                     )
                     result.per_record[i].update(c)
                     result.counts.update(c)
-        if tombstones:  # their history rows ("+") as a save would write them, in one statement
-            result.tombstones = VernietigdRecord.objects.using(using).bulk_create(
-                tombstones, batch_size=1000
-            )
-            copy_to_history(
-                VernietigdRecord,
-                [t.pk for t in result.tombstones],
-                history_type="+",
-                user=besloten_door,
-                using=using,
-            )
+        if tombstones:
+            _write_tombstones(tombstones, user=besloten_door, using=using)
+        result.tombstone_rows, result.using = tombstones, using
     logger.info("erased %s records (%s rows)", len(targets), sum(result.counts.values()))
     return result
 
@@ -814,6 +1070,7 @@ __all__ = [
     "history_model_for",
     "history_tables",
     "m2m_history_models",
+    "record_fields",
     "register_hook",
     "Target",
 ]

@@ -19,18 +19,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 
+from core.access import is_anonymous
+from core.prepared import Compiled
+
 from . import custody
+from .access import scope
 from .models import Gezagsrelatie, Leerling, Ouder
 
 NO_CHILDREN_TEMPLATE = "portaal/geen_toegang.html"
 
 
 def portal_holder_exists(user) -> bool:
-    """Whether an account belongs to a parent or a pupil (the portal is for them only)."""
-    return (
-        Ouder.objects.filter(account=user).exists()
-        or Leerling.objects.filter(account=user).exists()
-    )
+    """Whether an account belongs to a parent or a pupil (the portal is for them only).
+
+    A parent's record comes with the request's access scope (``access.scope``), which every portal
+    page reads anyway: no query of its own for a parent (the consent rush, docs/scale.md)."""
+    return bool(scope(user).own_ouder) or Leerling.objects.filter(account=user).exists()
 
 
 def _own(user) -> Q:
@@ -69,8 +73,18 @@ def closed_children(user) -> list[Leerling]:
 
 
 def portal_child(user, pk: int) -> Leerling | None:
-    """One of ``portal_children`` by id, without what only the pages show: for a decision (one query)."""
+    """One of ``portal_children`` by id, without what only the pages show: for a decision (one query).
+
+    A child in the scope's family (custody with the parent's view, or the own record from 16) is
+    in both ``visible_to`` and ``_own``: it is read by id, with a statement compiled once (the
+    consent rush, docs/scale.md). Any other id takes the whole query."""
+    reach = None if is_anonymous(user) else scope(user)
+    if reach is not None and pk in (reach.children | reach.own_pupil):
+        return _BY_ID.first(pk=pk)
     return Leerling.objects.visible_to(user).filter(_own(user), pk=pk).first()
+
+
+_BY_ID = Compiled(lambda pk: Leerling.objects.filter(pk=pk).order_by()[:1], pk=int)
 
 
 def portal_child_or_404(request, pk: int) -> Leerling:

@@ -141,6 +141,13 @@ else:
     DATABASES = {"default": env.db("DATABASE_URL")}
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Values sent apart from the statement, and a statement run five times on a connection
+    # prepared there (psycopg): PostgreSQL then skips parsing and planning it again, two thirds of
+    # its CPU per consent submission in the September rush (docs/scale.md).
+    if env.bool("DATABASE_SERVER_SIDE_BINDING", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
         "TEST_DATABASE_NAME", default=None
     )

@@ -6,15 +6,20 @@ and through which channel stays demonstrable (AVG art. 7(1)).
 """
 
 from datetime import date, datetime
+from functools import cache
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from simple_history.models import HistoricalRecords
+
 from core.history import save_with_history
+from core.prepared import Compiled
 from leerlingen import custody
 from leerlingen.models import Gegevenscategorie, Leerling, Ouder, School
 from leerlingen.schooljaar import current_schooljaar
@@ -181,6 +186,41 @@ def _decider_kwargs(*, ouder: Ouder | None, door_leerling: bool) -> dict:
     return {"beslisser": Beslisser.OUDER, "ouder": ouder}
 
 
+# The hot path of a consent submission, compiled once (``core.prepared``, docs/scale.md):
+# the latest published form of the school year, and whether it asks the purpose.
+_FORM_ASKING = Compiled(
+    lambda school_id, schooljaar, doel_id: (
+        Formulier.objects.gepubliceerd()
+        .filter(school_id=school_id, schooljaar=schooljaar)
+        .annotate(
+            asks=Exists(FormulierTekst.objects.filter(formulier=OuterRef("pk"), doel_id=doel_id))
+        )
+        .order_by("-versie")[:1]
+    ),
+    school_id=int,
+    schooljaar=str,
+    doel_id=int,
+)
+# The decider's current decision on the question, locked until the transaction ends.
+_CURRENT_LOCKED = Compiled(
+    lambda leerling_id, doel_id, schooljaar, beslisser, ouder_id: (
+        Toestemming.objects.select_for_update().filter(
+            leerling_id=leerling_id,
+            doel_id=doel_id,
+            schooljaar=schooljaar,
+            huidig=True,
+            beslisser=beslisser,
+            ouder_id=ouder_id,
+        )[:1]
+    ),
+    leerling_id=int,
+    doel_id=int,
+    schooljaar=str,
+    beslisser=str,
+    ouder_id=int,
+)
+
+
 @transaction.atomic
 def give_consent(
     *,
@@ -210,22 +250,20 @@ def give_consent(
         raise ConsentRefused("wrong_purpose")
     schooljaar = current_schooljaar(on)
     # The form and whether it asks this purpose: one query (the consent rush, docs/scale.md).
-    formulier = (
-        Formulier.objects.gepubliceerd()
-        .filter(school=leerling.school_id, schooljaar=schooljaar)
-        .annotate(asks=Exists(FormulierTekst.objects.filter(formulier=OuterRef("pk"), doel=doel)))
-        .order_by("-versie")
-        .first()
+    formulier = _FORM_ASKING.first(
+        school_id=leerling.school_id, schooljaar=schooljaar, doel_id=doel.pk
     )
     if formulier is None:
         raise ConsentRefused("no_form")
     if not formulier.asks:
         raise ConsentRefused("wrong_purpose")
     decider = _decider_kwargs(ouder=ouder, door_leerling=door_leerling)
-    previous = (
-        Toestemming.objects.select_for_update()
-        .filter(leerling=leerling, doel=doel, schooljaar=schooljaar, huidig=True, **decider)
-        .first()
+    previous = _CURRENT_LOCKED.first(
+        leerling_id=leerling.pk,
+        doel_id=doel.pk,
+        schooljaar=schooljaar,
+        beslisser=decider["beslisser"],
+        ouder_id=getattr(decider["ouder"], "pk", None),
     )
     if (
         previous is not None
@@ -236,34 +274,128 @@ def give_consent(
     shown = previous.gegeven if previous is not None else None
     if verwacht is not ANY_PREVIOUS and verwacht != shown:
         raise ConsentRefused("changed_meanwhile")
+    row = Toestemming(
+        leerling=leerling,
+        doel=doel,
+        schooljaar=schooljaar,
+        formulier=formulier,
+        gegeven=gegeven,
+        kanaal=kanaal,
+        vastgelegd_door=vastgelegd_door,
+        tijdstip=tijdstip or timezone.now(),
+        huidig=True,
+        is_intrekking=bool(previous and previous.gegeven and not gegeven),
+        **decider,
+    )
+    if _record(row, previous=previous, user=vastgelegd_door, reden=reden):
+        return row
+    # Another answer of the same decider was committed after the lock was taken (two tabs).
+    current = Toestemming.objects.filter(
+        leerling=leerling, doel=doel, schooljaar=schooljaar, huidig=True, **decider
+    ).first()
+    if current is not None and current.gegeven == gegeven:
+        return current
+    raise ConsentRefused("changed_meanwhile")
+
+
+def _record(row: Toestemming, *, previous: Toestemming | None, user, reden: str | None) -> bool:
+    """Write a new decision and make ``previous`` (locked by the caller) no longer current, each
+    with its history row. False, and nothing written, when the decider already has another
+    current row for the question (committed after the lock was taken: two tabs).
+
+    On PostgreSQL this is one statement (``_record_sql``): the consent rush (docs/scale.md) spent
+    five statements and simple-history's signal machinery on it. The history rows are what
+    simple-history writes: the user of the request (``HistoryRequestMiddleware``) or, with a
+    ``reden``, ``user`` (``core.history.save_with_history``)."""
+    if connection.vendor != "postgresql":
+        return _record_orm(row, previous=previous, user=user, reden=reden)
+    now = timezone.now()
+    history_user = _history_user(user, reden)
+    history = [now, reden[:100] if reden else None, getattr(history_user, "pk", None)]
+    values = [
+        f.get_db_prep_save(getattr(row, f.attname), connection)
+        for f in _record_fields()
+        if not f.primary_key
+    ]
+    params = [*values, *history]
+    if previous is not None:
+        params = [previous.pk, *history, *params]
+    with connection.cursor() as cursor:
+        cursor.execute(_record_sql(superseding=previous is not None), params)
+        found = cursor.fetchone()
+    if found is None:
+        return False
     if previous is not None:
         previous.huidig = False
-        _save(previous, user=vastgelegd_door, reden=reden, update_fields=["huidig"])
+    row.pk = found[0]
+    row._state.adding = False
+    row._state.db = connection.alias
+    return True
+
+
+def _record_orm(row: Toestemming, *, previous: Toestemming | None, user, reden) -> bool:
+    """``_record`` through the ORM and simple-history's signals (the embedded SQLite database)."""
+    if previous is not None:
+        previous.huidig = False
+        _save(previous, user=user, reden=reden, update_fields=["huidig"])
     try:
         with transaction.atomic():
-            row = Toestemming(
-                leerling=leerling,
-                doel=doel,
-                schooljaar=schooljaar,
-                formulier=formulier,
-                gegeven=gegeven,
-                kanaal=kanaal,
-                vastgelegd_door=vastgelegd_door,
-                tijdstip=tijdstip or timezone.now(),
-                huidig=True,
-                is_intrekking=bool(previous and previous.gegeven and not gegeven),
-                **decider,
-            )
-            _save(row, user=vastgelegd_door, reden=reden, force_insert=True)
-            return row
+            _save(row, user=user, reden=reden, force_insert=True)
     except IntegrityError:
-        # Another answer of the same decider was committed after the lock was taken (two tabs).
-        current = Toestemming.objects.filter(
-            leerling=leerling, doel=doel, schooljaar=schooljaar, huidig=True, **decider
-        ).first()
-        if current is not None and current.gegeven == gegeven:
-            return current
-        raise ConsentRefused("changed_meanwhile") from None
+        return False
+    return True
+
+
+def _history_user(user, reden: str | None):
+    """The user simple-history names in a history row of this save (see ``_save``)."""
+    if reden is not None:
+        return user
+    request = getattr(HistoricalRecords.context, "request", None)
+    request_user = getattr(request, "user", None)
+    return request_user if getattr(request_user, "is_authenticated", False) else None
+
+
+def _record_fields():
+    return Toestemming._meta.concrete_fields
+
+
+@cache
+def _record_sql(*, superseding: bool) -> str:
+    """The statement of ``_record``: [supersede the previous row, its history row,] insert the new
+    row unless another current one is there (``ON CONFLICT DO NOTHING`` on the unique indexes of
+    the current rows), its history row; it returns the new row's id, or no row. Names from
+    ``_meta``. The insert first counts the previous row's history rows, which runs the supersede
+    and its history row to the end before it: the previous row is no longer current when the
+    unique index is checked, and the history rows are written in the order of the changes."""
+    q = connection.ops.quote_name
+    table = q(Toestemming._meta.db_table)
+    history_table = q(Toestemming.history.model._meta.db_table)
+    history_columns = {f.column for f in Toestemming.history.model._meta.concrete_fields}
+    cols = [q(f.column) for f in _record_fields()]
+    if not {f.column for f in _record_fields()} <= history_columns:
+        raise ImproperlyConfigured("the history of Toestemming lacks a column of Toestemming")
+    new_cols = [q(f.column) for f in _record_fields() if not f.primary_key]
+    pk = q(Toestemming._meta.pk.column)
+    huidig = q(Toestemming._meta.get_field("huidig").column)
+    col_list = ", ".join(cols)
+    history_cols = f"{col_list}, history_date, history_change_reason, history_type, history_user_id"
+    parts = []
+    after = ""
+    if superseding:
+        parts += [
+            f"old AS (UPDATE {table} SET {huidig} = false WHERE {pk} = %s RETURNING {col_list})",
+            f"old_history AS (INSERT INTO {history_table} ({history_cols}) "
+            f"SELECT {col_list}, %s, %s, '~', %s FROM old RETURNING 1)",
+        ]
+        after = " WHERE (SELECT count(*) FROM old_history) >= 0"
+    parts += [
+        f"new AS (INSERT INTO {table} ({', '.join(new_cols)}) "
+        f"SELECT {', '.join(['%s'] * len(new_cols))}{after} "
+        f"ON CONFLICT DO NOTHING RETURNING {col_list})",
+        f"new_history AS (INSERT INTO {history_table} ({history_cols}) "
+        f"SELECT {col_list}, %s, %s, '+', %s FROM new)",
+    ]
+    return f"WITH {', '.join(parts)} SELECT {pk} FROM new"  # noqa: S608 - names from _meta
 
 
 def withdraw_consent(

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.client import client_ip
 from core.owntext import own_text_plain
 from core.pagination import paginate
+from core.prepared import Compiled
 from leerlingen import custody
 from leerlingen.portal import (
     closed_children,
@@ -299,6 +300,14 @@ def _next_child(user, leerling) -> str:
     return reverse("portaal:overzicht")
 
 
+# A purpose of the child's school, for a decision: compiled once (``core.prepared``, docs/scale.md).
+_DOEL = Compiled(
+    lambda pk, school_id: Doel.objects.filter(pk=pk, school_id=school_id).order_by("pk")[:1],
+    pk=int,
+    school_id=int,
+)
+
+
 @portal_login_required
 @require_POST
 def decide(request, pk: int, doel_id: int):
@@ -306,11 +315,7 @@ def decide(request, pk: int, doel_id: int):
     (issue 11). The child comes through ``visible_to``; a purpose that is not on this year's form
     of the child's school answers 404, as an unknown id does; the rules are ``give_consent``'s."""
     leerling = portal_child(request.user, pk)
-    doel = (
-        Doel.objects.filter(pk=doel_id, school_id=leerling.school_id).order_by("pk").first()
-        if leerling
-        else None
-    )
+    doel = _DOEL.first(pk=doel_id, school_id=leerling.school_id) if leerling else None
     if doel is None:
         raise Http404
     antwoord = request.POST.get("antwoord")

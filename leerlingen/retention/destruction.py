@@ -18,13 +18,21 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.history import copy_to_history, save_with_history
+from core.sql import id_conditions
 
-from ..erasure import ErasureRefused, Target, erase_record, erase_records
+from ..erasure import (
+    ErasureRefused,
+    Target,
+    column_of,
+    erase_record,
+    erase_records,
+    record_fields,
+)
 from .models import VernietigdRecord, Vernietigingslijst, VernietigingslijstItem
 from .rules import actor_name, require_director
 from .sweep import Progress
@@ -229,7 +237,11 @@ def _records_of(items: list[VernietigingslijstItem]) -> dict[int, Any]:
         model = kind[0].content_type.model_class()
         if model is None:
             continue
-        live = model._default_manager.in_bulk([i.object_id for i in kind])
+        records = model._default_manager.all()
+        fields = record_fields(model)
+        if fields:  # only what the erasure reads: no decrypting of the rest
+            records = records.only(*fields)
+        live = records.in_bulk([i.object_id for i in kind])
         for item in kind:
             if item.object_id in live:
                 found[item.pk] = live[item.object_id]
@@ -256,10 +268,25 @@ def _save_items(items: list[VernietigingslijstItem]) -> None:
         values = tuple(getattr(item, f if f != "blokkade" else "blokkade_id") for f in ITEM_FIELDS)
         key = json.dumps(values, sort_keys=True, default=str)  # fout_params is a dict
         groups.setdefault(key, (values, []))[1].append(item.pk)
-    for values, pks in groups.values():
-        VernietigingslijstItem.objects.filter(pk__in=pks).update(
-            **dict(zip(ITEM_FIELDS, values, strict=True))
-        )
+    connection = connections[router.db_for_write(VernietigingslijstItem) or DEFAULT_DB_ALIAS]
+    q = connection.ops.quote_name
+    meta = VernietigingslijstItem._meta
+    fields: list[models.Field] = []
+    for name in ITEM_FIELDS:
+        item_field = meta.get_field(name)
+        assert isinstance(item_field, models.Field)  # the item's own fields, no reverse relations
+        fields.append(item_field)
+    assignments = ", ".join(f"{q(column_of(f))} = %s" for f in fields)
+    with connection.cursor() as cursor:
+        for values, pks in groups.values():  # by id, without a placeholder per item
+            params = [
+                f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)
+            ]
+            for condition, ids in id_conditions(connection, q(column_of(meta.pk)), pks):
+                cursor.execute(
+                    f"UPDATE {q(meta.db_table)} SET {assignments} WHERE {condition}",  # noqa: S608 - names from _meta
+                    [*params, *ids],
+                )
     copy_to_history(VernietigingslijstItem, [item.pk for item in items], history_type="~")
 
 
