@@ -42,3 +42,15 @@ def id_conditions(connection: Any, column_sql: str, ids: Iterable) -> Iterator[t
     for start in range(0, len(ids), _SQLITE_CHUNK):
         chunk = ids[start : start + _SQLITE_CHUNK]
         yield f"{column_sql} IN ({', '.join(['%s'] * len(chunk))})", chunk
+
+
+def ordered_list_sql(connection: Any, column: str, source: str) -> str:
+    """A scalar subquery: ``column`` of every row of ``source`` (a table or CTE name), in order,
+    comma-separated as one text. PostgreSQL's ``string_agg`` and SQLite's ``group_concat`` (over
+    an ordered subquery: SQLite before 3.44 takes no ``ORDER BY`` inside the aggregate)."""
+    if connection.vendor == "postgresql":
+        return f"(SELECT string_agg({column}::text, ',' ORDER BY {column}) FROM {source})"
+    return (
+        f"(SELECT group_concat({column}, ',') FROM "
+        f"(SELECT {column} FROM {source} ORDER BY {column}))"
+    )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.decorators import staff_required
 from core.pagination import paginate
 from core.pdf import cached_pdf, render_pdf
+from core.sql import ordered_list_sql
 from leerlingen import audit, custody
 from leerlingen.models import Gegevenscategorie, Gezagsrelatie, Groep, Leerling, Ouder, School
 from leerlingen.schooljaar import current_schooljaar
@@ -88,7 +89,7 @@ def _photo_list_state(user, groep) -> str:
     }
     sql = f"""
         WITH m AS ({members_sql})
-        SELECT (SELECT string_agg(id::text, ',' ORDER BY id) FROM m),
+        SELECT {ordered_list_sql(connection, "id", "m")},
           (SELECT max(history_date) FROM {tables["leerling"]} WHERE id IN (SELECT id FROM m)),
           (SELECT max(history_date) FROM {tables["toestemming"]} WHERE leerling_id IN (SELECT id FROM m)),
           (SELECT max(history_date) FROM {tables["gezag"]} WHERE leerling_id IN (SELECT id FROM m)),

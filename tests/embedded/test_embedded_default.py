@@ -26,7 +26,7 @@ def _manage(env, *args, stdin=None):
     )
 
 
-def test_the_demo_on_sqlite_destroys_its_waiting_list(tmp_path):
+def _embedded_env(tmp_path):
     env = {
         k: v
         for k, v in os.environ.items()
@@ -40,6 +40,28 @@ def test_the_demo_on_sqlite_destroys_its_waiting_list(tmp_path):
     for args in (("migrate", "--noinput", "-v", "0"), ("demo",)):
         done = _manage(env, *args)
         assert done.returncode == 0, done.stderr[-3000:]
+    return env
+
+
+def test_the_demo_on_sqlite_answers_the_daily_pages(tmp_path):
+    """Every page and download of the check answers as on PostgreSQL: no 500, a PDF is a PDF, a
+    parent's answer redirects (saved)."""
+    env = _embedded_env(tmp_path)
+    script = (Path(__file__).parent / "check_pages.py").read_text()
+    done = _manage(env, "shell", stdin=script)
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads(done.stdout.strip().splitlines()[-1])
+    failed = {
+        url: r
+        for url, r in results.items()
+        if r["status"] not in (200, 302) or (url.endswith(".pdf") and not r["pdf"])
+    }
+    assert failed == {}
+    assert len(results) == 15
+
+
+def test_the_demo_on_sqlite_destroys_its_waiting_list(tmp_path):
+    env = _embedded_env(tmp_path)
     script = (Path(__file__).parent / "check_destruction.py").read_text()
     done = _manage(env, "shell", stdin=script)
     assert done.returncode == 0, done.stderr[-3000:]
