@@ -79,7 +79,7 @@ class ToestemmingAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     )
     list_filter = ("schooljaar", "gegeven", "is_intrekking", "huidig", "kanaal", "beslisser")
     list_select_related = ("leerling", "doel", "ouder")
-    search_fields = ("leerling__achternaam", "leerling__leerlingnummer")
+    search_fields = ("leerling__achternaam", "leerling__roepnaam", "leerling__leerlingnummer")
     date_hierarchy = "tijdstip"
 
 

@@ -158,7 +158,7 @@ class Beslisser(models.TextChoices):
 
 
 class Kanaal(models.TextChoices):
-    PORTAAL = "portaal", _("parent portal")
+    PORTAAL = "portaal", _("portal")
     PAPIER = "papier", _("paper form")
     EMAIL = "email", _("e-mail")
 

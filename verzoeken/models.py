@@ -65,7 +65,7 @@ class IndienerRol(models.TextChoices):
 
 
 class Kanaal(models.TextChoices):
-    PORTAAL = "portaal", _("parent portal")
+    PORTAAL = "portaal", _("portal")
     BRIEF = "brief", _("letter")
     EMAIL = "email", _("e-mail")
     BALIE = "balie", _("in person")

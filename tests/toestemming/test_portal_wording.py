@@ -122,3 +122,15 @@ def test_a_pupil_of_16_is_never_addressed_as_u(client, consent, dutch):
     assert "ask the school" in note or "vraag het de school" in note.lower(), note
     assert not FORMAL.search(note), note
     assert found == {}, "\n".join(f"{u}: {h!r}" for u, hs in found.items() for h in hs)
+
+
+def test_a_pupils_own_answers_are_not_labelled_parent_portal(client, consent, dutch):
+    """A pupil of 16 answers in the portal, not in a "parent portal": the history's "How" says so
+    (the channel is "portaal" for parents and pupils alike, in consent and in requests)."""
+    pupil = consent.pupils["a2_16"]
+    client.force_login(consent.users["leerling_a2_16"])
+    client.post(f"/portaal/kind/{pupil.pk}/", {"alles": "ja"}, follow=True)
+    text = re.sub(
+        r"<[^>]+>", " ", _main(client.get(f"/portaal/kind/{pupil.pk}/geschiedenis/"))
+    ).lower()
+    assert "portaal" in text and "ouderportaal" not in text
