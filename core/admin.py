@@ -48,7 +48,7 @@ class OpdrachtAdmin(admin.ModelAdmin):
         return request.user.is_active and request.user.is_superuser
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+        return self.has_module_permission(request)
 
     def has_change_permission(self, request, obj=None):
         return False  # a job is started again with the action, never edited

@@ -170,6 +170,14 @@ def groep_ids(user) -> frozenset[int]:
     return _union(scope(user).groepen, codenames([Rol.LEERKRACHT]))
 
 
+def family_ids(user) -> frozenset[int]:
+    """The pupils a portal user reaches as family: the children in their custody whose view they
+    keep, and their own record from 16 (``LeerlingQuerySet.rule``; the portal reads a child by id
+    when it is one of these)."""
+    reach = scope(user)
+    return reach.children | reach.own_pupil
+
+
 def bestuur_ids(user, roles=BESTUUR_ROLES) -> frozenset[int]:
     return _union(scope(user).besturen, codenames(roles))
 
@@ -212,11 +220,10 @@ class GroepQuerySet(ScopedQuerySet):
 class LeerlingQuerySet(RuleQuerySet):
     def rule(self, user) -> Q | None:
         # On the pupil's school and group: a version from before a move is not the new school's.
-        reach = scope(user)
         return _any_of(
             _in("school_id", school_ids(user) | board_school_ids(user)),
             _in("groep_id", groep_ids(user)),
-            _in("id", reach.children | reach.own_pupil),
+            _in("id", family_ids(user)),
         )
 
     def with_bsn_access(self, user):

@@ -23,7 +23,7 @@ from core.access import is_anonymous
 from core.prepared import Compiled
 
 from . import custody
-from .access import scope
+from .access import family_ids, scope
 from .models import Gezagsrelatie, Leerling, Ouder
 
 NO_CHILDREN_TEMPLATE = "portaal/geen_toegang.html"
@@ -78,8 +78,7 @@ def portal_child(user, pk: int) -> Leerling | None:
     A child in the scope's family (custody with the parent's view, or the own record from 16) is
     in both ``visible_to`` and ``_own``: it is read by id, with a statement compiled once (the
     consent rush, docs/scale.md). Any other id takes the whole query."""
-    reach = None if is_anonymous(user) else scope(user)
-    if reach is not None and pk in (reach.children | reach.own_pupil):
+    if not is_anonymous(user) and pk in family_ids(user):  # ``visible_to``'s family rule
         return _BY_ID.first(pk=pk)
     return Leerling.objects.visible_to(user).filter(_own(user), pk=pk).first()
 
